@@ -1,0 +1,205 @@
+package app
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/db"
+	"groundwork/internal/home"
+	"groundwork/internal/web"
+	"groundwork/static"
+)
+
+// App is a wired Groundwork server: its database, its Echo router and its
+// metrics registry.
+type App struct {
+	Config  *Config
+	Logger  *slog.Logger
+	DB      *bun.DB
+	Echo    *echo.Echo
+	Metrics *prometheus.Registry
+}
+
+// New opens and migrates the database and builds the server. The caller
+// must Close the App.
+func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	conn, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxOpenConns: cfg.DBMaxConns, ApplicationName: "groundwork"})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Logger: logger, DB: conn}
+	if err := a.build(ctx); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context) error {
+	applied, err := db.Migrate(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		a.Logger.Info("applied migrations", slog.Any("names", applied))
+	}
+	sessionKey, err := a.secret(ctx, "session_key", a.Config.SessionKey)
+	if err != nil {
+		return err
+	}
+	proxies, _ := a.Config.proxies()
+	assets, err := web.NewAssets(static.FS)
+	if err != nil {
+		return fmt.Errorf("static files: %w", err)
+	}
+	renderer, err := web.NewRenderer(assets, home.Templates)
+	if err != nil {
+		return err
+	}
+	a.Metrics = prometheus.NewRegistry()
+	a.Metrics.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(a.DB.DB, "groundwork"),
+	)
+	a.Echo, err = web.NewEcho(web.Config{
+		Logger:         a.Logger,
+		Secure:         a.Config.Secure(),
+		TrustedProxies: proxies,
+		BodyLimit:      a.Config.BodyLimit,
+		FlashKey:       sessionKey,
+		Metrics:        web.NewMetrics(a.Metrics),
+		Renderer:       renderer,
+		Assets:         assets,
+	})
+	if err != nil {
+		return err
+	}
+	a.Echo.GET("/healthz", healthz)
+	a.Echo.GET("/readyz", a.readyz)
+	return home.Routes(a.Echo, renderer)
+}
+
+// secret returns the named secret from configuration (base64, at least 32
+// bytes) or, when none is configured, the one kept in the database.
+func (a *App) secret(ctx context.Context, name, configured string) ([]byte, error) {
+	if configured == "" {
+		return db.Secret(ctx, a.DB, name, 64)
+	}
+	b, err := base64.StdEncoding.DecodeString(configured)
+	if err != nil || len(b) < 32 {
+		return nil, fmt.Errorf("GROUNDWORK_%s: must be base64 of at least 32 random bytes (try: openssl rand -base64 64)", upper(name))
+	}
+	return b, nil
+}
+
+func upper(s string) string { return EnvName(s)[len("GROUNDWORK_"):] }
+
+// healthz reports that the process is alive.
+func healthz(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// readyz reports whether the database answers.
+func (a *App) readyz(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.PingContext(ctx); err != nil {
+		a.Logger.Warn("not ready: database does not answer", slog.String("error", err.Error()))
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve answers HTTP on ln (and metrics on the metrics address, when set)
+// until ctx is done, then stops accepting, lets in-flight requests finish
+// within the shutdown grace period, and returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	servers := []*http.Server{srv}
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	if a.Config.MetricsAddress != "" {
+		msrv, err := a.serveMetrics(errc)
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		servers = append(servers, msrv)
+	}
+	a.Logger.Info("serving", slog.String("address", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Logger.Info("shutting down", slog.Duration("grace", a.Config.ShutdownGrace))
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
+	defer cancel()
+	var errs []error
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (a *App) serveMetrics(errc chan<- error) (*http.Server, error) {
+	ln, err := net.Listen("tcp", a.Config.MetricsAddress)
+	if err != nil {
+		return nil, fmt.Errorf("metrics address: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
+	msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := msrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	a.Logger.Info("serving metrics", slog.String("address", ln.Addr().String()))
+	return msrv, nil
+}
+
+// Run serves on the configured address until ctx is done.
+func Run(ctx context.Context, cfg *Config, logger *slog.Logger) error {
+	a, err := New(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Address)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Address, err)
+	}
+	return a.Serve(ctx, ln)
+}

@@ -1,0 +1,188 @@
+// Package app holds Groundwork's configuration and wiring: it opens the
+// database, builds the stores and the Echo server, and runs them.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"groundwork/internal/db"
+)
+
+// Config is everything an operator can set. Each field has an environment
+// variable GROUNDWORK_<NAME> and a flag --<name> with the same meaning; a
+// flag wins over the variable.
+type Config struct {
+	Address        string
+	DatabaseURL    string
+	BaseURL        string
+	TrustedProxies string
+	LogFormat      string
+	LogLevel       string
+	MetricsAddress string
+	ShutdownGrace  time.Duration
+	DBMaxConns     int
+	BodyLimit      string
+	SessionKey     string
+}
+
+// option describes one setting for flags, environment and documentation.
+type option struct {
+	name, def, usage string
+	str              *string
+	dur              *time.Duration
+	num              *int
+}
+
+func (cfg *Config) options() []option {
+	return []option{
+		{name: "address", def: ":8080", usage: "address to listen on", str: &cfg.Address},
+		{name: "database-url", def: "groundwork.db", usage: "a postgres:// URL, or a SQLite file path", str: &cfg.DatabaseURL},
+		{name: "base-url", def: "http://localhost:8080", usage: "public URL of the site, used in links and emails; https turns on secure cookies and HSTS", str: &cfg.BaseURL},
+		{name: "trusted-proxies", def: "", usage: "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted", str: &cfg.TrustedProxies},
+		{name: "log-format", def: "text", usage: "log format: text or json", str: &cfg.LogFormat},
+		{name: "log-level", def: "info", usage: "log level: debug, info, warn or error", str: &cfg.LogLevel},
+		{name: "metrics-address", def: "", usage: "address for Prometheus metrics (empty: off), e.g. 127.0.0.1:9090", str: &cfg.MetricsAddress},
+		{name: "shutdown-grace", def: "30s", usage: "how long in-flight requests may run after SIGTERM", dur: &cfg.ShutdownGrace},
+		{name: "db-max-conns", def: "20", usage: "maximum PostgreSQL connections per process", num: &cfg.DBMaxConns},
+		{name: "body-limit", def: "1M", usage: "largest request body accepted", str: &cfg.BodyLimit},
+		{name: "session-key", def: "", usage: "base64 secret of at least 32 bytes for signing cookies (empty: generated once and kept in the database)", str: &cfg.SessionKey},
+	}
+}
+
+// EnvName returns the environment variable for a flag name.
+func EnvName(flagName string) string {
+	return "GROUNDWORK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Bind registers every setting on fs, with defaults taken from the
+// environment when set. It fails when a variable holds a value of the wrong
+// type; the rest is checked by Validate after parsing.
+func (cfg *Config) Bind(fs *flag.FlagSet) error {
+	for _, o := range cfg.options() {
+		def := o.def
+		if v, ok := os.LookupEnv(EnvName(o.name)); ok {
+			def = v
+		}
+		usage := fmt.Sprintf("%s (env %s)", o.usage, EnvName(o.name))
+		switch {
+		case o.str != nil:
+			fs.StringVar(o.str, o.name, def, usage)
+		case o.dur != nil:
+			d, err := time.ParseDuration(def)
+			if err != nil {
+				return fmt.Errorf("%s: not a duration like 30s: %q", EnvName(o.name), def)
+			}
+			fs.DurationVar(o.dur, o.name, d, usage)
+		case o.num != nil:
+			n, err := strconv.Atoi(def)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("%s: not a positive number: %q", EnvName(o.name), def)
+			}
+			fs.IntVar(o.num, o.name, n, usage)
+		}
+	}
+	return nil
+}
+
+// Defaults returns the configuration with every default and environment
+// variable applied, as if no flag had been given.
+func Defaults() (*Config, error) {
+	cfg := &Config{}
+	fs := flag.NewFlagSet("groundwork", flag.ContinueOnError)
+	if err := cfg.Bind(fs); err != nil {
+		return nil, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks every value and reports the first problem in one line.
+func (cfg *Config) Validate() error {
+	if cfg.ShutdownGrace < 0 {
+		return errors.New("GROUNDWORK_SHUTDOWN_GRACE: must not be negative")
+	}
+	if cfg.DBMaxConns <= 0 {
+		return errors.New("GROUNDWORK_DB_MAX_CONNS: must be a positive number")
+	}
+	if _, err := cfg.publicURL(); err != nil {
+		return err
+	}
+	if _, err := cfg.proxies(); err != nil {
+		return err
+	}
+	if _, err := cfg.logLevel(); err != nil {
+		return err
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return fmt.Errorf("GROUNDWORK_LOG_FORMAT: must be text or json, not %q", cfg.LogFormat)
+	}
+	if db.IsPostgresURL(cfg.DatabaseURL) {
+		if u, err := url.Parse(cfg.DatabaseURL); err != nil || u.Host == "" {
+			return errors.New("GROUNDWORK_DATABASE_URL: malformed PostgreSQL URL (expected postgres://user:password@host:5432/dbname)")
+		}
+	} else if strings.Contains(cfg.DatabaseURL, "://") && !strings.HasPrefix(cfg.DatabaseURL, "sqlite://") {
+		return errors.New("GROUNDWORK_DATABASE_URL: use a postgres:// URL or a SQLite file path")
+	}
+	return nil
+}
+
+// publicURL parses BaseURL.
+func (cfg *Config) publicURL() (*url.URL, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("GROUNDWORK_BASE_URL: must be an http or https URL like https://training.example.org, not %q", cfg.BaseURL)
+	}
+	return u, nil
+}
+
+// Secure reports whether the site is served over https.
+func (cfg *Config) Secure() bool { return strings.HasPrefix(cfg.BaseURL, "https://") }
+
+func (cfg *Config) proxies() ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, s := range strings.Split(cfg.TrustedProxies, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			if strings.Contains(s, ":") {
+				s += "/128"
+			} else {
+				s += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, fmt.Errorf("GROUNDWORK_TRUSTED_PROXIES: %q is not an IP address or CIDR", s)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
+}
+
+func (cfg *Config) logLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return 0, fmt.Errorf("GROUNDWORK_LOG_LEVEL: must be debug, info, warn or error, not %q", cfg.LogLevel)
+	}
+	return l, nil
+}
+
+// NewLogger returns the logger the configuration asks for, writing to w.
+func (cfg *Config) NewLogger(w *os.File) *slog.Logger {
+	level, _ := cfg.logLevel()
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,120 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
+
+	"groundwork/migrations"
+)
+
+// lockWait is how long Migrate waits for another process (a second replica
+// starting at the same moment) to release the migration lock.
+const lockWait = 60 * time.Second
+
+// Migrator returns a bun migrator over the embedded migrations.
+func Migrator(db *bun.DB) (*migrate.Migrator, error) {
+	return newMigrator(db, migrations.FS)
+}
+
+func newMigrator(db *bun.DB, fsys fs.FS) (*migrate.Migrator, error) {
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(fsys); err != nil {
+		return nil, fmt.Errorf("discover migrations: %w", err)
+	}
+	return migrate.NewMigrator(db, ms,
+		migrate.WithMarkAppliedOnSuccess(true),
+		migrate.WithTemplateData(map[string]string{"Dialect": string(DialectOf(db))}),
+	), nil
+}
+
+// Migrate applies every pending migration under bun's migration lock and
+// returns the names of those it applied.
+func Migrate(ctx context.Context, db *bun.DB) ([]string, error) {
+	m, err := Migrator(db)
+	if err != nil {
+		return nil, err
+	}
+	return withLock(ctx, m, func() ([]string, error) {
+		group, err := m.Migrate(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+		return names(group.Migrations.Applied()), nil
+	})
+}
+
+// Rollback undoes the most recent group of migrations and returns their names.
+func Rollback(ctx context.Context, db *bun.DB) ([]string, error) {
+	m, err := Migrator(db)
+	if err != nil {
+		return nil, err
+	}
+	return withLock(ctx, m, func() ([]string, error) {
+		group, err := m.Rollback(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("roll back: %w", err)
+		}
+		return names(group.Migrations), nil
+	})
+}
+
+// MigrationStatus lists every known migration with whether it is applied.
+func MigrationStatus(ctx context.Context, db *bun.DB) (migrate.MigrationSlice, error) {
+	m, err := Migrator(db)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Init(ctx); err != nil {
+		return nil, fmt.Errorf("init migrations: %w", err)
+	}
+	return m.MigrationsWithStatus(ctx)
+}
+
+// Unlock removes a migration lock left behind by a process that died while
+// migrating.
+func Unlock(ctx context.Context, db *bun.DB) error {
+	m, err := Migrator(db)
+	if err != nil {
+		return err
+	}
+	if err := m.Init(ctx); err != nil {
+		return fmt.Errorf("init migrations: %w", err)
+	}
+	return m.Unlock(ctx)
+}
+
+// ErrLocked means another process held the migration lock for too long.
+var ErrLocked = errors.New("migrations are locked by another process; if none is running, run `groundwork migrate unlock`")
+
+func withLock(ctx context.Context, m *migrate.Migrator, fn func() ([]string, error)) ([]string, error) {
+	if err := m.Init(ctx); err != nil {
+		return nil, fmt.Errorf("init migrations: %w", err)
+	}
+	deadline := time.Now().Add(lockWait)
+	for m.Lock(ctx) != nil {
+		if time.Now().After(deadline) {
+			return nil, ErrLocked
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	defer func() { _ = m.Unlock(context.WithoutCancel(ctx)) }()
+	return fn()
+}
+
+func names(ms migrate.MigrationSlice) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return out
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Form is a submitted form being validated: its trimmed values and a message
+// per field that failed. Handlers re-render the form with both on failure.
+type Form struct {
+	Values url.Values
+	Errors map[string]string
+}
+
+// NewForm returns an empty form, for the first rendering of a page.
+func NewForm() *Form {
+	return &Form{Values: url.Values{}, Errors: map[string]string{}}
+}
+
+// ParseForm reads the request's form. A body that is too large or malformed
+// becomes a 413 or 400 error.
+func ParseForm(c echo.Context) (*Form, error) {
+	values, err := c.FormParams()
+	if err != nil {
+		return nil, formError(err)
+	}
+	f := NewForm()
+	for k, vs := range values {
+		if k == CSRFField {
+			continue
+		}
+		for _, v := range vs {
+			f.Values.Add(k, strings.TrimSpace(v))
+		}
+	}
+	return f, nil
+}
+
+// formError maps a failure to read a form to the error the person should see.
+func formError(err error) error {
+	var maxErr *http.MaxBytesError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &maxErr):
+		return echo.ErrStatusRequestEntityTooLarge
+	case errors.As(err, &he):
+		return he
+	default:
+		return &Error{Code: CodeInvalid, Message: "The form could not be read. Try again.", Err: err}
+	}
+}
+
+// Get returns the trimmed value of field.
+func (f *Form) Get(field string) string { return f.Values.Get(field) }
+
+// Set replaces the value of field, for example to clear a password before
+// re-rendering.
+func (f *Form) Set(field, value string) { f.Values.Set(field, value) }
+
+// Fail records message for field unless the field already has one.
+func (f *Form) Fail(field, message string) {
+	if _, ok := f.Errors[field]; !ok {
+		f.Errors[field] = message
+	}
+}
+
+// Valid reports whether no field failed.
+func (f *Form) Valid() bool { return len(f.Errors) == 0 }
+
+// Required fails field when it is empty.
+func (f *Form) Required(field, message string) {
+	if f.Get(field) == "" {
+		f.Fail(field, message)
+	}
+}
+
+// MaxLength fails field when it has more than n characters.
+func (f *Form) MaxLength(field string, n int) {
+	if utf8.RuneCountInString(f.Get(field)) > n {
+		f.Fail(field, "This is too long: use at most "+strconv.Itoa(n)+" characters.")
+	}
+}
+
+// Email fails field unless it holds one plain email address.
+func (f *Form) Email(field string) {
+	v := f.Get(field)
+	if v == "" {
+		return
+	}
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Address != v || !strings.Contains(v[strings.LastIndexByte(v, '@'):], ".") {
+		f.Fail(field, "Enter an email address like name@example.org.")
+	}
+}
+
+// OneOf fails field unless its value is one of allowed.
+func (f *Form) OneOf(field, message string, allowed ...string) {
+	v := f.Get(field)
+	for _, a := range allowed {
+		if v == a {
+			return
+		}
+	}
+	f.Fail(field, message)
+}
+
+// Field describes one input for the "field" partial.
+type Field struct {
+	Name, Label, Type, Autocomplete, Value, Error string
+}
+
+// Field returns the input named name with its label, type, autocomplete
+// hint, value and error, ready for the "field" partial. Password inputs never
+// echo their value.
+func (f *Form) Field(name, label, typ, autocomplete string) Field {
+	fl := Field{Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Value: f.Get(name), Error: f.Errors[name]}
+	if typ == "password" {
+		fl.Value = ""
+	}
+	return fl
+}
+

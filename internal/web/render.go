@@ -1,0 +1,171 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Source is one package's templates: every *.html file at the root of FS is
+// a page named Namespace/<file name without .html>; files under partials/
+// are shared by that package's pages.
+type Source struct {
+	Namespace string
+	FS        fs.FS
+}
+
+// Renderer renders pages inside the shared layout. All templates are parsed
+// once, when the renderer is made; a template that fails to parse, or a page
+// a handler asks for that does not exist, fails the start, not a request.
+type Renderer struct {
+	pages  map[string]*template.Template
+	assets *Assets
+}
+
+// Page is one parsed page, looked up once at start-up by the handler that
+// renders it.
+type Page struct {
+	name string
+	tmpl *template.Template
+}
+
+// View is what every template receives: the page's own Data plus what the
+// layout needs.
+type View struct {
+	Viewer    *Viewer
+	CSRF      string
+	Flashes   []Flash
+	RequestID string
+	Path      string
+	Data      any
+}
+
+// NewRenderer parses the kit's layout, partials and error page, then every
+// source's pages.
+func NewRenderer(assets *Assets, sources ...Source) (*Renderer, error) {
+	r := &Renderer{pages: map[string]*template.Template{}, assets: assets}
+	base, err := template.New("layout").Funcs(r.funcs()).ParseFS(kitTemplates, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	kit := Source{Namespace: "web", FS: MustSub(kitTemplates, "templates")}
+	for _, src := range append([]Source{kit}, sources...) {
+		if err := r.addSource(base, src); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *Renderer) addSource(base *template.Template, src Source) error {
+	set, err := base.Clone()
+	if err != nil {
+		return err
+	}
+	partials, _ := fs.Glob(src.FS, "partials/*.html")
+	if len(partials) > 0 {
+		if set, err = set.ParseFS(src.FS, partials...); err != nil {
+			return fmt.Errorf("parse %s partials: %w", src.Namespace, err)
+		}
+	}
+	files, err := fs.Glob(src.FS, "*.html")
+	if err != nil {
+		return err
+	}
+	for _, file := range files {
+		if file == "layout.html" && src.Namespace == "web" {
+			continue
+		}
+		name := src.Namespace + "/" + strings.TrimSuffix(path.Base(file), ".html")
+		if _, dup := r.pages[name]; dup {
+			return fmt.Errorf("template %s defined twice", name)
+		}
+		page, err := set.Clone()
+		if err != nil {
+			return err
+		}
+		if page, err = page.ParseFS(src.FS, file); err != nil {
+			return fmt.Errorf("parse %s: %w", name, err)
+		}
+		if page.Lookup("content") == nil {
+			return fmt.Errorf("template %s does not define \"content\"", name)
+		}
+		r.pages[name] = page
+	}
+	return nil
+}
+
+// Page returns the named page ("namespace/name"), or an error when it does
+// not exist. Call it while wiring routes so that a missing page fails start-up.
+func (r *Renderer) Page(name string) (*Page, error) {
+	t, ok := r.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	return &Page{name: name, tmpl: t}, nil
+}
+
+// MustPage is Page for wiring code that returns its own error on failure.
+func (r *Renderer) MustPage(name string) *Page {
+	p, err := r.Page(name)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// Render writes the page with status. Pages are never cached: they carry a
+// CSRF token and, for signed-in people, personal data.
+func (p *Page) Render(c echo.Context, status int, data any) error {
+	view := View{
+		Viewer:    ViewerFrom(c),
+		CSRF:      CSRFToken(c),
+		Flashes:   TakeFlashes(c),
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+		Path:      c.Request().URL.Path,
+		Data:      data,
+	}
+	var buf bytes.Buffer
+	if err := p.tmpl.ExecuteTemplate(&buf, "layout", view); err != nil {
+		return fmt.Errorf("render %s: %w", p.name, err)
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderCacheControl, "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func (r *Renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": r.assets.URL,
+		"date": func(t time.Time) string {
+			return t.Format("2 January 2006")
+		},
+		"datetime": func(t time.Time) string {
+			return t.Format("2 January 2006, 15:04 MST")
+		},
+		"statusText": http.StatusText,
+		"navCurrent": func(current, prefix string) bool {
+			if prefix == "/" {
+				return current == "/"
+			}
+			return current == prefix || strings.HasPrefix(current, prefix+"/")
+		},
+	}
+}
+
+// MustSub returns the subtree of fsys at dir; it panics on a bad dir, a
+// programming error found at start-up.
+func MustSub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"crypto/rand"
+	"embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/gorilla/securecookie"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+//go:embed templates
+var kitTemplates embed.FS
+
+// Config is what the kit needs to build a server.
+type Config struct {
+	Logger *slog.Logger
+	// Secure is true when the public base URL is https.
+	Secure bool
+	// TrustedProxies lists the networks (CIDR) of reverse proxies whose
+	// X-Forwarded-For header is believed. Empty means the client's own
+	// address is used and X-Forwarded-For is ignored.
+	TrustedProxies []*net.IPNet
+	// BodyLimit caps request bodies, for example "1M".
+	BodyLimit string
+	// FlashKey signs flash cookies (at least 32 bytes).
+	FlashKey []byte
+	Metrics  *Metrics
+	Renderer *Renderer
+	Assets   *Assets
+}
+
+// Cookies returns the cookie policy for this configuration.
+func (cfg Config) Cookies() CookiePolicy { return CookiePolicy{Secure: cfg.Secure} }
+
+// NewEcho returns an Echo server with the shared middleware, the central
+// error handler and the static file route. Capability packages add routes.
+func NewEcho(cfg Config) (*echo.Echo, error) {
+	if len(cfg.FlashKey) < 32 {
+		return nil, errors.New("web: flash key must be at least 32 bytes")
+	}
+	errorPage, err := cfg.Renderer.Page("web/error")
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	e.HTTPErrorHandler = errorHandler(cfg.Logger, errorPage)
+
+	codec := securecookie.New(cfg.FlashKey[:32], nil)
+	codec.MaxAge(600)
+	fl := &flashes{codec: codec, cookies: cfg.Cookies()}
+
+	e.Use(
+		middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: requestID}),
+		observe(cfg.Logger, cfg.Metrics),
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true, DisablePrintStack: true}),
+		securityHeaders(cfg.Secure),
+		middleware.BodyLimit(cfg.BodyLimit),
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
+		fl.middleware,
+		validUTF8,
+		csrf(cfg.Cookies()),
+	)
+	e.Match([]string{http.MethodGet, http.MethodHead}, AssetPrefix+"*", cfg.Assets.Handler)
+	return e, nil
+}
+
+// ipExtractor trusts X-Forwarded-For only from the configured proxies; with
+// none, the TCP peer is the client, so a forged header changes nothing.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// requestID is a short random ID that people can quote from an error page.
+func requestID() string { return rand.Text()[:16] }
+
+// errorData is what the error page shows.
+type errorData struct {
+	Status  int
+	Title   string
+	Message string
+}
+
+// errorHandler renders every error as a friendly page with the request ID.
+// Internal errors are logged and replaced by a generic message.
+func errorHandler(logger *slog.Logger, page *Page) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		status, message := classify(err)
+		if status >= 500 {
+			logger.ErrorContext(c.Request().Context(), "request failed",
+				slog.String("id", c.Response().Header().Get(echo.HeaderXRequestID)),
+				slog.String("route", c.Path()),
+				slog.String("error", err.Error()))
+		}
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(status)
+			return
+		}
+		data := errorData{Status: status, Title: errorTitle(status), Message: message}
+		if rerr := page.Render(c, status, data); rerr != nil {
+			logger.Error("render error page", slog.String("error", rerr.Error()))
+			_ = c.String(status, fmt.Sprintf("%d %s", status, http.StatusText(status)))
+		}
+	}
+}
+
+// classify returns the status and the message safe to show for err.
+func classify(err error) (int, string) {
+	var de *Error
+	if errors.As(err, &de) {
+		status := statusOf(de.Code)
+		if status >= 500 {
+			return status, defaultMessage(status)
+		}
+		return status, de.Message
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he.Code, defaultMessage(he.Code)
+	}
+	return http.StatusInternalServerError, defaultMessage(http.StatusInternalServerError)
+}
+
+func errorTitle(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Page not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusRequestEntityTooLarge:
+		return "Too large"
+	case http.StatusServiceUnavailable:
+		return "Temporarily unavailable"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return http.StatusText(status)
+}
+
+func defaultMessage(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "We could not understand that request. Go back and try again."
+	case http.StatusUnauthorized:
+		return "Please sign in to see this page."
+	case http.StatusForbidden:
+		return "You do not have permission to see this page."
+	case http.StatusNotFound:
+		return "We could not find that page. It may have moved, or the address may be mistyped."
+	case http.StatusMethodNotAllowed:
+		return "This page does not accept that kind of request."
+	case http.StatusRequestEntityTooLarge:
+		return "What you sent is too large. Shorten it and try again."
+	case http.StatusTooManyRequests:
+		return "Too many attempts. Wait a few minutes and try again."
+	case http.StatusServiceUnavailable:
+		return "Groundwork cannot reach its database right now. Please try again in a minute."
+	}
+	if status >= 500 {
+		return "Something went wrong on our side. It has been logged; please try again. If it keeps happening, tell your training lead and quote the reference below."
+	}
+	return http.StatusText(status)
+}
