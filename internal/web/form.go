@@ -126,4 +126,3 @@ func (f *Form) Field(name, label, typ, autocomplete string) Field {
 	}
 	return fl
 }
-
