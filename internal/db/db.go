@@ -83,15 +83,16 @@ func openPostgres(rawURL string, opts Options) (*bun.DB, error) {
 	if u.Host == "" && u.Query().Get("host") == "" {
 		return nil, errors.New("invalid PostgreSQL URL: no host (expected postgres://user:password@host:5432/dbname)")
 	}
-	options, err := pgOptions(rawURL)
-	if err != nil {
-		return nil, err
-	}
+	options := []pgdriver.Option{pgdriver.WithDSN(rawURL), pgdriver.WithTimeout(15 * time.Second)}
 	if opts.ApplicationName != "" {
 		options = append(options, pgdriver.WithApplicationName(opts.ApplicationName))
 	}
 	options = append(options, pgdriver.WithResetSessionFunc(discardDeadConn))
-	sqldb := sql.OpenDB(pgdriver.NewConnector(options...))
+	connector, err := newConnector(options)
+	if err != nil {
+		return nil, err
+	}
+	sqldb := sql.OpenDB(connector)
 	maxOpen := opts.MaxOpenConns
 	if maxOpen <= 0 {
 		maxOpen = 20
@@ -103,15 +104,15 @@ func openPostgres(rawURL string, opts Options) (*bun.DB, error) {
 	return bun.NewDB(sqldb, pgdialect.New()), nil
 }
 
-// pgOptions turns a URL into driver options. pgdriver.WithDSN panics on a
-// malformed DSN; the panic becomes an ordinary error here.
-func pgOptions(rawURL string) (opts []pgdriver.Option, err error) {
+// newConnector builds the pgdriver connector. pgdriver.WithDSN panics on a
+// DSN it cannot parse; the panic becomes an ordinary error here.
+func newConnector(options []pgdriver.Option) (c *pgdriver.Connector, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("invalid PostgreSQL URL: %v", r)
 		}
 	}()
-	return []pgdriver.Option{pgdriver.WithDSN(rawURL), pgdriver.WithTimeout(15 * time.Second)}, nil
+	return pgdriver.NewConnector(options...), nil
 }
 
 // redactURLError drops the URL (which may hold a password) from a url.Parse error.

@@ -93,6 +93,16 @@ func Unlock(ctx context.Context, db *bun.DB) error {
 var ErrLocked = errors.New("migrations are locked by another process; if none is running, run `groundwork migrate unlock`")
 
 func withLock(ctx context.Context, m *migrate.Migrator, fn func() ([]string, error)) ([]string, error) {
+	if DialectOf(m.DB()) == Postgres {
+		// Creating bun's own tables races between replicas that start
+		// together, so PostgreSQL serialises the whole run with an advisory
+		// lock, which the server also releases if this process dies.
+		unlock, err := advisoryLock(ctx, m.DB())
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+	}
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("init migrations: %w", err)
 	}
@@ -117,4 +127,28 @@ func names(ms migrate.MigrationSlice) []string {
 		out[i] = m.Name
 	}
 	return out
+}
+
+// migrationLockKey is an arbitrary constant naming Groundwork's migration
+// advisory lock.
+const migrationLockKey = 0x67726f756e64
+
+func advisoryLock(ctx context.Context, db *bun.DB) (func(), error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migration lock: %w", err)
+	}
+	lockCtx, cancel := context.WithTimeout(ctx, lockWait)
+	defer cancel()
+	if _, err := conn.ExecContext(lockCtx, "SELECT pg_advisory_lock(?)", migrationLockKey); err != nil {
+		_ = conn.Close()
+		if lockCtx.Err() != nil {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("migration lock: %w", err)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLockKey)
+		_ = conn.Close()
+	}, nil
 }

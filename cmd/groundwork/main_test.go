@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"groundwork/internal/db/dbtest"
+)
+
+// binary is the groundwork command built once for these tests, so they run
+// the real executable with real signals and exit codes.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "groundwork-cmd")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "groundwork")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// groundworkCmd prepares the binary with a clean GROUNDWORK_* environment.
+func groundworkCmd(t *testing.T, env []string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = t.TempDir()
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GROUNDWORK_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
+	return cmd
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"version", "--help"}, {"version"}} {
+		out, err := groundworkCmd(t, nil, args...).CombinedOutput()
+		if err != nil {
+			t.Errorf("groundwork %v: %v\n%s", args, err, out)
+		}
+		if !strings.Contains(strings.ToLower(string(out)), "groundwork") {
+			t.Errorf("groundwork %v printed %q", args, out)
+		}
+	}
+}
+
+func TestUnknownCommandExitsTwo(t *testing.T) {
+	t.Parallel()
+	err := groundworkCmd(t, nil, "frobnicate").Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+		t.Fatalf("unknown command: %v, want exit 2", err)
+	}
+}
+
+func TestMalformedDatabaseURLExitsWithOneClearLine(t *testing.T) {
+	t.Parallel()
+	for _, url := range []string{"postgres://%zz", "postgres:///nohost", "mysql://x/y"} {
+		cmd := groundworkCmd(t, []string{"GROUNDWORK_DATABASE_URL=" + url, "GROUNDWORK_ADDRESS=127.0.0.1:0"})
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() == 0 {
+			t.Fatalf("%s: %v, want a non-zero exit", url, err)
+		}
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		if len(lines) != 1 || !strings.Contains(lines[0], "GROUNDWORK_DATABASE_URL") {
+			t.Fatalf("%s: stderr = %q, want one line naming GROUNDWORK_DATABASE_URL", url, stderr.String())
+		}
+	}
+}
+
+func TestMigrateCommands(t *testing.T) {
+	t.Parallel()
+	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}
+	run := func(args ...string) string {
+		out, err := groundworkCmd(t, env, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("migrate %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	if out := run("migrate", "status"); !strings.Contains(out, "pending") {
+		t.Fatalf("status on a new database:\n%s", out)
+	}
+	if out := run("migrate", "up"); !strings.Contains(out, "applied") {
+		t.Fatalf("up:\n%s", out)
+	}
+	if out := run("migrate", "status"); strings.Contains(out, "pending") {
+		t.Fatalf("status after up:\n%s", out)
+	}
+	if out := run("migrate", "down"); !strings.Contains(out, "rolled back") {
+		t.Fatalf("down:\n%s", out)
+	}
+	run("migrate", "unlock")
+}
+
+// TestSIGTERMFinishesSlowRequest sends SIGTERM while a client is still
+// uploading a request body: the server must answer that request, then exit 0.
+func TestSIGTERMFinishesSlowRequest(t *testing.T) {
+	t.Parallel()
+	addr := freeAddress(t)
+	cmd := groundworkCmd(t, []string{"GROUNDWORK_ADDRESS=" + addr, "GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}, "serve")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	logs := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs <- sc.Text()
+		}
+		close(logs)
+	}()
+	waitReady(t, "http://"+addr+"/readyz")
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := "field=" + strings.Repeat("x", 100)
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", addr, len(body), body[:10])
+	time.Sleep(200 * time.Millisecond) // the request is now in flight
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if cmd.ProcessState != nil {
+		t.Fatal("the server exited before the in-flight request finished")
+	}
+	io.WriteString(conn, body[10:])
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request got no response: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed { // the home page takes no POST, but it was answered
+		t.Fatalf("in-flight request = %d, want 405", resp.StatusCode)
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v, want 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("server did not exit after SIGTERM")
+	}
+	var all []string
+	for l := range logs {
+		all = append(all, l)
+	}
+	if !strings.Contains(strings.Join(all, "\n"), "shutting down") {
+		t.Fatalf("no shutdown log line in:\n%s", strings.Join(all, "\n"))
+	}
+}
+
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitReady(t *testing.T, url string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server at %s never became ready", url)
+}

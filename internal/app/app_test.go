@@ -1,0 +1,185 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/app"
+	"groundwork/internal/db"
+	"groundwork/internal/db/dbtest"
+)
+
+// testConfig is the default configuration on a fresh test database.
+func testConfig(t *testing.T) *app.Config {
+	t.Helper()
+	return &app.Config{
+		Address:       "127.0.0.1:0",
+		DatabaseURL:   dbtest.URL(t),
+		BaseURL:       "http://localhost:8080",
+		LogFormat:     "text",
+		LogLevel:      "info",
+		ShutdownGrace: 5 * time.Second,
+		DBMaxConns:    4,
+		BodyLimit:     "1M",
+	}
+}
+
+func newApp(t *testing.T, cfg *app.Config) *app.App {
+	t.Helper()
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestHomeHealthAndReadiness(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, testConfig(t))
+	srv := httptest.NewServer(a.Echo)
+	defer srv.Close()
+
+	if code, body := get(t, srv.URL+"/"); code != 200 || !strings.Contains(body, "drug and alcohol services") {
+		t.Fatalf("home = %d", code)
+	}
+	if code, _ := get(t, srv.URL+"/healthz"); code != 200 {
+		t.Fatalf("healthz = %d", code)
+	}
+	if code, _ := get(t, srv.URL+"/readyz"); code != 200 {
+		t.Fatalf("readyz = %d", code)
+	}
+	a.DB.Close() // the database goes away
+	if code, _ := get(t, srv.URL+"/readyz"); code != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with the database gone = %d, want 503", code)
+	}
+	if code, _ := get(t, srv.URL+"/healthz"); code != 200 {
+		t.Fatalf("healthz with the database gone = %d, want 200 (the process is alive)", code)
+	}
+}
+
+func TestSecondStartReusesDatabase(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	first := newApp(t, cfg)
+	key1, err := db.Secret(context.Background(), first.DB, "session_key", 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Close()
+
+	second := newApp(t, cfg)
+	key2, err := db.Secret(context.Background(), second.DB, "session_key", 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(key1) != string(key2) {
+		t.Fatal("a restart generated a new session key; signed cookies would all break")
+	}
+}
+
+func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, testConfig(t))
+	started, release := make(chan struct{}), make(chan struct{})
+	a.Echo.GET("/slow", func(c echo.Context) error {
+		close(started)
+		<-release
+		return c.String(http.StatusOK, "finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+
+	type result struct {
+		code int
+		body string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, body := get(t, "http://"+ln.Addr().String()+"/slow")
+		done <- result{code, body}
+	}()
+	<-started
+	stop() // SIGTERM arrives while /slow runs
+
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned %v before the in-flight request finished", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		t.Error("the server still accepts new connections while shutting down")
+	}
+	close(release)
+	if r := <-done; r.code != 200 || r.body != "finished" {
+		t.Fatalf("in-flight request got %d %q", r.code, r.body)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve = %v, want a clean shutdown", err)
+	}
+}
+
+func TestValidateReportsBadSettings(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		edit func(*app.Config)
+		want string
+	}{
+		{"malformed postgres url", func(c *app.Config) { c.DatabaseURL = "postgres://%zz" }, "GROUNDWORK_DATABASE_URL"},
+		{"postgres url without host", func(c *app.Config) { c.DatabaseURL = "postgres:///db" }, "GROUNDWORK_DATABASE_URL"},
+		{"unknown scheme", func(c *app.Config) { c.DatabaseURL = "mysql://x/y" }, "GROUNDWORK_DATABASE_URL"},
+		{"base url", func(c *app.Config) { c.BaseURL = "localhost" }, "GROUNDWORK_BASE_URL"},
+		{"proxy", func(c *app.Config) { c.TrustedProxies = "10.0.0.0/8, nonsense" }, "GROUNDWORK_TRUSTED_PROXIES"},
+		{"log level", func(c *app.Config) { c.LogLevel = "loud" }, "GROUNDWORK_LOG_LEVEL"},
+		{"log format", func(c *app.Config) { c.LogFormat = "xml" }, "GROUNDWORK_LOG_FORMAT"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := &app.Config{DatabaseURL: "groundwork.db", BaseURL: "http://localhost:8080", LogFormat: "text", LogLevel: "info", DBMaxConns: 1}
+			if err := cfg.Validate(); err != nil {
+				t.Fatalf("baseline config invalid: %v", err)
+			}
+			tc.edit(cfg)
+			err := cfg.Validate()
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("Validate = %v, want one line starting %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestConfiguredSessionKeyMustBeStrong(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	cfg.SessionKey = "c2hvcnQ=" // "short"
+	_, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "GROUNDWORK_SESSION_KEY") {
+		t.Fatalf("New with a weak session key = %v", err)
+	}
+}
