@@ -1,0 +1,172 @@
+// Package e2e drives the real Groundwork server in headless Chromium. Its
+// tests skip when no browser is installed, unless GROUNDWORK_E2E=1, which
+// makes a missing browser a failure (CI sets it).
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"groundwork/internal/app"
+	"groundwork/internal/db/dbtest"
+)
+
+// Server is a running Groundwork server on a free port with a fresh database.
+type Server struct {
+	URL string
+	App *app.App
+}
+
+// StartServer starts the real server for t and stops it when t ends.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	cfg := &app.Config{
+		Address:       ln.Addr().String(),
+		DatabaseURL:   dbtest.URL(t),
+		BaseURL:       url,
+		LogFormat:     "text",
+		LogLevel:      "warn",
+		ShutdownGrace: 5 * time.Second,
+		DBMaxConns:    8,
+		BodyLimit:     "1M",
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		stop()
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("server: %v", err)
+		}
+		a.Close()
+	})
+	return &Server{URL: url, App: a}
+}
+
+// chromiumPath finds a Chromium binary, or returns "".
+func chromiumPath() string {
+	if p := os.Getenv("GROUNDWORK_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// Page is one browser tab in a test. Its methods fail the test on error, so
+// journeys read as a list of steps.
+type Page struct {
+	t   testing.TB
+	ctx context.Context
+}
+
+// Browser starts a fresh headless Chromium for t and returns its first tab,
+// closed when t ends. It skips t when no browser is found, unless
+// GROUNDWORK_E2E=1.
+func Browser(t testing.TB) *Page {
+	t.Helper()
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("GROUNDWORK_E2E") == "1" {
+			t.Fatal("GROUNDWORK_E2E=1 but no chromium found (install it, or set GROUNDWORK_CHROMIUM)")
+		}
+		t.Skip("no chromium found; set GROUNDWORK_E2E=1 to make this a failure")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	// The first action starts the browser; it must run without a timeout,
+	// which would bound the browser's whole life.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &Page{t: t, ctx: ctx}
+}
+
+// stepTimeout bounds each step, so a missing element fails fast.
+const stepTimeout = 15 * time.Second
+
+func run[T any](p *Page, what string, a chromedp.Action[T]) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		p.t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// Go opens url.
+func (p *Page) Go(url string) {
+	p.t.Helper()
+	run(p, "navigate to "+url, chromedp.Navigate(url))
+}
+
+// Text returns the visible text of the first element matching sel.
+func (p *Page) Text(sel string) string {
+	p.t.Helper()
+	return run(p, "text of "+sel, chromedp.Text(sel))
+}
+
+// Eval evaluates a JavaScript expression that yields a string.
+func (p *Page) Eval(expr string) string {
+	p.t.Helper()
+	return run(p, "evaluate "+expr, chromedp.Evaluate[string](expr))
+}
+
+// Click clicks the first element matching sel.
+func (p *Page) Click(sel string) {
+	p.t.Helper()
+	run(p, "click "+sel, chromedp.Click(sel))
+}
+
+// Fill types value into the input matching sel, replacing its content.
+func (p *Page) Fill(sel, value string) {
+	p.t.Helper()
+	run(p, "fill "+sel, chromedp.Steps(chromedp.Clear(sel), chromedp.SendKeys(sel, value)))
+}
+
+// Location returns the current URL.
+func (p *Page) Location() string {
+	p.t.Helper()
+	return run(p, "location", chromedp.Location())
+}
