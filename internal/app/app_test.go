@@ -21,16 +21,12 @@ import (
 // testConfig is the default configuration on a fresh test database.
 func testConfig(t *testing.T) *app.Config {
 	t.Helper()
-	return &app.Config{
-		Address:       "127.0.0.1:0",
-		DatabaseURL:   dbtest.URL(t),
-		BaseURL:       "http://localhost:8080",
-		LogFormat:     "text",
-		LogLevel:      "info",
-		ShutdownGrace: 5 * time.Second,
-		DBMaxConns:    4,
-		BodyLimit:     "1M",
-	}
+	cfg := app.DefaultConfig()
+	cfg.Address = "127.0.0.1:0"
+	cfg.DatabaseURL = dbtest.URL(t)
+	cfg.ShutdownGrace = 5 * time.Second
+	cfg.DBMaxConns = 4
+	return cfg
 }
 
 func newApp(t *testing.T, cfg *app.Config) *app.App {
@@ -161,7 +157,7 @@ func TestValidateReportsBadSettings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := &app.Config{DatabaseURL: "groundwork.db", BaseURL: "http://localhost:8080", LogFormat: "text", LogLevel: "info", DBMaxConns: 1}
+			cfg := app.DefaultConfig()
 			if err := cfg.Validate(); err != nil {
 				t.Fatalf("baseline config invalid: %v", err)
 			}

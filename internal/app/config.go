@@ -32,6 +32,14 @@ type Config struct {
 	DBMaxConns     int
 	BodyLimit      string
 	SessionKey     string
+	SessionIdle    time.Duration
+	SessionMaxAge  time.Duration
+	SMTPHost       string
+	SMTPPort       int
+	SMTPUsername   string
+	SMTPPassword   string
+	SMTPFrom       string
+	SMTPTLS        string
 }
 
 // option describes one setting for flags, environment and documentation.
@@ -54,6 +62,14 @@ func (cfg *Config) options() []option {
 		{name: "shutdown-grace", def: "30s", usage: "how long in-flight requests may run after SIGTERM", dur: &cfg.ShutdownGrace},
 		{name: "db-max-conns", def: "20", usage: "maximum PostgreSQL connections per process", num: &cfg.DBMaxConns},
 		{name: "body-limit", def: "1M", usage: "largest request body accepted", str: &cfg.BodyLimit},
+		{name: "session-idle", def: "2h", usage: "a session ends after this long without a request", dur: &cfg.SessionIdle},
+		{name: "session-max-age", def: "12h", usage: "a session ends this long after sign-in, however active", dur: &cfg.SessionMaxAge},
+		{name: "smtp-host", def: "", usage: "SMTP server for outgoing mail (empty: mail stays in the outbox for admins to read)", str: &cfg.SMTPHost},
+		{name: "smtp-port", def: "587", usage: "SMTP port", num: &cfg.SMTPPort},
+		{name: "smtp-username", def: "", usage: "SMTP user name", str: &cfg.SMTPUsername},
+		{name: "smtp-password", def: "", usage: "SMTP password", str: &cfg.SMTPPassword},
+		{name: "smtp-from", def: "Groundwork <groundwork@localhost>", usage: "sender address of outgoing mail", str: &cfg.SMTPFrom},
+		{name: "smtp-tls", def: "starttls", usage: "SMTP encryption: starttls, tls or none", str: &cfg.SMTPTLS},
 		{name: "session-key", def: "", usage: "base64 secret of at least 32 bytes for signing cookies (empty: generated once and kept in the database)", str: &cfg.SessionKey},
 	}
 }
@@ -93,6 +109,26 @@ func (cfg *Config) Bind(fs *flag.FlagSet) error {
 	return nil
 }
 
+// DefaultConfig returns the built-in defaults, ignoring the environment;
+// tests and tools start from it.
+func DefaultConfig() *Config {
+	cfg := &Config{}
+	fs := flag.NewFlagSet("defaults", flag.ContinueOnError)
+	for _, o := range cfg.options() {
+		switch {
+		case o.str != nil:
+			fs.StringVar(o.str, o.name, o.def, "")
+		case o.dur != nil:
+			d, _ := time.ParseDuration(o.def)
+			fs.DurationVar(o.dur, o.name, d, "")
+		case o.num != nil:
+			n, _ := strconv.Atoi(o.def)
+			fs.IntVar(o.num, o.name, n, "")
+		}
+	}
+	return cfg
+}
+
 // Defaults returns the configuration with every default and environment
 // variable applied, as if no flag had been given.
 func Defaults() (*Config, error) {
@@ -108,6 +144,12 @@ func Defaults() (*Config, error) {
 func (cfg *Config) Validate() error {
 	if cfg.ShutdownGrace < 0 {
 		return errors.New("GROUNDWORK_SHUTDOWN_GRACE: must not be negative")
+	}
+	if cfg.SessionIdle <= 0 || cfg.SessionMaxAge < cfg.SessionIdle {
+		return errors.New("GROUNDWORK_SESSION_IDLE: must be positive and no longer than GROUNDWORK_SESSION_MAX_AGE")
+	}
+	if cfg.SMTPTLS != "starttls" && cfg.SMTPTLS != "tls" && cfg.SMTPTLS != "none" {
+		return fmt.Errorf("GROUNDWORK_SMTP_TLS: must be starttls, tls or none, not %q", cfg.SMTPTLS)
 	}
 	if cfg.DBMaxConns <= 0 {
 		return errors.New("GROUNDWORK_DB_MAX_CONNS: must be a positive number")

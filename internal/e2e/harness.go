@@ -33,16 +33,13 @@ func StartServer(t testing.TB) *Server {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
-	cfg := &app.Config{
-		Address:       ln.Addr().String(),
-		DatabaseURL:   dbtest.URL(t),
-		BaseURL:       url,
-		LogFormat:     "text",
-		LogLevel:      "warn",
-		ShutdownGrace: 5 * time.Second,
-		DBMaxConns:    8,
-		BodyLimit:     "1M",
-	}
+	cfg := app.DefaultConfig()
+	cfg.Address = ln.Addr().String()
+	cfg.DatabaseURL = dbtest.URL(t)
+	cfg.BaseURL = url
+	cfg.LogLevel = "warn"
+	cfg.ShutdownGrace = 5 * time.Second
+	cfg.DBMaxConns = 8
 	ctx, stop := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

@@ -151,6 +151,7 @@ func (r *Renderer) funcs() template.FuncMap {
 			return t.Format("2 January 2006, 15:04 MST")
 		},
 		"statusText": http.StatusText,
+		"deref":      deref,
 		"navCurrent": func(current, prefix string) bool {
 			if prefix == "/" {
 				return current == "/"
@@ -168,4 +169,21 @@ func MustSub(fsys fs.FS, dir string) fs.FS {
 		panic(err)
 	}
 	return sub
+}
+
+// deref returns the value behind an optional (pointer) field, for templates.
+func deref(v any) any {
+	switch p := v.(type) {
+	case *string:
+		if p != nil {
+			return *p
+		}
+		return ""
+	case *time.Time:
+		if p != nil {
+			return *p
+		}
+		return time.Time{}
+	}
+	return v
 }
