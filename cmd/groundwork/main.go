@@ -2,6 +2,7 @@
 //
 //	groundwork [serve]                 run the web server (the default)
 //	groundwork migrate up|down|status|unlock
+//	groundwork user create --email EMAIL --name NAME --role ROLE [--password-stdin]
 //	groundwork version
 //
 // Every command takes --help. Settings come from GROUNDWORK_* environment
@@ -33,6 +34,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server (the default)", runServe},
 		{"migrate", "apply or inspect database migrations: up, down, status, unlock", runMigrate},
+		{"user", "create an account: user create --email --name --role", runUser},
 		{"version", "print the version", runVersion},
 	}
 }

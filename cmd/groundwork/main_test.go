@@ -207,3 +207,26 @@ func waitReady(t *testing.T, url string) {
 	}
 	t.Fatalf("server at %s never became ready", url)
 }
+
+func TestUserCreate(t *testing.T) {
+	t.Parallel()
+	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}
+	create := groundworkCmd(t, env, "user", "create", "--email", "Lead@Example.org", "--name", "Lead", "--role", "admin", "--password-stdin")
+	create.Stdin = strings.NewReader("a long enough passphrase\n")
+	if out, err := create.CombinedOutput(); err != nil || !strings.Contains(string(out), "created admin lead@example.org") {
+		t.Fatalf("create with password: %v\n%s", err, out)
+	}
+	again := groundworkCmd(t, env, "user", "create", "--email", "lead@example.org", "--role", "trainee")
+	if out, err := again.CombinedOutput(); err == nil || !strings.Contains(string(out), "already exists") {
+		t.Fatalf("a duplicate email: %v\n%s", err, out)
+	}
+	invite := groundworkCmd(t, env, "user", "create", "--email", "new@example.org", "--role", "trainee")
+	if out, err := invite.CombinedOutput(); err != nil || !strings.Contains(string(out), "/invitations/") {
+		t.Fatalf("create without a password: %v\n%s", err, out)
+	}
+	weak := groundworkCmd(t, env, "user", "create", "--email", "w@example.org", "--name", "W", "--password-stdin")
+	weak.Stdin = strings.NewReader("qwerty123456\n")
+	if out, err := weak.CombinedOutput(); err == nil || !strings.Contains(string(out), "most common") {
+		t.Fatalf("a common password: %v\n%s", err, out)
+	}
+}

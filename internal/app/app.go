@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,8 +17,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
 
+	"groundwork/internal/account"
+	"groundwork/internal/audit"
 	"groundwork/internal/db"
 	"groundwork/internal/home"
+	"groundwork/internal/mail"
 	"groundwork/internal/web"
 	"groundwork/static"
 )
@@ -25,11 +29,13 @@ import (
 // App is a wired Groundwork server: its database, its Echo router and its
 // metrics registry.
 type App struct {
-	Config  *Config
-	Logger  *slog.Logger
-	DB      *bun.DB
-	Echo    *echo.Echo
-	Metrics *prometheus.Registry
+	Config   *Config
+	Logger   *slog.Logger
+	DB       *bun.DB
+	Echo     *echo.Echo
+	Metrics  *prometheus.Registry
+	Accounts *account.Service
+	Outbox   *mail.Outbox
 }
 
 // New opens and migrates the database and builds the server. The caller
@@ -67,7 +73,7 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("static files: %w", err)
 	}
-	renderer, err := web.NewRenderer(assets, home.Templates)
+	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates)
 	if err != nil {
 		return err
 	}
@@ -92,7 +98,47 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Echo.GET("/healthz", healthz)
 	a.Echo.GET("/readyz", a.readyz)
-	return home.Routes(a.Echo, renderer)
+	if err := home.Routes(a.Echo, renderer); err != nil {
+		return err
+	}
+	if err := a.buildMail(); err != nil {
+		return err
+	}
+	return a.buildAccounts(sessionKey, renderer)
+}
+
+// buildAccounts wires sign-in, sessions and the admin pages.
+func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer) error {
+	sessions := account.NewSessions(a.DB, sessionKey, web.CookiePolicy{Secure: a.Config.Secure()},
+		a.Config.SessionIdle, a.Config.SessionMaxAge)
+	a.Accounts = &account.Service{DB: a.DB, Sessions: sessions, BaseURL: strings.TrimRight(a.Config.BaseURL, "/")}
+	a.Echo.Use(sessions.Middleware)
+	admin, err := account.Routes(a.Echo, renderer, a.Accounts)
+	if err != nil {
+		return err
+	}
+	if err := mail.Routes(admin, renderer, a.DB); err != nil {
+		return err
+	}
+	return audit.Routes(admin, renderer, a.DB)
+}
+
+// buildMail sets up the outbox with SMTP when configured.
+func (a *App) buildMail() error {
+	var sender mail.Sender
+	if a.Config.SMTPHost != "" {
+		smtp, err := mail.NewSMTPSender(mail.SMTPConfig{
+			Host: a.Config.SMTPHost, Port: a.Config.SMTPPort,
+			Username: a.Config.SMTPUsername, Password: a.Config.SMTPPassword,
+			From: a.Config.SMTPFrom, TLS: a.Config.SMTPTLS,
+		})
+		if err != nil {
+			return fmt.Errorf("GROUNDWORK_SMTP_HOST: %w", err)
+		}
+		sender = smtp
+	}
+	a.Outbox = mail.NewOutbox(a.DB, sender, a.Logger)
+	return nil
 }
 
 // secret returns the named secret from configuration (base64, at least 32
@@ -144,6 +190,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
 	}
+	a.announceSetup(ctx)
+	background, stopBackground := context.WithCancel(context.Background())
+	defer stopBackground()
+	go a.Outbox.Run(background, 10*time.Second)
+	go a.Accounts.Sessions.PurgeLoop(background, 10*time.Minute, a.Logger)
 	servers := []*http.Server{srv}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
@@ -188,6 +239,19 @@ func (a *App) serveMetrics(errc chan<- error) (*http.Server, error) {
 	}()
 	a.Logger.Info("serving metrics", slog.String("address", ln.Addr().String()))
 	return msrv, nil
+}
+
+// announceSetup logs a one-time link for creating the first admin while
+// none exists.
+func (a *App) announceSetup(ctx context.Context) {
+	link, err := a.Accounts.SetupLink(ctx)
+	if err != nil {
+		a.Logger.Error("first-run setup link", slog.String("error", err.Error()))
+		return
+	}
+	if link != "" {
+		a.Logger.Warn("no admin yet: open this one-time link to create the first admin (valid 24 hours)", slog.String("url", link))
+	}
 }
 
 // Run serves on the configured address until ctx is done.

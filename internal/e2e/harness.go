@@ -167,3 +167,20 @@ func (p *Page) Location() string {
 	p.t.Helper()
 	return run(p, "location", chromedp.Location())
 }
+
+// Submit clicks the element matching sel (a submit button or a link) and
+// waits until the next page has loaded.
+func (p *Page) Submit(sel string) {
+	p.t.Helper()
+	run(p, "mark page", chromedp.Evaluate[bool](`window.__groundworkOld = true`))
+	p.Click(sel)
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		loaded, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`window.__groundworkOld === undefined && document.readyState === "complete"`))
+		if err == nil && loaded {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.t.Fatalf("no new page after clicking %s", sel)
+}

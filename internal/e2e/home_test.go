@@ -32,7 +32,7 @@ func TestUnknownURLShowsFriendly404(t *testing.T) {
 	if body := page.Text("main"); !strings.Contains(body, "reference") {
 		t.Fatalf("404 page has no reference: %q", body)
 	}
-	page.Click(`main a[href="/"]`)
+	page.Submit(`main a[href="/"]`)
 	if h := page.Text("h1"); h != "Groundwork" {
 		t.Fatalf("the 404 page's home link led to %q", h)
 	}

@@ -1,0 +1,127 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/db"
+	"groundwork/internal/web"
+)
+
+// Cohort is a group of trainees who start the programme together.
+type Cohort struct {
+	bun.BaseModel `bun:"table:cohorts"`
+
+	ID          string     `bun:"id,pk"`
+	Name        string     `bun:"name,notnull"`
+	Description string     `bun:"description,notnull"`
+	StartsOn    *time.Time `bun:"starts_on"`
+	EndsOn      *time.Time `bun:"ends_on"`
+	CreatedAt   time.Time  `bun:"created_at,notnull"`
+	Members     int        `bun:"members,scanonly"`
+}
+
+type cohortMember struct {
+	bun.BaseModel `bun:"table:cohort_members"`
+
+	CohortID string    `bun:"cohort_id,pk"`
+	UserID   string    `bun:"user_id,pk"`
+	AddedAt  time.Time `bun:"added_at,notnull"`
+}
+
+// ErrCohortNameTaken means another cohort has the name.
+var ErrCohortNameTaken = errors.New("cohort name taken")
+
+// ListCohorts returns every cohort with its member count, newest first.
+func ListCohorts(ctx context.Context, idb bun.IDB) ([]Cohort, error) {
+	var cohorts []Cohort
+	err := idb.NewSelect().Model(&cohorts).
+		ColumnExpr("cohort.*").
+		ColumnExpr("(SELECT count(*) FROM cohort_members m WHERE m.cohort_id = cohort.id) AS members").
+		OrderExpr("cohort.created_at DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list cohorts: %w", err)
+	}
+	return cohorts, nil
+}
+
+// CohortByID returns the cohort, or a not-found error.
+func CohortByID(ctx context.Context, idb bun.IDB, id string) (*Cohort, error) {
+	if !validID(id) {
+		return nil, web.NotFound()
+	}
+	c := new(Cohort)
+	err := idb.NewSelect().Model(c).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, web.NotFound()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read cohort: %w", err)
+	}
+	return c, nil
+}
+
+// saveCohort inserts c when it has no ID, or updates it.
+func saveCohort(ctx context.Context, idb bun.IDB, c *Cohort) error {
+	var err error
+	if c.ID == "" {
+		c.ID, c.CreatedAt = newID(), now()
+		_, err = idb.NewInsert().Model(c).Exec(ctx)
+	} else {
+		_, err = idb.NewUpdate().Model(c).Column("name", "description", "starts_on", "ends_on").WherePK().Exec(ctx)
+	}
+	if db.IsUniqueViolation(err) {
+		return ErrCohortNameTaken
+	}
+	if err != nil {
+		return fmt.Errorf("save cohort: %w", err)
+	}
+	return nil
+}
+
+// CohortMembers returns the cohort's members, by name.
+func CohortMembers(ctx context.Context, idb bun.IDB, cohortID string) ([]User, error) {
+	var users []User
+	err := idb.NewSelect().Model(&users).
+		Join("JOIN cohort_members AS m ON m.user_id = u.id").Where("m.cohort_id = ?", cohortID).
+		OrderExpr("lower(u.name)").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list cohort members: %w", err)
+	}
+	return users, nil
+}
+
+// CohortsOf returns the cohorts userID belongs to, by name.
+func CohortsOf(ctx context.Context, idb bun.IDB, userID string) ([]Cohort, error) {
+	var cohorts []Cohort
+	err := idb.NewSelect().Model(&cohorts).
+		Join("JOIN cohort_members AS m ON m.cohort_id = cohort.id").Where("m.user_id = ?", userID).
+		OrderExpr("cohort.name").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list cohorts of user: %w", err)
+	}
+	return cohorts, nil
+}
+
+// addMember puts a trainee in a cohort; adding twice changes nothing.
+func addMember(ctx context.Context, idb bun.IDB, cohortID, userID string) error {
+	m := &cohortMember{CohortID: cohortID, UserID: userID, AddedAt: now()}
+	if _, err := idb.NewInsert().Model(m).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("add cohort member: %w", err)
+	}
+	return nil
+}
+
+// removeMember takes a trainee out of a cohort.
+func removeMember(ctx context.Context, idb bun.IDB, cohortID, userID string) error {
+	_, err := idb.NewDelete().Model((*cohortMember)(nil)).Where("cohort_id = ?", cohortID).Where("user_id = ?", userID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("remove cohort member: %w", err)
+	}
+	return nil
+}

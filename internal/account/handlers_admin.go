@@ -1,0 +1,324 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/web"
+)
+
+const usersPerPage = 25
+
+// usersPage is the data of the admin user list.
+type usersPage struct {
+	Query     string
+	Role      string
+	Roles     []Role
+	Users     []User
+	Total     int
+	Page      int
+	PrevPage  int
+	NextPage  int
+	LastPage  int
+	PageQuery string
+}
+
+func (h *handlers) users(c echo.Context) error {
+	f := UserFilter{Query: c.QueryParam("q"), Role: Role(c.QueryParam("role")), PerPage: usersPerPage, Page: 1}
+	if len([]rune(f.Query)) > 100 {
+		return web.Errorf(web.CodeInvalid, "The search is too long.")
+	}
+	if f.Role != "" && !f.Role.Valid() {
+		f.Role = ""
+	}
+	if p, err := strconv.Atoi(c.QueryParam("page")); err == nil && p > 1 && p < 100000 {
+		f.Page = p
+	}
+	result, err := ListUsers(c.Request().Context(), h.svc.DB, f)
+	if err != nil {
+		return err
+	}
+	last := max(1, (result.Total+usersPerPage-1)/usersPerPage)
+	data := usersPage{Query: f.Query, Role: string(f.Role), Roles: Roles, Users: result.Users, Total: result.Total,
+		Page: f.Page, LastPage: last}
+	if f.Page > 1 {
+		data.PrevPage = f.Page - 1
+	}
+	if f.Page < last {
+		data.NextPage = f.Page + 1
+	}
+	return h.render(c, "admin_users", http.StatusOK, data)
+}
+
+func (h *handlers) inviteForm(c echo.Context) error {
+	f := web.NewForm()
+	f.Set("role", string(Trainee))
+	return h.render(c, "admin_invite", http.StatusOK, formPage{Form: f, Data: Roles})
+}
+
+func (h *handlers) invite(c echo.Context) error {
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	emailField(f, "email")
+	f.OneOf("role", "Choose a role.", string(Trainee), string(Supervisor), string(Admin))
+	if f.Valid() {
+		err = h.svc.Invite(c.Request().Context(), CurrentUser(c), f.Get("email"), Role(f.Get("role")), c.RealIP())
+		if errors.Is(err, ErrEmailTaken) {
+			f.Fail("email", "Someone already has an account with this email.")
+		} else if err != nil {
+			return err
+		}
+	}
+	if !f.Valid() {
+		return h.render(c, "admin_invite", http.StatusUnprocessableEntity, formPage{Form: f, Data: Roles})
+	}
+	web.AddFlash(c, "success", "Invitation sent to "+NormalizeEmail(f.Get("email"))+". The link works for 7 days.")
+	return c.Redirect(http.StatusSeeOther, "/admin/users")
+}
+
+// userPage is the data of the admin page for one user.
+type userPage struct {
+	User        *User
+	Self        bool
+	Roles       []Role
+	Supervisors []User
+	Trainees    []User
+	Cohorts     []Cohort
+}
+
+func (h *handlers) user(c echo.Context) error {
+	ctx := c.Request().Context()
+	u, err := UserByID(ctx, h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	data := userPage{User: u, Self: u.ID == CurrentUser(c).ID, Roles: Roles}
+	if data.Supervisors, err = UsersByRole(ctx, h.svc.DB, Supervisor); err != nil {
+		return err
+	}
+	if data.Trainees, err = TraineesOf(ctx, h.svc.DB, u.ID); err != nil {
+		return err
+	}
+	if data.Cohorts, err = CohortsOf(ctx, h.svc.DB, u.ID); err != nil {
+		return err
+	}
+	return h.render(c, "admin_user", http.StatusOK, data)
+}
+
+// withUser loads the user named in the URL and runs fn with them, then
+// returns to the user's page.
+func (h *handlers) withUser(c echo.Context, fn func(f *web.Form, u *User) error, done string) error {
+	u, err := UserByID(c.Request().Context(), h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	if err := fn(f, u); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", done)
+	return c.Redirect(http.StatusSeeOther, "/admin/users/"+u.ID)
+}
+
+func (h *handlers) changeRole(c echo.Context) error {
+	return h.withUser(c, func(f *web.Form, u *User) error {
+		role := Role(f.Get("role"))
+		if !role.Valid() {
+			return web.Errorf(web.CodeInvalid, "Choose a role.")
+		}
+		return h.svc.ChangeRole(c.Request().Context(), CurrentUser(c), u, role, c.RealIP())
+	}, "Role changed.")
+}
+
+func (h *handlers) setActive(c echo.Context) error {
+	return h.withUser(c, func(f *web.Form, u *User) error {
+		active := f.Get("active") == "true"
+		if f.Get("active") != "true" && f.Get("active") != "false" {
+			return web.Errorf(web.CodeInvalid, "Choose whether the account is active.")
+		}
+		return h.svc.SetActive(c.Request().Context(), CurrentUser(c), u, active, c.RealIP())
+	}, "Account updated.")
+}
+
+func (h *handlers) signOutEverywhere(c echo.Context) error {
+	return h.withUser(c, func(_ *web.Form, u *User) error {
+		return h.svc.SignOutEverywhere(c.Request().Context(), CurrentUser(c), u, c.RealIP())
+	}, "Signed out on every device.")
+}
+
+func (h *handlers) assignSupervisor(c echo.Context) error {
+	return h.withUser(c, func(f *web.Form, u *User) error {
+		return h.svc.AssignSupervisor(c.Request().Context(), CurrentUser(c), u, f.Get("supervisor"), c.RealIP())
+	}, "Supervisor updated.")
+}
+
+// cohortsPage is the data of the cohort list, with the form for a new one.
+type cohortsPage struct {
+	Cohorts []Cohort
+}
+
+func (h *handlers) cohorts(c echo.Context) error {
+	return h.renderCohorts(c, http.StatusOK, web.NewForm())
+}
+
+func (h *handlers) renderCohorts(c echo.Context, status int, f *web.Form) error {
+	list, err := ListCohorts(c.Request().Context(), h.svc.DB)
+	if err != nil {
+		return err
+	}
+	return h.render(c, "admin_cohorts", status, formPage{Form: f, Data: cohortsPage{Cohorts: list}})
+}
+
+// cohortFromForm checks the cohort fields of f and copies them into co.
+func cohortFromForm(f *web.Form, co *Cohort) {
+	f.Required("name", "Give the cohort a name.")
+	f.MaxLength("name", 100)
+	f.MaxLength("description", 2000)
+	co.Name, co.Description = f.Get("name"), f.Get("description")
+	co.StartsOn = dateField(f, "starts_on")
+	co.EndsOn = dateField(f, "ends_on")
+	if co.StartsOn != nil && co.EndsOn != nil && co.EndsOn.Before(*co.StartsOn) {
+		f.Fail("ends_on", "The end date must be on or after the start date.")
+	}
+}
+
+func dateField(f *web.Form, field string) *time.Time {
+	v := f.Get(field)
+	if v == "" {
+		return nil
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		f.Fail(field, "Enter a date like 2026-09-01.")
+		return nil
+	}
+	return &t
+}
+
+func (h *handlers) saveCohort(c echo.Context, f *web.Form, co *Cohort) (bool, error) {
+	cohortFromForm(f, co)
+	if !f.Valid() {
+		return false, nil
+	}
+	err := h.svc.SaveCohort(c.Request().Context(), co)
+	if errors.Is(err, ErrCohortNameTaken) {
+		f.Fail("name", "Another cohort has this name.")
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (h *handlers) createCohort(c echo.Context) error {
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	co := &Cohort{}
+	ok, err := h.saveCohort(c, f, co)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return h.renderCohorts(c, http.StatusUnprocessableEntity, f)
+	}
+	web.AddFlash(c, "success", "Cohort created. Now add its trainees.")
+	return c.Redirect(http.StatusSeeOther, "/admin/cohorts/"+co.ID)
+}
+
+// cohortPage is the data of one cohort's page.
+type cohortPage struct {
+	Cohort     *Cohort
+	Members    []User
+	Candidates []User
+}
+
+func (h *handlers) cohort(c echo.Context) error {
+	co, err := CohortByID(c.Request().Context(), h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm()
+	f.Set("name", co.Name)
+	f.Set("description", co.Description)
+	f.Set("starts_on", dateInput(co.StartsOn))
+	f.Set("ends_on", dateInput(co.EndsOn))
+	return h.renderCohort(c, http.StatusOK, f, co)
+}
+
+func (h *handlers) renderCohort(c echo.Context, status int, f *web.Form, co *Cohort) error {
+	ctx := c.Request().Context()
+	members, err := CohortMembers(ctx, h.svc.DB, co.ID)
+	if err != nil {
+		return err
+	}
+	trainees, err := UsersByRole(ctx, h.svc.DB, Trainee)
+	if err != nil {
+		return err
+	}
+	in := map[string]bool{}
+	for _, m := range members {
+		in[m.ID] = true
+	}
+	var candidates []User
+	for _, t := range trainees {
+		if !in[t.ID] {
+			candidates = append(candidates, t)
+		}
+	}
+	return h.render(c, "admin_cohort", status, formPage{Form: f, Data: cohortPage{Cohort: co, Members: members, Candidates: candidates}})
+}
+
+func (h *handlers) updateCohort(c echo.Context) error {
+	co, err := CohortByID(c.Request().Context(), h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	ok, err := h.saveCohort(c, f, co)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return h.renderCohort(c, http.StatusUnprocessableEntity, f, co)
+	}
+	web.AddFlash(c, "success", "Cohort saved.")
+	return c.Redirect(http.StatusSeeOther, "/admin/cohorts/"+co.ID)
+}
+
+func (h *handlers) addMember(c echo.Context) error {
+	return h.changeMembership(c, c.FormValue("user"), h.svc.AddToCohort, "Trainee added.")
+}
+
+func (h *handlers) removeMember(c echo.Context) error {
+	return h.changeMembership(c, c.Param("user"), h.svc.RemoveFromCohort, "Trainee removed from the cohort.")
+}
+
+func (h *handlers) changeMembership(c echo.Context, userID string, change func(ctx context.Context, co *Cohort, u *User) error, done string) error {
+	ctx := c.Request().Context()
+	co, err := CohortByID(ctx, h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	u, err := UserByID(ctx, h.svc.DB, userID)
+	if err != nil {
+		return web.Errorf(web.CodeInvalid, "Choose a trainee.")
+	}
+	if err := change(ctx, co, u); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", done)
+	return c.Redirect(http.StatusSeeOther, "/admin/cohorts/"+co.ID)
+}

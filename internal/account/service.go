@@ -1,0 +1,284 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/audit"
+	"groundwork/internal/db"
+	"groundwork/internal/mail"
+	"groundwork/internal/web"
+)
+
+// Service carries out account actions: each checks its input, changes the
+// database in one transaction, writes the audit log and queues mail.
+type Service struct {
+	DB       *bun.DB
+	Sessions *Sessions
+	// BaseURL is the public site URL, for links in emails.
+	BaseURL string
+}
+
+// ErrSignInFailed is the one answer to any failed sign-in, so that nobody
+// learns whether an email is registered.
+var ErrSignInFailed = errors.New("the email or password is not correct")
+
+// LockedError says sign-in is refused until a time after too many failures.
+type LockedError struct{ Until time.Time }
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("too many failed sign-ins; try again after %s", e.Until.Format(time.Kitchen))
+}
+
+// Minutes is how many whole minutes (at least one) remain of the lock.
+func (e *LockedError) Minutes() int {
+	m := int(time.Until(e.Until).Minutes()) + 1
+	return max(m, 1)
+}
+
+// SignIn checks an email and password from client ip. It does the same
+// password work whether or not the email is registered.
+func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User, error) {
+	until, err := signInLock(ctx, s.DB, email, ip)
+	if err != nil {
+		return nil, err
+	}
+	if !until.IsZero() {
+		if err := audit.Record(ctx, s.DB, audit.Entry{Action: audit.LockedOut, IP: ip}); err != nil {
+			return nil, err
+		}
+		return nil, &LockedError{Until: until}
+	}
+	user, err := userByEmail(ctx, s.DB, email)
+	if err != nil {
+		return nil, err
+	}
+	hash := ""
+	if user != nil {
+		hash = user.PasswordHash
+	}
+	if !VerifyPassword(hash, password) || !user.Active {
+		return nil, s.failSignIn(ctx, user, email, ip)
+	}
+	err = db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := clearFailures(ctx, tx, email); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: user.ID, SubjectID: user.ID, Action: audit.SignIn, IP: ip})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return user, nil
+}
+
+func (s *Service) failSignIn(ctx context.Context, user *User, email, ip string) error {
+	entry := audit.Entry{Action: audit.SignInFailed, IP: ip}
+	if user != nil {
+		entry.SubjectID = user.ID
+	}
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := recordFailure(ctx, tx, email, ip); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, entry)
+	})
+	if err != nil {
+		return err
+	}
+	return ErrSignInFailed
+}
+
+// link returns an absolute URL under the base URL.
+func (s *Service) link(path string) string { return s.BaseURL + path }
+
+// Invite creates a 7-day invitation for email with role and mails it.
+func (s *Service) Invite(ctx context.Context, by *User, email string, role Role, ip string) error {
+	email = NormalizeEmail(email)
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		existing, err := userByEmail(ctx, tx, email)
+		if err != nil {
+			return err
+		}
+		if existing != nil {
+			return ErrEmailTaken
+		}
+		token, err := issueToken(ctx, tx, &accountToken{Kind: Invitation, Email: email, Role: role, CreatedBy: &by.ID}, InvitationTTL)
+		if err != nil {
+			return err
+		}
+		if err := mail.Enqueue(ctx, tx, invitationMail(email, by.Name, role, s.link("/invitations/"+token))); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Action: audit.Invited, IP: ip, Detail: "role " + string(role)})
+	})
+}
+
+// Invitee returns the email and role of a live invitation, to show its form.
+func (s *Service) Invitee(ctx context.Context, token string) (email string, role Role, err error) {
+	t, err := peekToken(ctx, s.DB, Invitation, token)
+	if err != nil {
+		return "", "", err
+	}
+	return t.Email, t.Role, nil
+}
+
+// AcceptInvitation creates the invited account with name and password.
+func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, ip string) (*User, error) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	var user *User
+	err = db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		t, err := useToken(ctx, tx, Invitation, token)
+		if err != nil {
+			return err
+		}
+		if user, err = createUser(ctx, tx, t.Email, name, t.Role, hash); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: user.ID, SubjectID: user.ID, Action: audit.InvitationAccepted, IP: ip})
+	})
+	return user, err
+}
+
+// RequestReset mails a one-hour reset link when email belongs to an active
+// account, and otherwise does nothing; the caller says the same either way.
+// At most three links an hour are sent to one account.
+func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		user, err := userByEmail(ctx, tx, email)
+		if err != nil || user == nil || !user.Active {
+			return err
+		}
+		recent, err := tx.NewSelect().Model((*accountToken)(nil)).Where("user_id = ?", user.ID).
+			Where("kind = ?", Reset).Where("created_at > ?", now().Add(-time.Hour)).Count(ctx)
+		if err != nil || recent >= 3 {
+			return err
+		}
+		token, err := issueToken(ctx, tx, &accountToken{Kind: Reset, Email: user.Email, UserID: &user.ID}, ResetTTL)
+		if err != nil {
+			return err
+		}
+		if err := mail.Enqueue(ctx, tx, resetMail(user.Email, user.Name, s.link("/reset/"+token))); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{SubjectID: user.ID, Action: audit.PasswordResetRequested, IP: ip})
+	})
+}
+
+// CheckResetLink reports whether a reset link is live, to show its form.
+func (s *Service) CheckResetLink(ctx context.Context, token string) error {
+	_, err := peekToken(ctx, s.DB, Reset, token)
+	return err
+}
+
+// ResetPassword sets a new password through a reset link and ends every
+// session of the account.
+func (s *Service) ResetPassword(ctx context.Context, token, password, ip string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		t, err := useToken(ctx, tx, Reset, token)
+		if err != nil {
+			return err
+		}
+		if t.UserID == nil {
+			return errTokenInvalid
+		}
+		user, err := UserByID(ctx, tx, *t.UserID)
+		if err != nil {
+			return err
+		}
+		user.PasswordHash = hash
+		if err := updateUser(ctx, tx, user, "password_hash"); err != nil {
+			return err
+		}
+		if err := s.Sessions.EndAll(ctx, tx, user.ID, ""); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: user.ID, SubjectID: user.ID, Action: audit.PasswordReset, IP: ip})
+	})
+}
+
+// SetupLink returns a one-time URL for creating the first admin, or "" when
+// an admin exists.
+func (s *Service) SetupLink(ctx context.Context) (string, error) {
+	exists, err := adminExists(ctx, s.DB)
+	if err != nil || exists {
+		return "", err
+	}
+	token, err := issueToken(ctx, s.DB, &accountToken{Kind: Setup, Role: Admin}, SetupTTL)
+	if err != nil {
+		return "", err
+	}
+	return s.link("/setup/" + token), nil
+}
+
+// CheckSetupLink reports whether a setup link is live and no admin exists.
+func (s *Service) CheckSetupLink(ctx context.Context, token string) error {
+	if exists, err := adminExists(ctx, s.DB); err != nil || exists {
+		return errors.Join(err, errTokenInvalid)
+	}
+	_, err := peekToken(ctx, s.DB, Setup, token)
+	return err
+}
+
+// CompleteSetup creates the first admin through a setup link.
+func (s *Service) CompleteSetup(ctx context.Context, token, email, name, password, ip string) (*User, error) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	var user *User
+	err = db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if exists, err := adminExists(ctx, tx); err != nil || exists {
+			return errors.Join(err, errTokenInvalid)
+		}
+		if _, err := useToken(ctx, tx, Setup, token); err != nil {
+			return err
+		}
+		if user, err = createUser(ctx, tx, email, name, Admin, hash); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: user.ID, SubjectID: user.ID, Action: audit.SetupCompleted, IP: ip})
+	})
+	return user, err
+}
+
+// CreateUser makes an account directly, for the command line. With an
+// empty password it returns an invitation link instead of creating it.
+func (s *Service) CreateUser(ctx context.Context, email, name string, role Role, password string) (*User, string, error) {
+	if password == "" {
+		var link string
+		err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+			existing, err := userByEmail(ctx, tx, email)
+			if err != nil {
+				return err
+			}
+			if existing != nil {
+				return ErrEmailTaken
+			}
+			token, err := issueToken(ctx, tx, &accountToken{Kind: Invitation, Email: NormalizeEmail(email), Role: role}, InvitationTTL)
+			link = s.link("/invitations/" + token)
+			return err
+		})
+		return nil, link, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, "", err
+	}
+	user, err := createUser(ctx, s.DB, email, name, role, hash)
+	return user, "", err
+}
+
+// errNotAllowed refuses an admin action on the admin's own account.
+var errNotAllowed = web.Errorf(web.CodeConflict, "You cannot do that to your own account. Ask another admin.")

@@ -1,0 +1,261 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/web"
+)
+
+// sessionName is the gorilla session name and the base of the cookie name.
+const sessionName = "session"
+
+// touchEvery limits how often a request updates a session's last-seen time,
+// so that most authenticated pages cost a single query.
+const touchEvery = time.Minute
+
+// sessionRow is a server-side session. ID is the SHA-256 of the random ID
+// in the cookie.
+type sessionRow struct {
+	bun.BaseModel `bun:"table:sessions,alias:s"`
+
+	ID         string    `bun:"id,pk"`
+	UserID     string    `bun:"user_id,notnull"`
+	CreatedAt  time.Time `bun:"created_at,notnull"`
+	LastSeenAt time.Time `bun:"last_seen_at,notnull"`
+	ExpiresAt  time.Time `bun:"expires_at,notnull"`
+	User       *User     `bun:"rel:belongs-to,join:user_id=id"`
+}
+
+// Sessions is a gorilla/sessions Store that keeps sessions in the database.
+// The cookie holds only a signed random ID of 256 bits; sign-out,
+// deactivation and password changes delete rows, which ends sessions at once.
+type Sessions struct {
+	db       *bun.DB
+	codec    *securecookie.SecureCookie
+	cookies  web.CookiePolicy
+	idle     time.Duration
+	absolute time.Duration
+}
+
+var _ sessions.Store = (*Sessions)(nil)
+
+// NewSessions returns the store. key signs cookies (at least 32 bytes);
+// idle and absolute are the session timeouts.
+func NewSessions(db *bun.DB, key []byte, cookies web.CookiePolicy, idle, absolute time.Duration) *Sessions {
+	codec := securecookie.New(key[:32], nil)
+	codec.MaxAge(int(absolute.Seconds()))
+	return &Sessions{db: db, codec: codec, cookies: cookies, idle: idle, absolute: absolute}
+}
+
+// userKey holds the loaded *User in a session's Values for this request
+// only; it is never written anywhere.
+type userKey struct{}
+
+// Get returns the request's session, loading it once per request.
+func (s *Sessions) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New loads the session named by the request's cookie with its user in one
+// query. A missing, forged, expired or idle session, or one whose user is
+// deactivated, yields a new empty session.
+func (s *Sessions) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := sessions.NewSession(s, name)
+	sess.IsNew = true
+	ck, err := r.Cookie(s.cookies.Name(name))
+	if err != nil {
+		return sess, nil
+	}
+	var id string
+	if err := s.codec.Decode(name, ck.Value, &id); err != nil {
+		return sess, nil
+	}
+	row, err := s.load(r.Context(), id)
+	if err != nil || row == nil {
+		return sess, err
+	}
+	sess.ID, sess.IsNew = id, false
+	sess.Values[userKey{}] = row.User
+	return sess, nil
+}
+
+func (s *Sessions) load(ctx context.Context, id string) (*sessionRow, error) {
+	t := now()
+	row := new(sessionRow)
+	err := s.db.NewSelect().Model(row).Relation("User").
+		Where("s.id = ?", hashID(id)).
+		Where("s.expires_at > ?", t).
+		Where("s.last_seen_at > ?", t.Add(-s.idle)).
+		Where(`"user".active`).
+		Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	if t.Sub(row.LastSeenAt) > touchEvery {
+		if _, err := s.db.NewUpdate().Model((*sessionRow)(nil)).Set("last_seen_at = ?", t).
+			Where("id = ?", row.ID).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	return row, nil
+}
+
+// Save writes sess: a session with MaxAge < 0 is deleted on the server and
+// in the browser; a new session with a user gets a fresh random ID.
+func (s *Sessions) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	name := s.cookies.Name(sess.Name())
+	if sess.Options != nil && sess.Options.MaxAge < 0 {
+		if sess.ID != "" {
+			if _, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("id = ?", hashID(sess.ID)).Exec(r.Context()); err != nil {
+				return fmt.Errorf("delete session: %w", err)
+			}
+		}
+		http.SetCookie(w, s.cookies.Cookie(name, "", -1))
+		return nil
+	}
+	user, _ := sess.Values[userKey{}].(*User)
+	if !sess.IsNew || user == nil {
+		return nil
+	}
+	id := rand.Text() + rand.Text() // 2 x 130 bits
+	t := now()
+	row := &sessionRow{ID: hashID(id), UserID: user.ID, CreatedAt: t, LastSeenAt: t, ExpiresAt: t.Add(s.absolute)}
+	if _, err := s.db.NewInsert().Model(row).Exec(r.Context()); err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	value, err := s.codec.Encode(sess.Name(), id)
+	if err != nil {
+		return fmt.Errorf("sign session cookie: %w", err)
+	}
+	sess.ID, sess.IsNew = id, false
+	http.SetCookie(w, s.cookies.Cookie(name, value, 0))
+	return nil
+}
+
+// hashID is what the database stores for a session ID.
+func hashID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
+}
+
+// Start signs user in: it ends the request's current session, if any, and
+// starts one with a new ID, so an ID planted before sign-in is worthless.
+func (s *Sessions) Start(c echo.Context, user *User) error {
+	if err := s.End(c); err != nil {
+		return err
+	}
+	sess := sessions.NewSession(s, sessionName)
+	sess.IsNew = true
+	sess.Values[userKey{}] = user
+	return s.Save(c.Request(), c.Response(), sess)
+}
+
+// End deletes the request's session on the server and in the browser.
+func (s *Sessions) End(c echo.Context) error {
+	sess, err := s.Get(c.Request(), sessionName)
+	if err != nil {
+		return err
+	}
+	sess.Options = &sessions.Options{MaxAge: -1}
+	return s.Save(c.Request(), c.Response(), sess)
+}
+
+// EndAll deletes every session of userID except keep (a session ID from a
+// cookie, or "" to end them all).
+func (s *Sessions) EndAll(ctx context.Context, idb bun.IDB, userID, keep string) error {
+	q := idb.NewDelete().Model((*sessionRow)(nil)).Where("user_id = ?", userID)
+	if keep != "" {
+		q = q.Where("id <> ?", hashID(keep))
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	return nil
+}
+
+// currentSessionID returns the raw ID of the request's session, or "".
+func (s *Sessions) currentSessionID(c echo.Context) string {
+	sess, err := s.Get(c.Request(), sessionName)
+	if err != nil || sess.IsNew {
+		return ""
+	}
+	return sess.ID
+}
+
+// Purge deletes expired and idle sessions.
+func (s *Sessions) Purge(ctx context.Context) (int64, error) {
+	t := now()
+	res, err := s.db.NewDelete().Model((*sessionRow)(nil)).
+		WhereOr("expires_at <= ?", t).WhereOr("last_seen_at <= ?", t.Add(-s.idle)).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("purge sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+const currentUserKey = "groundwork.user"
+
+// Middleware loads the signed-in user, if any, for every request but static
+// files, and makes them the page's viewer.
+func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if strings.HasPrefix(c.Request().URL.Path, web.AssetPrefix) {
+			return next(c)
+		}
+		sess, err := s.Get(c.Request(), sessionName)
+		if err != nil {
+			return err
+		}
+		if user, ok := sess.Values[userKey{}].(*User); ok {
+			c.Set(currentUserKey, user)
+			web.SetViewer(c, &web.Viewer{UserID: user.ID, Name: user.Name, Role: string(user.Role)})
+		}
+		return next(c)
+	}
+}
+
+// CurrentUser returns the signed-in user, or nil.
+func CurrentUser(c echo.Context) *User {
+	u, _ := c.Get(currentUserKey).(*User)
+	return u
+}
+
+// PurgeLoop runs Purge and the sign-in throttle clean-up every interval
+// until ctx is done.
+func (s *Sessions) PurgeLoop(ctx context.Context, interval time.Duration, logger *slog.Logger) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		if n, err := s.Purge(ctx); err != nil {
+			logger.Warn("purge sessions", slog.String("error", err.Error()))
+		} else if n > 0 {
+			logger.Info("purged expired sessions", slog.Int64("count", n))
+		}
+		if err := purgeFailures(ctx, s.db); err != nil {
+			logger.Warn("purge sign-in failures", slog.String("error", err.Error()))
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// TokenKind is what a single-use link is for.
+type TokenKind string
+
+// The kinds of single-use link, with how long each stays valid.
+const (
+	Invitation TokenKind = "invitation"
+	Reset      TokenKind = "reset"
+	Setup      TokenKind = "setup"
+
+	InvitationTTL = 7 * 24 * time.Hour
+	ResetTTL      = time.Hour
+	SetupTTL      = 24 * time.Hour
+)
+
+// accountToken is a single-use link. Only the SHA-256 of the token is kept.
+type accountToken struct {
+	bun.BaseModel `bun:"table:account_tokens"`
+
+	ID        string     `bun:"id,pk"`
+	Kind      TokenKind  `bun:"kind,notnull"`
+	TokenHash string     `bun:"token_hash,notnull"`
+	Email     string     `bun:"email,notnull"`
+	Role      Role       `bun:"role,notnull"`
+	UserID    *string    `bun:"user_id"`
+	CreatedBy *string    `bun:"created_by"`
+	CreatedAt time.Time  `bun:"created_at,notnull"`
+	ExpiresAt time.Time  `bun:"expires_at,notnull"`
+	UsedAt    *time.Time `bun:"used_at"`
+}
+
+// errTokenInvalid means a link is unknown, used or expired; people are told
+// the same in every case.
+var errTokenInvalid = errors.New("link is invalid, used or expired")
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// issueToken stores a new single-use link of kind t and returns its token.
+func issueToken(ctx context.Context, idb bun.IDB, t *accountToken, ttl time.Duration) (string, error) {
+	token := rand.Text() + rand.Text() // 260 bits
+	at := now()
+	t.ID, t.TokenHash, t.CreatedAt, t.ExpiresAt = newID(), hashToken(token), at, at.Add(ttl)
+	if _, err := idb.NewInsert().Model(t).Exec(ctx); err != nil {
+		return "", fmt.Errorf("issue %s link: %w", t.Kind, err)
+	}
+	return token, nil
+}
+
+// peekToken returns the live token without using it, to show its form.
+func peekToken(ctx context.Context, idb bun.IDB, kind TokenKind, token string) (*accountToken, error) {
+	t := new(accountToken)
+	err := idb.NewSelect().Model(t).
+		Where("token_hash = ?", hashToken(token)).Where("kind = ?", kind).
+		Where("used_at IS NULL").Where("expires_at > ?", now()).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errTokenInvalid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read link: %w", err)
+	}
+	return t, nil
+}
+
+// useToken marks the live token used and returns it. The conditional
+// update makes it single-use even when two requests race.
+func useToken(ctx context.Context, idb bun.IDB, kind TokenKind, token string) (*accountToken, error) {
+	t, err := peekToken(ctx, idb, kind, token)
+	if err != nil {
+		return nil, err
+	}
+	res, err := idb.NewUpdate().Model((*accountToken)(nil)).Set("used_at = ?", now()).
+		Where("id = ?", t.ID).Where("used_at IS NULL").Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("use link: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, errTokenInvalid
+	}
+	return t, nil
+}

@@ -1,0 +1,169 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/db"
+)
+
+// Sender delivers one message.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Delivery limits: after maxAttempts failures a message is marked failed;
+// retries back off from one minute, doubling, up to an hour.
+const (
+	maxAttempts = 8
+	firstRetry  = time.Minute
+	lastRetry   = time.Hour
+	batchSize   = 20
+)
+
+// Outbox sends queued mail in the background.
+type Outbox struct {
+	db     *bun.DB
+	sender Sender
+	logger *slog.Logger
+	told   map[string]bool // unsent messages already logged, when there is no sender
+}
+
+// NewOutbox returns an outbox that sends through sender, or, with a nil
+// sender, leaves mail for admins to read.
+func NewOutbox(db *bun.DB, sender Sender, logger *slog.Logger) *Outbox {
+	return &Outbox{db: db, sender: sender, logger: logger, told: map[string]bool{}}
+}
+
+// Run calls SendDue every interval until ctx is done.
+func (o *Outbox) Run(ctx context.Context, interval time.Duration) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		if _, err := o.SendDue(ctx); err != nil && ctx.Err() == nil {
+			o.logger.Warn("send mail", slog.String("error", err.Error()))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// SendDue sends every message that is due and returns how many were sent.
+// Each message is claimed in its own transaction (FOR UPDATE SKIP LOCKED on
+// PostgreSQL; SQLite's write lock serialises), so replicas never send one
+// twice.
+func (o *Outbox) SendDue(ctx context.Context) (int, error) {
+	if o.sender == nil {
+		return 0, o.logUnsent(ctx)
+	}
+	sent := 0
+	for range batchSize {
+		done, ok, err := o.sendOne(ctx)
+		if err != nil || !ok {
+			return sent, err
+		}
+		if done {
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+// lease is how long a claimed message is reserved for the process sending
+// it; if that process dies, another sends it after the lease.
+const lease = 2 * time.Minute
+
+// sendOne claims and sends the oldest due message. ok is false when none
+// was due; done reports whether it was delivered. The SMTP conversation
+// happens outside any transaction, so a slow server never holds a lock.
+func (o *Outbox) sendOne(ctx context.Context) (done, ok bool, err error) {
+	it, err := o.claim(ctx)
+	if err != nil || it == nil {
+		return false, false, err
+	}
+	sendErr := o.sender.Send(ctx, Message{To: it.To, Subject: it.Subject, Body: it.Body})
+	if err := o.recordAttempt(ctx, it, sendErr); err != nil {
+		return false, true, err
+	}
+	return sendErr == nil, true, nil
+}
+
+// claim reserves the oldest due message for this process, or returns nil.
+func (o *Outbox) claim(ctx context.Context) (*Item, error) {
+	var claimed *Item
+	err := db.InTx(ctx, o.db, nil, func(ctx context.Context, tx bun.Tx) error {
+		it := new(Item)
+		q := tx.NewSelect().Model(it).Where("sent_at IS NULL").Where("failed_at IS NULL").
+			Where("next_attempt_at <= ?", now()).OrderExpr("next_attempt_at, id").Limit(1)
+		if db.DialectOf(o.db) == db.Postgres {
+			q = q.For("UPDATE SKIP LOCKED")
+		}
+		if err := q.Scan(ctx); err != nil {
+			return ignoreNoRows(err)
+		}
+		if _, err := tx.NewUpdate().Model(it).Set("next_attempt_at = ?", now().Add(lease)).WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("claim mail: %w", err)
+		}
+		claimed = it
+		return nil
+	})
+	return claimed, err
+}
+
+func (o *Outbox) recordAttempt(ctx context.Context, it *Item, sendErr error) error {
+	t := now()
+	it.Attempts++
+	cols := []string{"attempts"}
+	switch {
+	case sendErr == nil:
+		it.SentAt = &t
+		cols = append(cols, "sent_at")
+	case it.Attempts >= maxAttempts:
+		it.FailedAt, it.LastError = &t, sendErr.Error()
+		cols = append(cols, "failed_at", "last_error")
+		o.logger.Error("mail failed for good", slog.String("id", it.ID), slog.Int("attempts", it.Attempts))
+	default:
+		it.NextAttemptAt, it.LastError = t.Add(retryDelay(it.Attempts)), sendErr.Error()
+		cols = append(cols, "next_attempt_at", "last_error")
+		o.logger.Warn("mail not sent; will retry", slog.String("id", it.ID), slog.Int("attempts", it.Attempts))
+	}
+	if _, err := o.db.NewUpdate().Model(it).Column(cols...).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("record mail attempt: %w", err)
+	}
+	return nil
+}
+
+// retryDelay is 1, 2, 4 ... minutes after the nth failure, at most an hour.
+func retryDelay(attempts int) time.Duration {
+	d := firstRetry << (attempts - 1)
+	if d > lastRetry || d <= 0 {
+		return lastRetry
+	}
+	return d
+}
+
+// logUnsent notes each newly queued message once when no SMTP server is
+// configured. It logs the ID only: addresses, subjects and bodies hold
+// personal data and single-use links.
+func (o *Outbox) logUnsent(ctx context.Context) error {
+	items, err := List(ctx, o.db, Filter{Unsent: true, Limit: 100})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if !o.told[it.ID] {
+			o.told[it.ID] = true
+			o.logger.Info("mail queued; no SMTP configured, admins can read it at /admin/outbox", slog.String("id", it.ID))
+		}
+	}
+	return nil
+}
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
