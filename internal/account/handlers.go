@@ -167,7 +167,7 @@ func (h *handlers) signIn(c echo.Context) error {
 }
 
 func (h *handlers) signOut(c echo.Context) error {
-	if err := h.svc.Sessions.End(c); err != nil {
+	if err := h.svc.SignOut(c); err != nil {
 		return err
 	}
 	web.AddFlash(c, "success", "You have signed out.")

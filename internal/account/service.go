@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/audit"
@@ -91,6 +92,17 @@ func (s *Service) failSignIn(ctx context.Context, user *User, email, ip string) 
 		return err
 	}
 	return ErrSignInFailed
+}
+
+// SignOut ends the request's session and records it.
+func (s *Service) SignOut(c echo.Context) error {
+	if u := CurrentUser(c); u != nil {
+		entry := audit.Entry{ActorID: u.ID, SubjectID: u.ID, Action: audit.SignOut, IP: c.RealIP()}
+		if err := audit.Record(c.Request().Context(), s.DB, entry); err != nil {
+			return err
+		}
+	}
+	return s.Sessions.End(c)
 }
 
 // link returns an absolute URL under the base URL.

@@ -1,0 +1,221 @@
+package mail_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"groundwork/internal/db/dbtest"
+	"groundwork/internal/mail"
+	"groundwork/internal/mail/mailtest"
+)
+
+func TestEnqueueRefusesBadMessages(t *testing.T) {
+	t.Parallel()
+	conn := dbtest.New(t)
+	bad := []mail.Message{
+		{To: "not an address", Subject: "s", Body: "b"},
+		{To: "a@example.org, b@example.org", Subject: "s", Body: "b"},
+		{To: "a@example.org", Subject: "s\r\nBcc: victim@example.org", Body: "b"},
+		{To: "a@example.org", Subject: "", Body: "b"},
+	}
+	for _, m := range bad {
+		if err := mail.Enqueue(context.Background(), conn, m); err == nil {
+			t.Errorf("Enqueue(%+v) accepted", m)
+		}
+	}
+	items, err := mail.List(context.Background(), conn, mail.Filter{})
+	if err != nil || len(items) != 0 {
+		t.Fatalf("refused mail was stored: %v %v", items, err)
+	}
+}
+
+func TestSendDueDeliversOnce(t *testing.T) {
+	t.Parallel()
+	conn := dbtest.New(t)
+	ctx := context.Background()
+	for i := range 30 {
+		if err := mail.Enqueue(ctx, conn, mail.Message{To: fmt.Sprintf("p%d@example.org", i), Subject: "Hello", Body: "Body"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := &mailtest.Recorder{}
+	// Three replicas sending at once must never deliver a message twice.
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out := mail.NewOutbox(conn, rec, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			for {
+				n, err := out.SendDue(ctx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if n == 0 {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	sent := rec.Sent()
+	seen := map[string]int{}
+	for _, m := range sent {
+		seen[m.To]++
+	}
+	if len(sent) != 30 || len(seen) != 30 {
+		t.Fatalf("sent %d messages to %d addresses, want 30 each once", len(sent), len(seen))
+	}
+	unsent, _ := mail.List(ctx, conn, mail.Filter{Unsent: true})
+	if len(unsent) != 0 {
+		t.Fatalf("%d messages still unsent", len(unsent))
+	}
+}
+
+func TestFailingSenderBacksOffThenGivesUp(t *testing.T) {
+	t.Parallel()
+	conn := dbtest.New(t)
+	ctx := context.Background()
+	if err := mail.Enqueue(ctx, conn, mail.Message{To: "a@example.org", Subject: "S", Body: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	rec := &mailtest.Recorder{Fail: errors.New("connection refused")}
+	out := mail.NewOutbox(conn, rec, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for attempt := 1; attempt <= 8; attempt++ {
+		if n, err := out.SendDue(ctx); err != nil || n != 0 {
+			t.Fatalf("attempt %d: SendDue = %d, %v", attempt, n, err)
+		}
+		items, _ := mail.List(ctx, conn, mail.Filter{})
+		it := items[0]
+		if it.Attempts != attempt || it.LastError == "" {
+			t.Fatalf("after attempt %d: %+v", attempt, it)
+		}
+		if attempt < 8 {
+			wait := time.Until(it.NextAttemptAt)
+			backoff := min(time.Duration(1<<(attempt-1))*time.Minute, time.Hour)
+			if it.Status() != "pending" || wait < backoff-time.Second || wait > backoff {
+				t.Fatalf("attempt %d: status %s, retry in %v", attempt, it.Status(), wait)
+			}
+			if n, _ := out.SendDue(ctx); n != 0 {
+				t.Fatal("a message was retried before its back-off")
+			}
+			// Skip the back-off.
+			if _, err := conn.NewUpdate().Table("mail_outbox").Set("next_attempt_at = ?", time.Now().UTC().Add(-time.Second)).Where("id = ?", it.ID).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		} else if it.Status() != "failed" {
+			t.Fatalf("after 8 attempts the status is %s, want failed", it.Status())
+		}
+	}
+}
+
+func TestWithoutSMTPMailStaysAndLogsNoPersonalData(t *testing.T) {
+	t.Parallel()
+	conn := dbtest.New(t)
+	ctx := context.Background()
+	if err := mail.Enqueue(ctx, conn, mail.Message{To: "private@example.org", Subject: "Secret subject", Body: "token ABC123"}); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	out := mail.NewOutbox(conn, nil, slog.New(slog.NewJSONHandler(&logs, nil)))
+	out.SendDue(ctx)
+	out.SendDue(ctx)
+	if strings.Count(logs.String(), "mail queued") != 1 {
+		t.Fatalf("want one log line per message:\n%s", logs.String())
+	}
+	for _, secret := range []string{"private@example.org", "Secret subject", "ABC123"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Fatalf("the log holds %q", secret)
+		}
+	}
+	if items, _ := mail.List(ctx, conn, mail.Filter{Unsent: true}); len(items) != 1 {
+		t.Fatal("the mail left the outbox without a sender")
+	}
+}
+
+// smtpServer is a minimal SMTP server on loopback that records what it is
+// sent, standing in for a real mail server.
+func smtpServer(t *testing.T) (addr string, got chan string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	got = make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		r := bufio.NewReader(c)
+		var all strings.Builder
+		fmt.Fprint(c, "220 test ESMTP\r\n")
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			all.WriteString(line)
+			switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+			case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+				fmt.Fprint(c, "250-test\r\n250 8BITMIME\r\n")
+			case cmd == "DATA":
+				fmt.Fprint(c, "354 go ahead\r\n")
+				for {
+					l, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					all.WriteString(l)
+					if l == ".\r\n" {
+						break
+					}
+				}
+				fmt.Fprint(c, "250 queued\r\n")
+			case cmd == "QUIT":
+				fmt.Fprint(c, "221 bye\r\n")
+				got <- all.String()
+				return
+			default:
+				fmt.Fprint(c, "250 ok\r\n")
+			}
+		}
+	}()
+	return ln.Addr().String(), got
+}
+
+func TestSMTPSenderDelivers(t *testing.T) {
+	t.Parallel()
+	addr, got := smtpServer(t)
+	host, port, _ := net.SplitHostPort(addr)
+	var p int
+	fmt.Sscan(port, &p)
+	s, err := mail.NewSMTPSender(mail.SMTPConfig{Host: host, Port: p, From: "Groundwork <gw@example.org>", TLS: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Send(ctx, mail.Message{To: "trainee@example.org", Subject: "Welcome aboard", Body: "Hello"}); err != nil {
+		t.Fatal(err)
+	}
+	conversation := <-got
+	for _, want := range []string{"RCPT TO:<trainee@example.org>", "Subject: Welcome aboard", "MAIL FROM:<gw@example.org>"} {
+		if !strings.Contains(conversation, want) {
+			t.Errorf("the server did not receive %q:\n%s", want, conversation)
+		}
+	}
+}
