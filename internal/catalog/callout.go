@@ -114,4 +114,3 @@ func renderCallout(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.W
 	_, _ = w.WriteString("</p>\n")
 	return ast.WalkContinue, nil
 }
-
