@@ -230,3 +230,42 @@ func TestUserCreate(t *testing.T) {
 		t.Fatalf("a common password: %v\n%s", err, out)
 	}
 }
+
+func TestCoursesCheck(t *testing.T) {
+	t.Parallel()
+	example, _ := filepath.Abs("../../internal/catalog/testdata/example")
+	if out, err := groundworkCmd(t, nil, "courses", "check", example).CombinedOutput(); err != nil || !strings.Contains(string(out), "is fine") {
+		t.Fatalf("check on the example: %v\n%s", err, out)
+	}
+	if out, err := groundworkCmd(t, nil, "courses", "check").CombinedOutput(); err != nil {
+		t.Fatalf("check on the built-in curriculum: %v\n%s", err, out)
+	}
+	broken := t.TempDir()
+	if err := os.CopyFS(broken, os.DirFS(example)); err != nil {
+		t.Fatal(err)
+	}
+	module := filepath.Join(broken, "first-contact", "module.yaml")
+	data, _ := os.ReadFile(module)
+	os.WriteFile(module, bytes.Replace(data, []byte("pass_mark:"), []byte("pass_marks:"), 1), 0o644)
+	out, err := groundworkCmd(t, nil, "courses", "check", broken).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("check on a broken curriculum: %v, want exit 1", err)
+	}
+	if !strings.Contains(string(out), `first-contact/module.yaml:6: unknown field "pass_marks" (did you mean "pass_mark"?)`) {
+		t.Fatalf("check output:\n%s", out)
+	}
+	if out, err := groundworkCmd(t, nil, "courses", "stats", example).CombinedOutput(); err != nil || !strings.Contains(string(out), "first-contact") {
+		t.Fatalf("stats: %v\n%s", err, out)
+	}
+}
+
+func TestServeRefusesABrokenCurriculum(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "programme.yaml"), []byte("slug: x\ntitle: X\nsummary: S\nmodules: [missing]\nsupervision_hours: 1\n"), 0o644)
+	cmd := groundworkCmd(t, []string{"GROUNDWORK_COURSES_DIR=" + dir, "GROUNDWORK_DATABASE_URL=" + dbtest.URL(t), "GROUNDWORK_ADDRESS=127.0.0.1:0"}, "serve")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `the programme lists module "missing"`) {
+		t.Fatalf("serve on a broken curriculum: %v\n%s", err, out)
+	}
+}

@@ -34,7 +34,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a.Echo)
+	srv := httptest.NewServer(a.Handler())
 	a.Config.BaseURL = srv.URL
 	a.Accounts.BaseURL = srv.URL
 	t.Cleanup(func() {

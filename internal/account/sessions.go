@@ -220,6 +220,9 @@ func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if strings.HasPrefix(c.Request().URL.Path, web.AssetPrefix) {
 			return next(c)
 		}
+		if _, err := c.Request().Cookie(s.cookies.Name(sessionName)); err != nil {
+			return next(c) // no session cookie: a member of the public, no lookup
+		}
 		sess, err := s.Get(c.Request(), sessionName)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -17,8 +18,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
 
+	"groundwork/courses"
 	"groundwork/internal/account"
 	"groundwork/internal/audit"
+	"groundwork/internal/catalog"
 	"groundwork/internal/db"
 	"groundwork/internal/home"
 	"groundwork/internal/mail"
@@ -36,6 +39,7 @@ type App struct {
 	Metrics  *prometheus.Registry
 	Accounts *account.Service
 	Outbox   *mail.Outbox
+	Courses  *catalog.Store
 }
 
 // New opens and migrates the database and builds the server. The caller
@@ -73,7 +77,10 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("static files: %w", err)
 	}
-	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates)
+	if err := a.loadCourses(); err != nil {
+		return err
+	}
+	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates)
 	if err != nil {
 		return err
 	}
@@ -101,10 +108,28 @@ func (a *App) build(ctx context.Context) error {
 	if err := home.Routes(a.Echo, renderer); err != nil {
 		return err
 	}
+	if err := catalog.Routes(a.Echo, renderer, a.Courses, nil); err != nil {
+		return err
+	}
 	if err := a.buildMail(); err != nil {
 		return err
 	}
 	return a.buildAccounts(sessionKey, renderer)
+}
+
+// loadCourses loads and checks the curriculum: the embedded copy, or the
+// configured folder. A curriculum with problems stops the start.
+func (a *App) loadCourses() error {
+	fsys := courses.FS
+	if a.Config.CoursesDir != "" {
+		fsys = os.DirFS(a.Config.CoursesDir)
+	}
+	c, err := catalog.Load(fsys)
+	if err != nil {
+		return fmt.Errorf("the curriculum has problems (run `groundwork courses check`):\n%w", err)
+	}
+	a.Courses = catalog.NewStore(c)
+	return nil
 }
 
 // buildAccounts wires sign-in, sessions and the admin pages.
@@ -174,6 +199,9 @@ func (a *App) readyz(c echo.Context) error {
 	return c.String(http.StatusOK, "ready\n")
 }
 
+// Handler is the complete HTTP handler: the router behind compression.
+func (a *App) Handler() http.Handler { return web.Compress(a.Echo) }
+
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
 
@@ -182,7 +210,7 @@ func (a *App) Close() error { return a.DB.Close() }
 // within the shutdown grace period, and returns.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
-		Handler:           a.Echo,
+		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -195,6 +223,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopBackground()
 	go a.Outbox.Run(background, 10*time.Second)
 	go a.Accounts.Sessions.PurgeLoop(background, 10*time.Minute, a.Logger)
+	if a.Config.CoursesDir != "" {
+		go a.Courses.Watch(background, a.Config.CoursesDir, time.Second, a.Logger)
+	}
 	servers := []*http.Server{srv}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()

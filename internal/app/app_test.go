@@ -53,7 +53,7 @@ func get(t *testing.T, url string) (int, string) {
 func TestHomeHealthAndReadiness(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, testConfig(t))
-	srv := httptest.NewServer(a.Echo)
+	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 
 	if code, body := get(t, srv.URL+"/"); code != 200 || !strings.Contains(body, "drug and alcohol services") {

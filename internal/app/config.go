@@ -40,6 +40,7 @@ type Config struct {
 	SMTPPassword   string
 	SMTPFrom       string
 	SMTPTLS        string
+	CoursesDir     string
 }
 
 // option describes one setting for flags, environment and documentation.
@@ -70,6 +71,7 @@ func (cfg *Config) options() []option {
 		{name: "smtp-password", def: "", usage: "SMTP password", str: &cfg.SMTPPassword},
 		{name: "smtp-from", def: "Groundwork <groundwork@localhost>", usage: "sender address of outgoing mail", str: &cfg.SMTPFrom},
 		{name: "smtp-tls", def: "starttls", usage: "SMTP encryption: starttls, tls or none", str: &cfg.SMTPTLS},
+		{name: "courses-dir", def: "", usage: "serve the curriculum from this folder, reloading on change, instead of the copy built in", str: &cfg.CoursesDir},
 		{name: "session-key", def: "", usage: "base64 secret of at least 32 bytes for signing cookies (empty: generated once and kept in the database)", str: &cfg.SessionKey},
 	}
 }

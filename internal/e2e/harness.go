@@ -25,8 +25,9 @@ type Server struct {
 	App *app.App
 }
 
-// StartServer starts the real server for t and stops it when t ends.
-func StartServer(t testing.TB) *Server {
+// StartServer starts the real server for t and stops it when t ends. Each
+// configure function may adjust the configuration first.
+func StartServer(t testing.TB, configure ...func(*app.Config)) *Server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -40,6 +41,9 @@ func StartServer(t testing.TB) *Server {
 	cfg.LogLevel = "warn"
 	cfg.ShutdownGrace = 5 * time.Second
 	cfg.DBMaxConns = 8
+	for _, f := range configure {
+		f(cfg)
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

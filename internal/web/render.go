@@ -2,12 +2,15 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -32,19 +35,44 @@ type Renderer struct {
 // Page is one parsed page, looked up once at start-up by the handler that
 // renders it.
 type Page struct {
-	name string
-	tmpl *template.Template
+	name  string
+	tmpl  *template.Template
+	cache sync.Map // key -> *cachedPage
+	size  atomic.Int64
 }
+
+// cachedPage is a rendered page, plain and gzip-compressed.
+type cachedPage struct {
+	plain, gzipped []byte
+}
+
+// maxCachedPages bounds each page's render cache; it is emptied when full.
+const maxCachedPages = 4096
 
 // View is what every template receives: the page's own Data plus what the
 // layout needs.
 type View struct {
 	Viewer    *Viewer
-	CSRF      string
 	Flashes   []Flash
 	RequestID string
 	Path      string
 	Data      any
+
+	c         echo.Context
+	usedToken *bool
+}
+
+// CSRF returns the token for the page's forms. It is made on first use, so
+// pages without forms set no cookie and can be cached.
+func (v View) CSRF() string {
+	*v.usedToken = true
+	return CSRFToken(v.c)
+}
+
+// CacheKeyer is implemented by page data that renders the same for every
+// visitor who is not signed in; such pages are rendered once per key.
+type CacheKeyer interface {
+	CacheKey() string
 }
 
 // NewRenderer parses the kit's layout, partials and error page, then every
@@ -121,24 +149,61 @@ func (r *Renderer) MustPage(name string) *Page {
 	return p
 }
 
-// Render writes the page with status. Pages are never cached: they carry a
-// CSRF token and, for signed-in people, personal data.
+// Render writes the page with status. Pages are never cached by browsers
+// or proxies: they carry a CSRF token and, for signed-in people, personal
+// data. Pages whose data is a CacheKeyer are rendered once per key for
+// people who are not signed in.
 func (p *Page) Render(c echo.Context, status int, data any) error {
+	used := false
 	view := View{
 		Viewer:    ViewerFrom(c),
-		CSRF:      CSRFToken(c),
 		Flashes:   TakeFlashes(c),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Path:      c.Request().URL.Path,
 		Data:      data,
+		c:         c,
+		usedToken: &used,
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	keyer, cacheable := data.(CacheKeyer)
+	cacheable = cacheable && view.Viewer == nil && len(view.Flashes) == 0 && status == http.StatusOK
+	var key string
+	if cacheable {
+		key = keyer.CacheKey() + "\x00" + view.Path
+		if hit, ok := p.cache.Load(key); ok {
+			return writeCached(c, hit.(*cachedPage))
+		}
 	}
 	var buf bytes.Buffer
 	if err := p.tmpl.ExecuteTemplate(&buf, "layout", view); err != nil {
 		return fmt.Errorf("render %s: %w", p.name, err)
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderCacheControl, "no-store")
+	if cacheable && !used {
+		p.store(key, buf.Bytes())
+	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func (p *Page) store(key string, html []byte) {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = zw.Write(html)
+	_ = zw.Close()
+	if p.size.Add(1) > maxCachedPages {
+		p.cache.Clear()
+		p.size.Store(1)
+	}
+	p.cache.Store(key, &cachedPage{plain: bytes.Clone(html), gzipped: gz.Bytes()})
+}
+
+func writeCached(c echo.Context, page *cachedPage) error {
+	h := c.Response().Header()
+	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page.gzipped)
+	}
+	return c.HTMLBlob(http.StatusOK, page.plain)
 }
 
 func (r *Renderer) funcs() template.FuncMap {

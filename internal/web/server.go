@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/gorilla/securecookie"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -63,13 +64,24 @@ func NewEcho(cfg Config) (*echo.Echo, error) {
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true, DisablePrintStack: true}),
 		securityHeaders(cfg.Secure),
 		middleware.BodyLimit(cfg.BodyLimit),
-		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
 		fl.middleware,
 		validUTF8,
 		csrf(cfg.Cookies()),
 	)
 	e.Match([]string{http.MethodGet, http.MethodHead}, AssetPrefix+"*", cfg.Assets.Handler)
 	return e, nil
+}
+
+// Compress wraps the server so that responses of 1 KiB or more are gzip
+// (or zstd) compressed for clients that accept it. A handler that sets
+// Content-Encoding itself (a page served from the render cache, say) is
+// passed through untouched.
+func Compress(h http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024))
+	if err != nil {
+		panic(err) // the options are constant
+	}
+	return wrap(h)
 }
 
 // ipExtractor trusts X-Forwarded-For only from the configured proxies; with

@@ -1,0 +1,168 @@
+package catalog
+
+import (
+	"context"
+	"embed"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is the package's template source for the renderer.
+var Templates = web.Source{Namespace: "catalog", FS: web.MustSub(templates, "templates")}
+
+// Progress reports a signed-in person's status in each module ("Not
+// started", "In progress", "Complete"), keyed by module slug. The learning
+// capability provides it; without one the catalogue shows no status.
+type Progress interface {
+	ModuleStatus(ctx context.Context, userID string, c *Catalog) (map[string]string, error)
+}
+
+// pages serves the catalogue, module and lesson pages.
+type pages struct {
+	store                 *Store
+	progress              Progress
+	index, module, lesson *web.Page
+}
+
+// Routes mounts the curriculum pages. progress may be nil.
+func Routes(e *echo.Echo, r *web.Renderer, store *Store, progress Progress) error {
+	p := &pages{store: store, progress: progress}
+	var err error
+	for name, dst := range map[string]**web.Page{"index": &p.index, "module": &p.module, "lesson": &p.lesson} {
+		if *dst, err = r.Page("catalog/" + name); err != nil {
+			return err
+		}
+	}
+	e.GET("/modules", p.showIndex)
+	e.GET("/modules/:module", p.showModule)
+	e.GET("/modules/:module/lessons/:lesson", p.showLesson)
+	e.GET("/modules/:module/images/*", p.showImage)
+	return nil
+}
+
+// indexData is what the catalogue page shows.
+type indexData struct {
+	Programme Programme
+	Trainee   []*Module
+	Public    []*Module
+	Status    map[string]string
+	SignedIn  bool
+}
+
+func (p *pages) showIndex(c echo.Context) error {
+	cat := p.store.Catalog()
+	data := indexData{Programme: cat.Programme, Trainee: cat.TraineeModules(), Public: cat.PublicModules()}
+	if v := web.ViewerFrom(c); v != nil {
+		data.SignedIn = true
+		if p.progress != nil {
+			status, err := p.progress.ModuleStatus(c.Request().Context(), v.UserID, cat)
+			if err != nil {
+				return err
+			}
+			data.Status = status
+		}
+	}
+	return p.index.Render(c, http.StatusOK, data)
+}
+
+// visibleModule returns the module named in the URL when the viewer may
+// read it: public modules for anyone, trainee modules after sign-in.
+func (p *pages) visibleModule(c echo.Context) (*Catalog, *Module, error) {
+	cat := p.store.Catalog()
+	m, ok := cat.Module(c.Param("module"))
+	if !ok {
+		return nil, nil, web.NotFound()
+	}
+	if m.Audience != AudiencePublic && web.ViewerFrom(c) == nil {
+		return nil, nil, errSignIn
+	}
+	return cat, m, nil
+}
+
+// errSignIn is answered with a redirect to the sign-in page.
+var errSignIn = web.Errorf(web.CodeUnauthorized, "Please sign in to read the training modules.")
+
+func (p *pages) signInFirst(c echo.Context, err error) error {
+	if err == errSignIn {
+		return c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request().URL.Path))
+	}
+	return err
+}
+
+// moduleData is what a module overview shows.
+type moduleData struct {
+	Module        *Module
+	Prerequisites []*Module
+}
+
+// CacheKey names the module's overview for visitors who are not signed in.
+func (d moduleData) CacheKey() string { return "module:" + d.Module.Slug + "@" + d.Module.Version }
+
+func (p *pages) showModule(c echo.Context) error {
+	cat, m, err := p.visibleModule(c)
+	if err != nil {
+		return p.signInFirst(c, err)
+	}
+	data := moduleData{Module: m}
+	for _, slug := range m.Prerequisites {
+		if pre, ok := cat.Module(slug); ok {
+			data.Prerequisites = append(data.Prerequisites, pre)
+		}
+	}
+	return p.module.Render(c, http.StatusOK, data)
+}
+
+// lessonData is what a lesson page shows.
+type lessonData struct {
+	Module     *Module
+	Lesson     *Lesson
+	Prev, Next *Lesson
+	ShowTOC    bool
+}
+
+// CacheKey names the lesson's content: a page for visitors who are not
+// signed in is rendered once per module version.
+func (d lessonData) CacheKey() string {
+	return "lesson:" + d.Module.Slug + "/" + d.Lesson.Slug + "@" + d.Module.Version
+}
+
+func (p *pages) showLesson(c echo.Context) error {
+	_, m, err := p.visibleModule(c)
+	if err != nil {
+		return p.signInFirst(c, err)
+	}
+	for _, l := range m.Lessons {
+		if l.Slug == c.Param("lesson") {
+			data := lessonData{Module: m, Lesson: l, Prev: m.Prev(l), Next: m.Next(l), ShowTOC: len(l.Headings) >= 3}
+			return p.lesson.Render(c, http.StatusOK, data)
+		}
+	}
+	return web.NotFound()
+}
+
+func (p *pages) showImage(c echo.Context) error {
+	_, m, err := p.visibleModule(c)
+	if err != nil {
+		return p.signInFirst(c, err)
+	}
+	name := path.Clean("images/" + c.Param("*"))
+	data, ok := m.Images[name]
+	if !ok {
+		return web.NotFound()
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "private, max-age=3600")
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	return c.Blob(http.StatusOK, ctype, data)
+}

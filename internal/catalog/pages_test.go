@@ -1,0 +1,194 @@
+package catalog_test
+
+import (
+	"compress/gzip"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"groundwork/internal/account"
+	"groundwork/internal/app"
+	"groundwork/internal/db/dbtest"
+)
+
+// publicModule is a small public module added to the example curriculum.
+var publicModule = map[string]string{
+	"talking-with-schools/module.yaml": `title: Talking with schools
+summary: A short briefing for teachers.
+audience: public
+minutes: 20
+outcomes:
+  - Respond calmly when a pupil talks about drugs.
+references:
+  - text: "UNODC and WHO (2018). International Standards on Drug Use Prevention, second edition."
+`,
+	"talking-with-schools/lessons/01-listening-first.md": `---
+title: Listening first
+minutes: 10
+---
+
+Intro text.
+
+## Why listening matters
+
+Text.
+
+## What to say
+
+Text with a [link to the next lesson](lesson:staying-calm).
+
+## When to refer
+
+![A teacher and a pupil talking at a table](images/talk.png)
+`,
+	"talking-with-schools/lessons/02-staying-calm.md": "---\ntitle: Staying calm\nminutes: 10\n---\n\nBody.\n",
+	"talking-with-schools/images/talk.png":            "\x89PNG fake image bytes",
+}
+
+// curriculum writes the example plus a public module to a folder.
+func curriculum(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/example")); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range publicModule {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func newSite(t testing.TB) (*app.App, *httptest.Server) {
+	t.Helper()
+	cfg := app.DefaultConfig()
+	cfg.DatabaseURL = dbtest.URL(t)
+	cfg.CoursesDir = curriculum(t)
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		a.Close()
+	})
+	return a, srv
+}
+
+func get(t *testing.T, client *http.Client, url string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func TestCataloguePagesForThePublic(t *testing.T) {
+	t.Parallel()
+	_, srv := newSite(t)
+	code, body, _ := get(t, noRedirect, srv.URL+"/modules")
+	if code != 200 || !strings.Contains(body, "First contact at the drop-in") || !strings.Contains(body, "Talking with schools") {
+		t.Fatalf("catalogue = %d", code)
+	}
+	if code, _, h := get(t, noRedirect, srv.URL+"/modules/first-contact"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
+		t.Fatalf("a trainee module without sign-in = %d", code)
+	}
+	if code, _, _ := get(t, noRedirect, srv.URL+"/modules/first-contact/lessons/the-first-minute"); code != http.StatusSeeOther {
+		t.Fatalf("a trainee lesson without sign-in = %d", code)
+	}
+	code, body, _ = get(t, noRedirect, srv.URL+"/modules/talking-with-schools")
+	if code != 200 || !strings.Contains(body, "Respond calmly") || !strings.Contains(body, "Listening first") {
+		t.Fatalf("public module overview = %d", code)
+	}
+	code, body, _ = get(t, noRedirect, srv.URL+"/modules/talking-with-schools/lessons/listening-first")
+	for _, want := range []string{"<h1>Listening first</h1>", "Lesson 1 of 2", "On this page", `href="#what-to-say"`,
+		`href="/modules/talking-with-schools/lessons/staying-calm" rel="next"`, `src="/modules/talking-with-schools/images/talk.png"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("lesson page lacks %s", want)
+		}
+	}
+	if code != 200 {
+		t.Fatalf("public lesson = %d", code)
+	}
+	if code, body, _ := get(t, noRedirect, srv.URL+"/modules/talking-with-schools/images/talk.png"); code != 200 || !strings.HasPrefix(body, "\x89PNG") {
+		t.Fatalf("image = %d", code)
+	}
+	for _, path := range []string{"/modules/nothing", "/modules/talking-with-schools/lessons/nothing", "/modules/talking-with-schools/images/../module.yaml", "/modules/talking-with-schools/images/none.png"} {
+		if code, _, _ := get(t, noRedirect, srv.URL+path); code != http.StatusNotFound {
+			t.Errorf("%s = %d, want 404", path, code)
+		}
+	}
+}
+
+func TestSignedInTraineeReadsTraineeModules(t *testing.T) {
+	t.Parallel()
+	a, srv := newSite(t)
+	const password = "a long enough passphrase"
+	if _, _, err := a.Accounts.CreateUser(context.Background(), "t@example.org", "T", account.Trainee, password); err != nil {
+		t.Fatal(err)
+	}
+	client := signedInClient(t, srv.URL, "t@example.org", password)
+	code, body, _ := get(t, client, srv.URL+"/modules/first-contact")
+	if code != 200 || !strings.Contains(body, "Welcomes new visitors") || !strings.Contains(body, "pass mark 80%") {
+		t.Fatalf("module overview = %d", code)
+	}
+	code, body, _ = get(t, client, srv.URL+"/modules/first-contact/lessons/the-first-minute")
+	if code != 200 || !strings.Contains(body, `class="callout callout-scenario"`) {
+		t.Fatalf("lesson = %d", code)
+	}
+}
+
+func TestAnonymousPagesAreRenderedOnceAndNeverLeak(t *testing.T) {
+	t.Parallel()
+	a, srv := newSite(t)
+	const password = "a long enough passphrase"
+	if _, _, err := a.Accounts.CreateUser(context.Background(), "ana@example.org", "Ana Signed-In", account.Trainee, password); err != nil {
+		t.Fatal(err)
+	}
+	const lesson = "/modules/talking-with-schools/lessons/listening-first"
+	_, first, _ := get(t, noRedirect, srv.URL+lesson)
+	_, second, h := get(t, noRedirect, srv.URL+lesson)
+	if first != second || h.Get("Set-Cookie") != "" || h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("anonymous lesson pages differ or set cookies (%q)", h.Get("Set-Cookie"))
+	}
+	signedIn := signedInClient(t, srv.URL, "ana@example.org", password)
+	if _, body, _ := get(t, signedIn, srv.URL+lesson); !strings.Contains(body, "Ana Signed-In") {
+		t.Fatal("the signed-in page does not show the viewer")
+	}
+	if _, body, _ := get(t, noRedirect, srv.URL+lesson); strings.Contains(body, "Ana Signed-In") {
+		t.Fatal("a signed-in page leaked to an anonymous visitor")
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+lesson, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	zr, err := gzip.NewReader(resp.Body)
+	if resp.Header.Get("Content-Encoding") != "gzip" || err != nil {
+		t.Fatalf("no gzip: %q, %v", resp.Header.Get("Content-Encoding"), err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if string(plain) != first {
+		t.Fatal("the gzip page differs from the plain one")
+	}
+}
