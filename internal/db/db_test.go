@@ -235,3 +235,14 @@ func TestInTxDoesNotRetryOrdinaryErrors(t *testing.T) {
 		t.Fatalf("InTx = %v after %d calls; want boom after 1", err, calls)
 	}
 }
+
+func TestIsUnavailable(t *testing.T) {
+	t.Parallel()
+	_, err := db.Open(context.Background(), "postgres://postgres@127.0.0.1:1/none?sslmode=disable", db.Options{})
+	if err == nil || !db.IsUnavailable(err) {
+		t.Fatalf("a refused connection: IsUnavailable(%v) = false", err)
+	}
+	if db.IsUnavailable(errors.New("syntax error")) || db.IsUnavailable(nil) {
+		t.Fatal("ordinary errors are not unavailability")
+	}
+}

@@ -3,9 +3,14 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -81,4 +86,20 @@ func IsUniqueViolation(err error) bool {
 		return liteErr.Code() == sqliteConstraint|8<<8 || liteErr.Code() == sqliteConstraint|6<<8
 	}
 	return false
+}
+
+// IsUnavailable reports whether err means the database cannot be reached
+// right now (refused or dropped connections, a server shutting down or
+// starting up), as opposed to a bug or bad input.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Field('C'), "57P") || strings.HasPrefix(pgErr.Field('C'), "08")
+	}
+	var netErr net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.As(err, &netErr) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED)
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"groundwork/internal/db"
 )
 
 //go:embed templates
@@ -146,6 +148,9 @@ func classify(err error) (int, string) {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return he.Code, defaultMessage(he.Code)
+	}
+	if db.IsUnavailable(err) {
+		return http.StatusServiceUnavailable, defaultMessage(http.StatusServiceUnavailable)
 	}
 	return http.StatusInternalServerError, defaultMessage(http.StatusInternalServerError)
 }
