@@ -12,7 +12,7 @@ import (
 // modules land.
 const (
 	minTraineeModules = 1
-	minPublicModules  = 0
+	minPublicModules  = 2
 )
 
 // TestCurriculumShape holds every shipped module to the shape the
