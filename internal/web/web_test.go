@@ -1,0 +1,307 @@
+package web_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"groundwork/internal/web"
+	"groundwork/static"
+)
+
+// testPages is a package of pages for these tests.
+var testPages = web.Source{Namespace: "test", FS: fstest.MapFS{
+	"form.html": {Data: []byte(`{{define "title"}}Form{{end}}{{define "content"}}<form method="post">{{template "csrf" .}}` +
+		`{{template "field" (.Data.Field "email" "Email" "email" "email")}}{{template "field" (.Data.Field "password" "Password" "password" "")}}</form>{{end}}`)},
+	"plain.html": {Data: []byte(`{{define "content"}}<p>plain {{.Data}}</p>{{end}}`)},
+}}
+
+type kit struct {
+	e    *echo.Echo
+	srv  *httptest.Server
+	logs *bytes.Buffer
+}
+
+func newKit(t *testing.T, cfg web.Config) *kit {
+	t.Helper()
+	assets, err := web.NewAssets(static.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := web.NewRenderer(assets, testPages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	cfg.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	cfg.FlashKey = bytes.Repeat([]byte("k"), 32)
+	cfg.BodyLimit = "1K"
+	cfg.Renderer, cfg.Assets = r, assets
+	cfg.Metrics = web.NewMetrics(prometheus.NewRegistry())
+	e, err := web.NewEcho(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := r.MustPage("test/form")
+	plain := r.MustPage("test/plain")
+	e.GET("/form", func(c echo.Context) error { return form.Render(c, 200, web.NewForm()) })
+	e.POST("/form", func(c echo.Context) error {
+		f, err := web.ParseForm(c)
+		if err != nil {
+			return err
+		}
+		f.Required("email", "Enter an email.")
+		f.Email("email")
+		if !f.Valid() {
+			return form.Render(c, http.StatusUnprocessableEntity, f)
+		}
+		web.AddFlash(c, "success", "Saved.")
+		return c.Redirect(http.StatusSeeOther, "/plain")
+	})
+	e.GET("/plain", func(c echo.Context) error { return plain.Render(c, 200, c.RealIP()) })
+	e.GET("/things/:id", func(c echo.Context) error { return plain.Render(c, 200, "thing") })
+	e.GET("/panic", func(c echo.Context) error { panic("secret panic detail") })
+	e.GET("/fail", func(c echo.Context) error { return errors.New("secret database password leaked") })
+	e.GET("/down", func(c echo.Context) error { return web.Errorf(web.CodeUnavailable, "x") })
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return &kit{e: e, srv: srv, logs: logs}
+}
+
+func (k *kit) do(t *testing.T, method, path, contentType, body string, header http.Header) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, k.srv.URL+path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+func TestErrorPages(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	cases := []struct {
+		name, method, path, ctype, body string
+		status                          int
+		title                           string
+	}{
+		{"invalid utf-8 in query", "GET", "/plain?q=%ff", "", "", 400, "Bad Request"},
+		{"invalid utf-8 in form", "POST", "/form", formType, "email=%ff", 400, "Bad Request"},
+		{"missing csrf", "POST", "/form", formType, "email=a@b.org", 403, "Not allowed"},
+		{"unknown route", "GET", "/nowhere", "", "", 404, "Page not found"},
+		{"wrong method", "DELETE", "/plain", "", "", 405, "Method Not Allowed"},
+		{"body too large", "POST", "/form", formType, "email=" + strings.Repeat("a", 4000), 413, "Too large"},
+		{"panic", "GET", "/panic", "", "", 500, "Something went wrong"},
+		{"internal error", "GET", "/fail", "", "", 500, "Something went wrong"},
+		{"unavailable", "GET", "/down", "", "", 503, "Temporarily unavailable"},
+	}
+	for _, tc := range cases {
+		resp, body := k.do(t, tc.method, tc.path, tc.ctype, tc.body, nil)
+		id := resp.Header.Get("X-Request-Id")
+		switch {
+		case resp.StatusCode != tc.status:
+			t.Errorf("%s: status %d, want %d", tc.name, resp.StatusCode, tc.status)
+		case !strings.Contains(body, "<h1>"+tc.title+"</h1>"):
+			t.Errorf("%s: page lacks title %q", tc.name, tc.title)
+		case id == "" || !strings.Contains(body, id):
+			t.Errorf("%s: page does not show request ID %q", tc.name, id)
+		case strings.Contains(body, "secret"):
+			t.Errorf("%s: page shows internals", tc.name)
+		case resp.Header.Get("Cache-Control") != "no-store":
+			t.Errorf("%s: error page may be cached", tc.name)
+		}
+	}
+	if !strings.Contains(k.logs.String(), "secret database password leaked") {
+		t.Error("internal errors must be logged for operators")
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	for _, secure := range []bool{false, true} {
+		k := newKit(t, web.Config{Secure: secure})
+		resp, _ := k.do(t, "GET", "/plain", "", "", nil)
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "script-src 'self'") {
+			t.Errorf("CSP = %q", csp)
+		}
+		if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") == "" {
+			t.Error("nosniff or Referrer-Policy missing")
+		}
+		if hsts := resp.Header.Get("Strict-Transport-Security"); (hsts != "") != secure {
+			t.Errorf("secure=%v: HSTS = %q", secure, hsts)
+		}
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	resp, page := k.do(t, "GET", "/form", "", "", nil)
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "gw_csrf" {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Path != "/" {
+		t.Fatalf("csrf cookie = %+v", cookie)
+	}
+	if !strings.Contains(page, `name="_csrf" value="`+cookie.Value+`"`) {
+		t.Fatal("the form does not carry the token")
+	}
+	withCookie := http.Header{"Cookie": {cookie.Name + "=" + cookie.Value}}
+	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf=wrong&email=a@b.org", withCookie); resp.StatusCode != 403 {
+		t.Errorf("wrong token = %d", resp.StatusCode)
+	}
+	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf="+cookie.Value+"&email=a@b.org", withCookie); resp.StatusCode != 303 {
+		t.Errorf("right token = %d", resp.StatusCode)
+	}
+	header := http.Header{"Cookie": withCookie["Cookie"], "X-Csrf-Token": {cookie.Value}}
+	if resp, _ := k.do(t, "POST", "/form", formType, "email=a@b.org", header); resp.StatusCode != 303 {
+		t.Errorf("token in header = %d", resp.StatusCode)
+	}
+	cross := http.Header{"Cookie": withCookie["Cookie"], "Sec-Fetch-Site": {"cross-site"}}
+	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf="+cookie.Value+"&email=a@b.org", cross); resp.StatusCode != 403 {
+		t.Errorf("cross-site post with a token = %d", resp.StatusCode)
+	}
+	if resp, _ := k.do(t, "GET", "/plain", "", "", nil); len(resp.Cookies()) != 0 {
+		t.Error("a page without forms set a cookie")
+	}
+
+	secure := newKit(t, web.Config{Secure: true})
+	resp, _ = secure.do(t, "GET", "/form", "", "", nil)
+	if c := resp.Cookies(); len(c) != 1 || c[0].Name != "__Host-gw_csrf" || !c[0].Secure {
+		t.Errorf("https cookie = %+v", c)
+	}
+}
+
+func TestFormsKeepValuesAndFlashShowsOnce(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	resp, _ := k.do(t, "GET", "/form", "", "", nil)
+	token := resp.Cookies()[0].Value
+	withCookie := http.Header{"Cookie": {"gw_csrf=" + token}}
+	form := url.Values{"_csrf": {token}, "email": {"  not-an-email  "}, "password": {"hunter2hunter2"}}
+	resp, body := k.do(t, "POST", "/form", formType, form.Encode(), withCookie)
+	if resp.StatusCode != 422 || !strings.Contains(body, `value="not-an-email"`) || !strings.Contains(body, `aria-invalid="true"`) ||
+		!strings.Contains(body, `aria-describedby="f-email-error"`) || strings.Contains(body, "hunter2") {
+		t.Fatalf("re-rendered form: %d\n%s", resp.StatusCode, body)
+	}
+	form.Set("email", "a@example.org")
+	resp, _ = k.do(t, "POST", "/form", formType, form.Encode(), withCookie)
+	var flash *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "gw_flash" {
+			flash = c
+		}
+	}
+	if flash == nil {
+		t.Fatal("no flash cookie")
+	}
+	resp, body = k.do(t, "GET", "/plain", "", "", http.Header{"Cookie": {"gw_flash=" + flash.Value}})
+	if !strings.Contains(body, `role="status">Saved.`) {
+		t.Fatal("flash not shown")
+	}
+	cleared := false
+	for _, c := range resp.Cookies() {
+		cleared = cleared || (c.Name == "gw_flash" && c.MaxAge < 0)
+	}
+	if !cleared {
+		t.Fatal("flash not cleared after showing")
+	}
+}
+
+func TestClientIPAndTrustedProxies(t *testing.T) {
+	t.Parallel()
+	forged := http.Header{"X-Forwarded-For": {"203.0.113.9"}}
+	direct := newKit(t, web.Config{})
+	if _, body := direct.do(t, "GET", "/plain", "", "", forged); !strings.Contains(body, "plain 127.0.0.1") {
+		t.Errorf("with no trusted proxy, a forged header was believed: %s", body)
+	}
+	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+	proxied := newKit(t, web.Config{TrustedProxies: []*net.IPNet{loopback}})
+	if _, body := proxied.do(t, "GET", "/plain", "", "", forged); !strings.Contains(body, "plain 203.0.113.9") {
+		t.Errorf("behind a trusted proxy, the client address was not used: %s", body)
+	}
+	_, other, _ := net.ParseCIDR("10.0.0.0/8")
+	untrusted := newKit(t, web.Config{TrustedProxies: []*net.IPNet{other}})
+	if _, body := untrusted.do(t, "GET", "/plain", "", "", forged); !strings.Contains(body, "plain 127.0.0.1") {
+		t.Errorf("a peer outside the trusted proxies was believed: %s", body)
+	}
+}
+
+func TestLogsNeverHoldURLs(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	k.do(t, "GET", "/things/secret-token-123?email=someone@example.org", "", "", nil)
+	logs := k.logs.String()
+	if !strings.Contains(logs, `"route":"/things/:id"`) {
+		t.Fatalf("no route in the log: %s", logs)
+	}
+	if strings.Contains(logs, "secret-token-123") || strings.Contains(logs, "someone@example.org") {
+		t.Fatalf("the log holds the URL: %s", logs)
+	}
+}
+
+func TestAssetsAreCachedByHash(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	_, page := k.do(t, "GET", "/plain", "", "", nil)
+	i := strings.Index(page, "/static/css/groundwork.css?v=")
+	if i < 0 {
+		t.Fatal("no hashed stylesheet URL")
+	}
+	u := page[i : i+strings.IndexByte(page[i:], '"')]
+	resp, _ := k.do(t, "GET", u, "", "", nil)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
+		t.Fatalf("asset = %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	resp, _ = k.do(t, "GET", "/static/css/groundwork.css", "", "", http.Header{"If-None-Match": {resp.Header.Get("Etag")}})
+	if resp.StatusCode != http.StatusNotModified {
+		t.Fatalf("revalidation = %d, want 304", resp.StatusCode)
+	}
+	if resp, _ := k.do(t, "GET", "/static/css/nothing.css", "", "", nil); resp.StatusCode != 404 {
+		t.Fatalf("unknown asset = %d", resp.StatusCode)
+	}
+}
+
+func TestRendererFailsAtStart(t *testing.T) {
+	t.Parallel()
+	assets, _ := web.NewAssets(static.FS)
+	noContent := web.Source{Namespace: "bad", FS: fstest.MapFS{"x.html": {Data: []byte(`{{define "title"}}x{{end}}`)}}}
+	if _, err := web.NewRenderer(assets, noContent); err == nil {
+		t.Error("a page without content was accepted")
+	}
+	broken := web.Source{Namespace: "bad", FS: fstest.MapFS{"x.html": {Data: []byte(`{{define "content"}}{{.Nope`)}}}
+	if _, err := web.NewRenderer(assets, broken); err == nil {
+		t.Error("a template that does not parse was accepted")
+	}
+	r, _ := web.NewRenderer(assets, testPages)
+	if _, err := r.Page("test/missing"); err == nil {
+		t.Error("a missing page was found")
+	}
+}
