@@ -179,3 +179,55 @@ func TestConfiguredSessionKeyMustBeStrong(t *testing.T) {
 		t.Fatalf("New with a weak session key = %v", err)
 	}
 }
+
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MetricsAddress = probe.Addr().String()
+	probe.Close()
+	a := newApp(t, cfg)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go a.Serve(ctx, ln)
+	site := "http://" + ln.Addr().String()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if code, _ := getQuiet(site + "/readyz"); code == 200 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	get(t, site+"/")
+	get(t, site+"/no-such-page")
+	code, body := get(t, "http://"+cfg.MetricsAddress+"/metrics")
+	for _, want := range []string{
+		`groundwork_http_requests_total{method="GET",route="/",status="200"}`,
+		`groundwork_http_requests_total{method="GET",route="unmatched",status="404"}`,
+		`groundwork_http_request_duration_seconds_bucket`,
+		`go_sql_open_connections{db_name="groundwork"}`,
+	} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if code, _ := get(t, site+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("metrics are public on the site: %d", code)
+	}
+}
+
+func getQuiet(url string) (int, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
