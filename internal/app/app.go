@@ -24,6 +24,7 @@ import (
 	"groundwork/internal/catalog"
 	"groundwork/internal/db"
 	"groundwork/internal/home"
+	"groundwork/internal/learning"
 	"groundwork/internal/mail"
 	"groundwork/internal/web"
 	"groundwork/static"
@@ -108,9 +109,11 @@ func (a *App) build(ctx context.Context) error {
 	if err := home.Routes(a.Echo, renderer); err != nil {
 		return err
 	}
-	if err := catalog.Routes(a.Echo, renderer, a.Courses, nil); err != nil {
+	progress := &learning.Progress{DB: a.DB}
+	if err := catalog.Routes(a.Echo, renderer, a.Courses, progress); err != nil {
 		return err
 	}
+	learning.Routes(a.Echo, a.Courses, progress, account.RequireSignIn)
 	if err := a.buildMail(); err != nil {
 		return err
 	}

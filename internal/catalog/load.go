@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -68,7 +69,9 @@ func loadModule(r *report, fsys fs.FS, dir string) (*Module, moduleLines, []link
 	ml := parseModule(r, file, data, m)
 	links := loadLessons(r, fsys, m)
 	if quiz, err := fs.ReadFile(fsys, dir+"/quiz.yaml"); err == nil {
-		m.Quiz = parseQuiz(r, dir+"/quiz.yaml", quiz)
+		// A quiz with mistakes is still present: report its mistakes, not
+		// a missing quiz.
+		m.Quiz = cmp.Or(parseQuiz(r, dir+"/quiz.yaml", quiz), &Quiz{})
 	}
 	loadImages(r, fsys, m)
 	checkModuleFiles(r, fsys, dir)

@@ -24,6 +24,7 @@ var Templates = web.Source{Namespace: "catalog", FS: web.MustSub(templates, "tem
 // capability provides it; without one the catalogue shows no status.
 type Progress interface {
 	ModuleStatus(ctx context.Context, userID string, c *Catalog) (map[string]string, error)
+	LessonDone(ctx context.Context, userID, module, lesson string) (bool, error)
 }
 
 // pages serves the catalogue, module and lesson pages.
@@ -127,6 +128,8 @@ type lessonData struct {
 	Lesson     *Lesson
 	Prev, Next *Lesson
 	ShowTOC    bool
+	SignedIn   bool // offers "mark as read"
+	Done       bool
 }
 
 // CacheKey names the lesson's content: a page for visitors who are not
@@ -141,10 +144,17 @@ func (p *pages) showLesson(c echo.Context) error {
 		return p.signInFirst(c, err)
 	}
 	for _, l := range m.Lessons {
-		if l.Slug == c.Param("lesson") {
-			data := lessonData{Module: m, Lesson: l, Prev: m.Prev(l), Next: m.Next(l), ShowTOC: len(l.Headings) >= 3}
-			return p.lesson.Render(c, http.StatusOK, data)
+		if l.Slug != c.Param("lesson") {
+			continue
 		}
+		data := lessonData{Module: m, Lesson: l, Prev: m.Prev(l), Next: m.Next(l), ShowTOC: len(l.Headings) >= 3}
+		if v := web.ViewerFrom(c); v != nil && p.progress != nil {
+			data.SignedIn = true
+			if data.Done, err = p.progress.LessonDone(c.Request().Context(), v.UserID, m.Slug, l.Slug); err != nil {
+				return err
+			}
+		}
+		return p.lesson.Render(c, http.StatusOK, data)
 	}
 	return web.NotFound()
 }

@@ -1,0 +1,100 @@
+// Package learning tracks each person's progress through the curriculum.
+// So far it records the lessons a person has read to the end and reports a
+// module status for the catalogue.
+package learning
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/catalog"
+	"groundwork/internal/web"
+)
+
+// lessonDone is a row of lesson_progress.
+type lessonDone struct {
+	bun.BaseModel `bun:"table:lesson_progress"`
+
+	UserID      string    `bun:"user_id,pk"`
+	ModuleSlug  string    `bun:"module_slug,pk"`
+	LessonSlug  string    `bun:"lesson_slug,pk"`
+	CompletedAt time.Time `bun:"completed_at,notnull"`
+}
+
+// Progress reads and records lesson progress. It implements
+// catalog.Progress.
+type Progress struct {
+	DB *bun.DB
+}
+
+var _ catalog.Progress = (*Progress)(nil)
+
+// MarkLessonComplete records that userID read the lesson to the end. A
+// second call (a double submit) changes nothing.
+func (p *Progress) MarkLessonComplete(ctx context.Context, userID, module, lesson string) error {
+	row := &lessonDone{UserID: userID, ModuleSlug: module, LessonSlug: lesson, CompletedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	if _, err := p.DB.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("mark lesson complete: %w", err)
+	}
+	return nil
+}
+
+// LessonDone reports whether userID has completed the lesson.
+func (p *Progress) LessonDone(ctx context.Context, userID, module, lesson string) (bool, error) {
+	return p.DB.NewSelect().Model((*lessonDone)(nil)).Where("user_id = ?", userID).
+		Where("module_slug = ?", module).Where("lesson_slug = ?", lesson).Exists(ctx)
+}
+
+// ModuleStatus describes, per module, how far userID has read, in one query.
+// Lessons removed from the curriculum no longer count.
+func (p *Progress) ModuleStatus(ctx context.Context, userID string, c *catalog.Catalog) (map[string]string, error) {
+	var rows []lessonDone
+	if err := p.DB.NewSelect().Model(&rows).Column("module_slug", "lesson_slug").Where("user_id = ?", userID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read progress: %w", err)
+	}
+	read := map[string]int{}
+	for _, r := range rows {
+		if _, _, ok := c.Lesson(r.ModuleSlug, r.LessonSlug); ok {
+			read[r.ModuleSlug]++
+		}
+	}
+	status := map[string]string{}
+	for _, m := range c.Modules {
+		status[m.Slug] = describe(read[m.Slug], len(m.Lessons))
+	}
+	return status, nil
+}
+
+func describe(read, total int) string {
+	switch {
+	case read == 0:
+		return "Not started"
+	case read >= total:
+		return "All lessons read"
+	}
+	return fmt.Sprintf("%d of %d lessons read", read, total)
+}
+
+// Routes mounts POST /modules/:module/lessons/:lesson/complete for signed-in
+// people; guard is the sign-in middleware.
+func Routes(e *echo.Echo, store *catalog.Store, p *Progress, guard echo.MiddlewareFunc) {
+	e.POST("/modules/:module/lessons/:lesson/complete", func(c echo.Context) error {
+		m, l, ok := store.Catalog().Lesson(c.Param("module"), c.Param("lesson"))
+		if !ok {
+			return web.NotFound()
+		}
+		if err := p.MarkLessonComplete(c.Request().Context(), web.ViewerFrom(c).UserID, m.Slug, l.Slug); err != nil {
+			return err
+		}
+		if next := m.Next(l); next != nil {
+			return c.Redirect(http.StatusSeeOther, "/modules/"+m.Slug+"/lessons/"+next.Slug)
+		}
+		web.AddFlash(c, "success", "You have read every lesson of "+m.Title+".")
+		return c.Redirect(http.StatusSeeOther, "/modules/"+m.Slug)
+	}, guard)
+}
