@@ -10,6 +10,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
@@ -118,7 +119,7 @@ func (lessonTransformer) Transform(root *ast.Document, reader text.Reader, pc pa
 			doc.r.add(doc.file, doc.nodeLine(n), "raw HTML is not allowed in lessons; use Markdown")
 		case *ast.Blockquote:
 			callouts = append(callouts, n)
-		case *ast.Paragraph, *ast.TextBlock:
+		case *ast.Paragraph, *ast.TextBlock, *east.TableCell:
 			doc.text = append(doc.text, plainText(n, doc.source))
 		}
 		return ast.WalkContinue, nil
