@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"io"
 	"os"
 
@@ -9,25 +10,21 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
-	cfg := &app.Config{}
-	fs := newFlags("serve", "serve [flags]\n\nRuns the web server. Pending database migrations are applied at start.", stderr)
-	if err := cfg.Bind(fs); err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, _, err := openConfig("serve", "serve [flags]\n\nRuns the web server. Pending database migrations are applied at start.", args, stderr)
+	if err != nil {
 		return err
 	}
 	return app.Run(ctx, cfg, cfg.NewLogger(os.Stderr))
 }
 
-// openConfig parses the shared database and logging flags of the
-// maintenance commands.
-func openConfig(name, synopsis string, args []string, stderr io.Writer) (*app.Config, []string, error) {
+// openConfig parses the configuration flags (and any extra flags a command
+// adds) and checks the result.
+func openConfig(name, synopsis string, args []string, stderr io.Writer, extra ...func(*flag.FlagSet)) (*app.Config, []string, error) {
 	cfg := &app.Config{}
 	fs := newFlags(name, synopsis, stderr)
+	for _, add := range extra {
+		add(fs)
+	}
 	if err := cfg.Bind(fs); err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,21 +27,18 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cfg := &app.Config{}
-	fs := newFlags("user create", "user create --email EMAIL --name NAME --role ROLE [--password-stdin]\n\n"+
+	var email, name, role *string
+	var fromStdin *bool
+	cfg, _, err := openConfig("user create", "user create --email EMAIL --name NAME --role ROLE [--password-stdin]\n\n"+
 		"Creates an account. With --password-stdin the password is read from the first line of\n"+
-		"standard input; without it, an invitation link is printed for the person to choose theirs.", stderr)
-	email := fs.String("email", "", "email address (required)")
-	name := fs.String("name", "", "display name (required with --password-stdin)")
-	role := fs.String("role", "trainee", "trainee, supervisor or admin")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
-	if err := cfg.Bind(fs); err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+		"standard input; without it, an invitation link is printed for the person to choose theirs.", args, stderr,
+		func(fs *flag.FlagSet) {
+			email = fs.String("email", "", "email address (required)")
+			name = fs.String("name", "", "display name (required with --password-stdin)")
+			role = fs.String("role", "trainee", "trainee, supervisor or admin")
+			fromStdin = fs.Bool("password-stdin", false, "read the password from standard input")
+		})
+	if err != nil {
 		return err
 	}
 	password, err := checkUserFlags(*email, *name, account.Role(*role), *fromStdin, stdin)
