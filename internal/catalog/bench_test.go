@@ -1,12 +1,15 @@
 package catalog_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/account"
 )
 
 // BenchmarkLessonPage compares a public lesson page served by the whole
@@ -18,19 +21,35 @@ import (
 func BenchmarkLessonPage(b *testing.B) {
 	a, site := newSite(b)
 	const path = "/modules/talking-with-schools/lessons/listening-first"
-	page := fetch(b, site.URL+path)
+	page := fetch(b, client, site.URL+path)
 	bare := echo.New()
 	bare.GET(path, func(c echo.Context) error { return c.HTMLBlob(http.StatusOK, page) })
 	bareSite := httptest.NewServer(bare)
 	defer bareSite.Close()
-	_ = a
 
-	for _, s := range []struct{ name, url string }{{"groundwork", site.URL + path}, {"bare-echo", bareSite.URL + path}} {
+	// A signed-in trainee's page is rendered for them each time and costs
+	// two queries (session with user, lesson progress); reported alongside.
+	const password = "a long enough passphrase"
+	if _, _, err := a.Accounts.CreateUser(context.Background(), "bench@example.org", "Bench", account.Trainee, password); err != nil {
+		b.Fatal(err)
+	}
+	trainee := signedInClient(b, site.URL, "bench@example.org", password)
+	trainee.Transport = &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}
+
+	for _, s := range []struct {
+		name   string
+		client *http.Client
+		url    string
+	}{
+		{"groundwork", client, site.URL + path},
+		{"bare-echo", client, bareSite.URL + path},
+		{"groundwork-signed-in", trainee, site.URL + path},
+	} {
 		b.Run(s.name, func(b *testing.B) {
 			b.SetBytes(int64(len(page)))
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					fetch(b, s.url)
+					fetch(b, s.client, s.url)
 				}
 			})
 		})
@@ -41,7 +60,7 @@ func BenchmarkLessonPage(b *testing.B) {
 // the client does the same work for each.
 var client = &http.Client{Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}}
 
-func fetch(b *testing.B, url string) []byte {
+func fetch(b *testing.B, client *http.Client, url string) []byte {
 	resp, err := client.Get(url)
 	if err != nil {
 		b.Fatal(err)
