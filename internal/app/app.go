@@ -81,7 +81,7 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.loadCourses(); err != nil {
 		return err
 	}
-	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates)
+	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates)
 	if err != nil {
 		return err
 	}
@@ -114,6 +114,9 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	learning.Routes(a.Echo, a.Courses, progress, account.RequireSignIn)
+	if err := learning.QuizRoutes(a.Echo, renderer, a.Courses, progress, account.RequireSignIn); err != nil {
+		return err
+	}
 	if err := a.buildMail(); err != nil {
 		return err
 	}

@@ -32,6 +32,11 @@ type Programme struct {
 	SupervisionHours     int
 }
 
+// DefaultRetakeAfterMinutes is the wait after a failed knowledge check when
+// a module does not set retake_after_minutes: long enough to reread, short
+// enough not to frustrate.
+const DefaultRetakeAfterMinutes = 10
+
 // Module is one course module.
 type Module struct {
 	Slug, Title, Summary string
@@ -39,12 +44,15 @@ type Module struct {
 	Minutes              int
 	Prerequisites        []string
 	PassMark             int
-	Outcomes             []string
-	Competencies         []Competency
-	ReflectionPrompts    []string
-	References           []Reference
-	Lessons              []*Lesson
-	Quiz                 *Quiz
+	// RetakeAfterMinutes is how long a trainee waits after a failed
+	// knowledge check before trying again (0: at once).
+	RetakeAfterMinutes int
+	Outcomes           []string
+	Competencies       []Competency
+	ReflectionPrompts  []string
+	References         []Reference
+	Lessons            []*Lesson
+	Quiz               *Quiz
 	// Version is a hash of every file of the module: rewording changes it,
 	// while slugs and competency IDs stay stable.
 	Version string

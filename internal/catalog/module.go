@@ -44,7 +44,7 @@ func parseModule(r *report, file string, data []byte, m *Module) moduleLines {
 		return lines
 	}
 	f := fields(r, file, root, "title", "summary", "audience", "minutes", "prerequisites", "pass_mark",
-		"outcomes", "competencies", "reflection_prompts", "references")
+		"retake_after_minutes", "outcomes", "competencies", "reflection_prompts", "references")
 	require(r, file, root, f, "title", "summary", "audience", "minutes", "outcomes", "references")
 	decode(r, file, f["title"], &m.Title, "title")
 	decode(r, file, f["summary"], &m.Summary, "summary")
@@ -66,6 +66,12 @@ func parseModule(r *report, file string, data []byte, m *Module) moduleLines {
 		lines.passMark = n.Line
 		if decode(r, file, n, &m.PassMark, "pass_mark") && (m.PassMark < 1 || m.PassMark > 100) {
 			r.add(file, n.Line, "pass_mark is a percentage from 1 to 100, not %d", m.PassMark)
+		}
+	}
+	m.RetakeAfterMinutes = DefaultRetakeAfterMinutes
+	if n := f["retake_after_minutes"]; n != nil {
+		if decode(r, file, n, &m.RetakeAfterMinutes, "retake_after_minutes") && m.RetakeAfterMinutes < 0 {
+			r.add(file, n.Line, "retake_after_minutes cannot be negative")
 		}
 	}
 	decode(r, file, f["outcomes"], &m.Outcomes, "outcomes")

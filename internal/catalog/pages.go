@@ -103,6 +103,7 @@ func (p *pages) signInFirst(c echo.Context, err error) error {
 type moduleData struct {
 	Module        *Module
 	Prerequisites []*Module
+	SignedIn      bool // offers the knowledge check
 }
 
 // CacheKey names the module's overview for visitors who are not signed in.
@@ -113,7 +114,7 @@ func (p *pages) showModule(c echo.Context) error {
 	if err != nil {
 		return p.signInFirst(c, err)
 	}
-	data := moduleData{Module: m}
+	data := moduleData{Module: m, SignedIn: web.ViewerFrom(c) != nil}
 	for _, slug := range m.Prerequisites {
 		if pre, ok := cat.Module(slug); ok {
 			data.Prerequisites = append(data.Prerequisites, pre)

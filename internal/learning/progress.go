@@ -37,7 +37,7 @@ var _ catalog.Progress = (*Progress)(nil)
 // MarkLessonComplete records that userID read the lesson to the end. A
 // second call (a double submit) changes nothing.
 func (p *Progress) MarkLessonComplete(ctx context.Context, userID, module, lesson string) error {
-	row := &lessonDone{UserID: userID, ModuleSlug: module, LessonSlug: lesson, CompletedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	row := &lessonDone{UserID: userID, ModuleSlug: module, LessonSlug: lesson, CompletedAt: now()}
 	if _, err := p.DB.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("mark lesson complete: %w", err)
 	}

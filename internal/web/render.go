@@ -249,6 +249,13 @@ func deref(v any) any {
 			return *p
 		}
 		return time.Time{}
+	case *int:
+		if p != nil {
+			return *p
+		}
+		return 0
+	case *bool:
+		return p != nil && *p
 	}
 	return v
 }

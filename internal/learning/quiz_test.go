@@ -1,0 +1,164 @@
+package learning_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"groundwork/internal/account"
+	"groundwork/internal/app"
+	"groundwork/internal/db/dbtest"
+)
+
+// site runs the app on the example curriculum, whose first-contact quiz has
+// two questions: first-words (option 0 is right) and labels (option 1,
+// "False", is right); the pass mark is 80% and the retake wait 10 minutes.
+func site(t *testing.T) (*app.App, string) {
+	t.Helper()
+	cfg := app.DefaultConfig()
+	cfg.DatabaseURL = dbtest.URL(t)
+	cfg.CoursesDir, _ = filepath.Abs("../catalog/testdata/example")
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() { srv.Close(); a.Close() })
+	return a, srv.URL
+}
+
+func trainee(t *testing.T, a *app.App, base, email string) *visitor {
+	t.Helper()
+	const password = "a long enough passphrase"
+	if _, _, err := a.Accounts.CreateUser(context.Background(), email, "Trainee", account.Trainee, password); err != nil {
+		t.Fatal(err)
+	}
+	v := newVisitor(t, base)
+	v.post("/signin", "/signin", url.Values{"email": {email}, "password": {password}})
+	return v
+}
+
+var formAction = regexp.MustCompile(`action="(/modules/first-contact/quiz/[0-9a-f-]{36})"`)
+
+// startQuiz opens the quiz form and returns its submit path.
+func startQuiz(t *testing.T, v *visitor) string {
+	t.Helper()
+	code, page := v.get("/modules/first-contact/quiz")
+	m := formAction.FindStringSubmatch(page)
+	if code != 200 || m == nil {
+		t.Fatalf("quiz form = %d", code)
+	}
+	return m[1]
+}
+
+func TestKnowledgeCheckFailRetakePass(t *testing.T) {
+	t.Parallel()
+	a, base := site(t)
+	v := trainee(t, a, base, "t@example.org")
+	ctx := context.Background()
+
+	action := startQuiz(t, v)
+	if again := startQuiz(t, v); again != action {
+		t.Fatal("reloading the form started a second attempt")
+	}
+	if code, _ := v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}}); code != http.StatusUnprocessableEntity {
+		t.Fatalf("an unanswered question = %d, want 422", code)
+	}
+	if code, _ := v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"7"}, "q-labels": {"1"}}); code != http.StatusBadRequest {
+		t.Fatalf("an option that does not exist = %d, want 400", code)
+	}
+
+	// One right, one wrong: 50%, below the pass mark.
+	code, loc := v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"0"}})
+	if code != http.StatusSeeOther || loc != action {
+		t.Fatalf("submit = %d %q", code, loc)
+	}
+	_, result := v.get(loc)
+	for _, want := range []string{"Not passed yet", "50%", "Labels like this are linked to stigma", "(your answer)", "(correct)"} {
+		if !strings.Contains(result, want) {
+			t.Errorf("result page lacks %q", want)
+		}
+	}
+	// A second submit of the same attempt changes nothing.
+	v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
+	if _, again := v.get(loc); !strings.Contains(again, "50%") {
+		t.Fatal("a double submit changed the score")
+	}
+
+	if _, page := v.get("/modules/first-contact/quiz"); !strings.Contains(page, "try the knowledge check again after") {
+		t.Fatal("no cool-down after a failed attempt")
+	}
+	// Ten minutes later the retake opens, as a new attempt.
+	if _, err := a.DB.NewUpdate().Table("quiz_attempts").Set("submitted_at = ?", time.Now().UTC().Add(-11*time.Minute)).
+		Where("submitted_at IS NOT NULL").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	retake := startQuiz(t, v)
+	if retake == action {
+		t.Fatal("the retake reused the submitted attempt")
+	}
+	v.post(retake, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
+	_, passed := v.get(retake)
+	if !strings.Contains(passed, "Passed") || !strings.Contains(passed, "100%") || !strings.Contains(passed, "Your attempts") {
+		t.Fatal("the retake did not pass or the attempts are not listed")
+	}
+	n, _ := a.DB.NewSelect().Table("quiz_attempts").Where("submitted_at IS NOT NULL").Count(ctx)
+	if n != 2 {
+		t.Fatalf("%d submitted attempts kept, want 2", n)
+	}
+
+	other := trainee(t, a, base, "other@example.org")
+	if code, _ := other.get(retake); code != http.StatusNotFound {
+		t.Fatalf("another trainee reading the attempt = %d, want 404", code)
+	}
+	if code, _ := newVisitor(t, base).get("/modules/first-contact/quiz"); code != http.StatusSeeOther {
+		t.Fatalf("anonymous quiz = %d, want a redirect to sign in", code)
+	}
+}
+
+func TestConcurrentSubmitsCountOnce(t *testing.T) {
+	t.Parallel()
+	a, base := site(t)
+	v := trainee(t, a, base, "t@example.org")
+	action := startQuiz(t, v)
+	_, page := v.get("/modules/first-contact/quiz")
+	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			labels := "1"
+			if i%2 == 0 {
+				labels = "0"
+			}
+			form := url.Values{"_csrf": {token}, "q-first-words": {"0"}, "q-labels": {labels}}
+			resp, err := v.client.PostForm(base+action, form)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("concurrent submit = %d", resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+	var scores []int
+	if err := a.DB.NewSelect().Table("quiz_attempts").Column("score").Where("submitted_at IS NOT NULL").Scan(context.Background(), &scores); err != nil {
+		t.Fatal(err)
+	}
+	if len(scores) != 1 {
+		t.Fatalf("%d submitted attempts, want exactly 1", len(scores))
+	}
+}

@@ -1,0 +1,257 @@
+package learning
+
+import (
+	"embed"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/catalog"
+	"groundwork/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is the package's template source for the renderer.
+var Templates = web.Source{Namespace: "learning", FS: web.MustSub(templates, "templates")}
+
+// quizPages serves the knowledge check: the form, submission and results.
+type quizPages struct {
+	store              *catalog.Store
+	progress           *Progress
+	form, result, wait *web.Page
+}
+
+// shownQuestion is a question as the form shows it, options in this
+// attempt's order.
+type shownQuestion struct {
+	ID, Type, Scenario, Prompt string
+	Number                     int
+	Options                    []shownOption
+}
+
+type shownOption struct {
+	Index   int // position in the quiz file, the value submitted
+	Text    string
+	Checked bool
+}
+
+// formData is what the quiz form shows.
+type formData struct {
+	Module    *catalog.Module
+	AttemptID string
+	Questions []shownQuestion
+	Missing   int
+}
+
+// resultData is what the result page shows.
+type resultData struct {
+	Module    *catalog.Module
+	Attempt   *Attempt
+	Questions []resultQuestion
+	Right     int
+	RetakeAt  *time.Time
+	Earlier   []Attempt
+}
+
+type resultQuestion struct {
+	Number           int
+	Scenario, Prompt string
+	Right            bool
+	Options          []resultOption
+}
+
+type resultOption struct {
+	Text, Explanation string
+	Chosen, Correct   bool
+}
+
+func (q *quizPages) module(c echo.Context) (*catalog.Module, error) {
+	m, ok := q.store.Catalog().Module(c.Param("module"))
+	if !ok || m.Quiz == nil {
+		return nil, web.NotFound()
+	}
+	return m, nil
+}
+
+func (q *quizPages) show(c echo.Context) error {
+	m, err := q.module(c)
+	if err != nil {
+		return err
+	}
+	viewer := web.ViewerFrom(c)
+	a, err := q.progress.Start(c.Request().Context(), viewer.UserID, m)
+	var wait *ErrWait
+	if errors.As(err, &wait) {
+		return q.wait.Render(c, http.StatusOK, struct {
+			Module *catalog.Module
+			Until  time.Time
+		}{m, wait.Until})
+	}
+	if err != nil {
+		return err
+	}
+	return q.form.Render(c, http.StatusOK, formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), nil)})
+}
+
+// shown lays out the questions in the attempt's option order, marking any
+// options already chosen.
+func shown(quiz *catalog.Quiz, order map[string][]int, chosen Answers) []shownQuestion {
+	var out []shownQuestion
+	for i, question := range quiz.Questions {
+		sq := shownQuestion{ID: question.ID, Type: string(question.Type), Scenario: question.Scenario,
+			Prompt: question.Prompt, Number: i + 1}
+		for _, idx := range orderOf(order, question) {
+			sq.Options = append(sq.Options, shownOption{Index: idx, Text: question.Options[idx].Text,
+				Checked: slices.Contains(chosen[question.ID], idx)})
+		}
+		out = append(out, sq)
+	}
+	return out
+}
+
+// orderOf returns the stored order for a question, or the file order when
+// the question is new or its options changed since the attempt began.
+func orderOf(order map[string][]int, q catalog.Question) []int {
+	idx := order[q.ID]
+	if len(idx) == len(q.Options) {
+		return idx
+	}
+	idx = make([]int, len(q.Options))
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+func (q *quizPages) submit(c echo.Context) error {
+	m, err := q.module(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	viewer := web.ViewerFrom(c)
+	a, err := q.progress.AttemptOf(ctx, viewer.UserID, c.Param("attempt"))
+	if err != nil {
+		return err
+	}
+	if a.ModuleSlug != m.Slug {
+		return web.NotFound()
+	}
+	resultURL := "/modules/" + m.Slug + "/quiz/" + a.ID
+	if a.SubmittedAt != nil {
+		return c.Redirect(http.StatusSeeOther, resultURL) // a double submit: the first one stands
+	}
+	ans, missing, err := readAnswers(c, m.Quiz)
+	if err != nil {
+		return err
+	}
+	if missing > 0 {
+		data := formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), ans), Missing: missing}
+		return q.form.Render(c, http.StatusUnprocessableEntity, data)
+	}
+	if err := q.progress.Submit(ctx, a, m, ans); err != nil && !errors.Is(err, ErrAlreadySubmitted) {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, resultURL)
+}
+
+// readAnswers reads the chosen options, refusing indexes that do not exist
+// and counting unanswered questions.
+func readAnswers(c echo.Context, quiz *catalog.Quiz) (Answers, int, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, 0, web.Errorf(web.CodeInvalid, "The answers could not be read. Try again.")
+	}
+	ans, missing := Answers{}, 0
+	for _, question := range quiz.Questions {
+		values := form["q-"+question.ID]
+		if len(values) == 0 {
+			missing++
+			continue
+		}
+		if question.Type != catalog.QuestionMultiple && len(values) > 1 {
+			return nil, 0, web.Errorf(web.CodeInvalid, "Choose one answer for question %q.", question.Prompt)
+		}
+		for _, v := range values {
+			idx, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || idx < 0 || idx >= len(question.Options) || slices.Contains(ans[question.ID], idx) {
+				return nil, 0, web.Errorf(web.CodeInvalid, "An answer was not one of the options. Reload the page and try again.")
+			}
+			ans[question.ID] = append(ans[question.ID], idx)
+		}
+	}
+	return ans, missing, nil
+}
+
+func (q *quizPages) showResult(c echo.Context) error {
+	m, err := q.module(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	viewer := web.ViewerFrom(c)
+	a, err := q.progress.AttemptOf(ctx, viewer.UserID, c.Param("attempt"))
+	if err != nil {
+		return err
+	}
+	if a.ModuleSlug != m.Slug {
+		return web.NotFound()
+	}
+	if a.SubmittedAt == nil {
+		return c.Redirect(http.StatusSeeOther, "/modules/"+m.Slug+"/quiz")
+	}
+	data := resultData{Module: m, Attempt: a, Questions: results(m.Quiz, a)}
+	for _, rq := range data.Questions {
+		if rq.Right {
+			data.Right++
+		}
+	}
+	if !*a.Passed {
+		at := a.SubmittedAt.Add(time.Duration(m.RetakeAfterMinutes) * time.Minute)
+		data.RetakeAt = &at
+	}
+	if data.Earlier, err = q.progress.Attempts(ctx, viewer.UserID, m.Slug); err != nil {
+		return err
+	}
+	return q.result.Render(c, http.StatusOK, data)
+}
+
+// results pairs each question with what was chosen and every explanation.
+func results(quiz *catalog.Quiz, a *Attempt) []resultQuestion {
+	chosen, order := a.Chosen(), a.Order()
+	var out []resultQuestion
+	for i, question := range quiz.Questions {
+		rq := resultQuestion{Number: i + 1, Scenario: question.Scenario, Prompt: question.Prompt,
+			Right: Score(&catalog.Quiz{Questions: []catalog.Question{question}}, chosen) == 100}
+		for _, idx := range orderOf(order, question) {
+			o := question.Options[idx]
+			rq.Options = append(rq.Options, resultOption{Text: o.Text, Explanation: o.Explanation,
+				Chosen: slices.Contains(chosen[question.ID], idx), Correct: o.Correct})
+		}
+		out = append(out, rq)
+	}
+	return out
+}
+
+// QuizRoutes mounts the knowledge check for signed-in people; guard is the
+// sign-in middleware.
+func QuizRoutes(e *echo.Echo, r *web.Renderer, store *catalog.Store, p *Progress, guard echo.MiddlewareFunc) error {
+	q := &quizPages{store: store, progress: p}
+	var err error
+	for name, dst := range map[string]**web.Page{"quiz": &q.form, "result": &q.result, "wait": &q.wait} {
+		if *dst, err = r.Page("learning/" + name); err != nil {
+			return err
+		}
+	}
+	e.GET("/modules/:module/quiz", q.show, guard)
+	e.POST("/modules/:module/quiz/:attempt", q.submit, guard)
+	e.GET("/modules/:module/quiz/:attempt", q.showResult, guard)
+	return nil
+}
