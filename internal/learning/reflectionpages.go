@@ -1,0 +1,204 @@
+package learning
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/account"
+	"groundwork/internal/catalog"
+	"groundwork/internal/web"
+)
+
+// reflectionPages serves a trainee's reflections and their supervisor's
+// view of them.
+type reflectionPages struct {
+	store    *catalog.Store
+	progress *Progress
+	page     *web.Page
+}
+
+// promptView is one prompt with its answer and comments.
+type promptView struct {
+	Number     int
+	Prompt     string
+	Reflection *Reflection
+	Draft      string
+	Error      string
+}
+
+// reflectionsData is what the reflections page shows.
+type reflectionsData struct {
+	Module    *catalog.Module
+	Trainee   *account.User
+	Own       bool // the trainee's own page: editable until submitted
+	Submitted bool
+	Prompts   []promptView
+}
+
+func (rp *reflectionPages) load(c echo.Context, trainee *account.User, m *catalog.Module) (reflectionsData, error) {
+	data := reflectionsData{Module: m, Trainee: trainee, Own: account.CurrentUser(c).ID == trainee.ID}
+	saved, err := rp.progress.Reflections(c.Request().Context(), trainee.ID, m.Slug)
+	if err != nil {
+		return data, err
+	}
+	for i, prompt := range m.ReflectionPrompts {
+		pv := promptView{Number: i + 1, Prompt: prompt, Reflection: saved[i+1]}
+		if pv.Reflection != nil {
+			pv.Draft = pv.Reflection.Body
+			data.Submitted = data.Submitted || pv.Reflection.SubmittedAt != nil
+		}
+		data.Prompts = append(data.Prompts, pv)
+	}
+	return data, nil
+}
+
+func (rp *reflectionPages) module(c echo.Context) (*catalog.Module, error) {
+	m, ok := rp.store.Catalog().Module(c.Param("module"))
+	if !ok || len(m.ReflectionPrompts) == 0 {
+		return nil, web.NotFound()
+	}
+	return m, nil
+}
+
+func (rp *reflectionPages) own(c echo.Context) error {
+	m, err := rp.module(c)
+	if err != nil {
+		return err
+	}
+	data, err := rp.load(c, account.CurrentUser(c), m)
+	if err != nil {
+		return err
+	}
+	return rp.page.Render(c, http.StatusOK, data)
+}
+
+func (rp *reflectionPages) save(c echo.Context) error {
+	m, err := rp.module(c)
+	if err != nil {
+		return err
+	}
+	me := account.CurrentUser(c)
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	submit := f.Get("action") == "submit"
+	answers, problems := map[int]string{}, map[int]string{}
+	for i := range m.ReflectionPrompts {
+		body := strings.ReplaceAll(f.Get("prompt-"+strconv.Itoa(i+1)), "\r\n", "\n")
+		answers[i+1] = body
+		switch {
+		case utf8.RuneCountInString(body) > MaxReflection:
+			problems[i+1] = "This answer is too long: use at most " + strconv.Itoa(MaxReflection) + " characters."
+		case submit && strings.TrimSpace(body) == "":
+			problems[i+1] = "Answer this prompt before you submit."
+		}
+	}
+	if len(problems) > 0 {
+		data, err := rp.load(c, me, m)
+		if err != nil {
+			return err
+		}
+		for i := range data.Prompts {
+			data.Prompts[i].Draft, data.Prompts[i].Error = answers[i+1], problems[i+1]
+		}
+		return rp.page.Render(c, http.StatusUnprocessableEntity, data)
+	}
+	if err := rp.progress.SaveReflections(c.Request().Context(), me.ID, m, answers, submit); err != nil {
+		return err
+	}
+	if submit {
+		web.AddFlash(c, "success", "Your reflections are submitted. Your supervisor can now read them and comment.")
+	} else {
+		web.AddFlash(c, "success", "Draft saved. Only you can see it until you submit.")
+	}
+	return c.Redirect(http.StatusSeeOther, "/modules/"+m.Slug+"/reflections")
+}
+
+func (rp *reflectionPages) ofTrainee(c echo.Context) error {
+	m, err := rp.module(c)
+	if err != nil {
+		return err
+	}
+	t, err := rp.traineeOf(c)
+	if err != nil {
+		return err
+	}
+	data, err := rp.load(c, t, m)
+	if err != nil {
+		return err
+	}
+	return rp.page.Render(c, http.StatusOK, data)
+}
+
+// traineeOf loads the trainee named in the URL if the viewer may see their
+// records; to anyone else the trainee does not exist.
+func (rp *reflectionPages) traineeOf(c echo.Context) (*account.User, error) {
+	t, err := account.UserByID(c.Request().Context(), rp.progress.DB, c.Param("trainee"))
+	if err != nil {
+		return nil, err
+	}
+	if !CanSee(account.CurrentUser(c), t) {
+		return nil, web.NotFound()
+	}
+	return t, nil
+}
+
+func (rp *reflectionPages) comment(c echo.Context) error {
+	m, err := rp.module(c)
+	if err != nil {
+		return err
+	}
+	t, err := rp.traineeOf(c)
+	if err != nil {
+		return err
+	}
+	viewer := account.CurrentUser(c)
+	if viewer.ID == t.ID {
+		return web.Forbidden()
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	body := f.Get("comment")
+	if body == "" || utf8.RuneCountInString(body) > 2000 {
+		return web.Errorf(web.CodeInvalid, "Write a comment of up to 2,000 characters.")
+	}
+	prompt, err := strconv.Atoi(c.Param("prompt"))
+	if err != nil {
+		return web.NotFound()
+	}
+	saved, err := rp.progress.Reflections(c.Request().Context(), t.ID, m.Slug)
+	if err != nil {
+		return err
+	}
+	r, ok := saved[prompt]
+	if !ok {
+		return web.NotFound()
+	}
+	if err := rp.progress.Comment(c.Request().Context(), viewer, r, body); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Comment added.")
+	return c.Redirect(http.StatusSeeOther, "/trainees/"+t.ID+"/modules/"+m.Slug+"/reflections")
+}
+
+// ReflectionRoutes mounts the reflection pages; guard is the sign-in
+// middleware.
+func ReflectionRoutes(e *echo.Echo, r *web.Renderer, store *catalog.Store, p *Progress, guard echo.MiddlewareFunc) error {
+	page, err := r.Page("learning/reflections")
+	if err != nil {
+		return err
+	}
+	rp := &reflectionPages{store: store, progress: p, page: page}
+	e.GET("/modules/:module/reflections", rp.own, guard)
+	e.POST("/modules/:module/reflections", rp.save, guard)
+	e.GET("/trainees/:trainee/modules/:module/reflections", rp.ofTrainee, guard)
+	e.POST("/trainees/:trainee/modules/:module/reflections/:prompt/comments", rp.comment, guard)
+	return nil
+}

@@ -1,0 +1,3 @@
+DROP TABLE reflection_comments;
+--bun:split
+DROP TABLE reflections;
