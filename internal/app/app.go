@@ -120,6 +120,9 @@ func (a *App) build(ctx context.Context) error {
 	if err := learning.ReflectionRoutes(a.Echo, renderer, a.Courses, progress, account.RequireSignIn); err != nil {
 		return err
 	}
+	if err := learning.DashboardRoutes(a.Echo, renderer, a.Courses, progress, account.RequireSignIn); err != nil {
+		return err
+	}
 	if err := a.buildMail(); err != nil {
 		return err
 	}

@@ -30,6 +30,10 @@ type lessonDone struct {
 // catalog.Progress.
 type Progress struct {
 	DB *bun.DB
+	// SignOffs and Supervision are provided by the supervision capability;
+	// nil means none are recorded yet.
+	SignOffs    SignOffs
+	Supervision SupervisionHours
 }
 
 var _ catalog.Progress = (*Progress)(nil)

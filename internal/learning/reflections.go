@@ -116,3 +116,27 @@ func CanSee(viewer, trainee *account.User) bool {
 	}
 	return false
 }
+
+// uncommented counts, per trainee, submitted reflections with no comment
+// yet: what waits for the supervisor.
+func (p *Progress) uncommented(ctx context.Context, userIDs []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		UserID string `bun:"user_id"`
+		N      int    `bun:"n"`
+	}
+	err := p.DB.NewSelect().Model((*Reflection)(nil)).ColumnExpr("r.user_id, count(*) AS n").
+		Where("r.user_id IN (?)", bun.In(userIDs)).Where("r.submitted_at IS NOT NULL").
+		Where("NOT EXISTS (SELECT 1 FROM reflection_comments AS c WHERE c.reflection_id = r.id)").
+		GroupExpr("r.user_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("count waiting reflections: %w", err)
+	}
+	for _, r := range rows {
+		out[r.UserID] = r.N
+	}
+	return out, nil
+}

@@ -1,0 +1,231 @@
+package learning
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/catalog"
+)
+
+// SignOffs reports which competencies trainees have been signed off for:
+// user ID -> competency ID -> signed off. The supervision capability
+// provides it; until then no competency counts as signed off.
+type SignOffs interface {
+	SignedOff(ctx context.Context, userIDs []string) (map[string]map[string]bool, error)
+}
+
+// SupervisionHours reports each trainee's recorded supervision hours. The
+// supervision capability provides it; until then nobody has any.
+type SupervisionHours interface {
+	Hours(ctx context.Context, userIDs []string) (map[string]float64, error)
+}
+
+// ModuleProgress is where one trainee stands in one module, computed from
+// facts: lessons read, attempts, reflections and sign-offs.
+type ModuleProgress struct {
+	Module               *catalog.Module
+	LessonsRead          int
+	QuizPassed           bool
+	BestScore            int
+	Attempts             int
+	ReflectionsSubmitted bool
+	CompetenciesSigned   int
+	LastActivity         time.Time
+	nextLesson           *catalog.Lesson
+}
+
+// Complete reports whether every requirement of the module is met.
+func (p ModuleProgress) Complete() bool { return len(p.Remaining()) == 0 }
+
+// Started reports whether the trainee has done anything in the module.
+func (p ModuleProgress) Started() bool { return !p.LastActivity.IsZero() }
+
+// Remaining lists, in plain words, what is left to do.
+func (p ModuleProgress) Remaining() []string {
+	var left []string
+	m := p.Module
+	if n := len(m.Lessons) - p.LessonsRead; n > 0 {
+		left = append(left, plural(n, "lesson", "lessons")+" to read")
+	}
+	if m.Quiz != nil && !p.QuizPassed {
+		left = append(left, "the knowledge check to pass")
+	}
+	if len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted {
+		left = append(left, "reflections to submit")
+	}
+	if n := len(m.Competencies) - p.CompetenciesSigned; n > 0 {
+		left = append(left, plural(n, "competency awaits", "competencies await")+" sign-off")
+	}
+	return left
+}
+
+// Steps returns how many of the module's requirements are met, of how many:
+// each lesson, the knowledge check, the reflections and each competency.
+func (p ModuleProgress) Steps() (done, total int) {
+	m := p.Module
+	done, total = p.LessonsRead, len(m.Lessons)
+	if m.Quiz != nil {
+		total++
+		if p.QuizPassed {
+			done++
+		}
+	}
+	if len(m.ReflectionPrompts) > 0 {
+		total++
+		if p.ReflectionsSubmitted {
+			done++
+		}
+	}
+	return done + p.CompetenciesSigned, total + len(m.Competencies)
+}
+
+// Percent is Steps as a whole percentage.
+func (p ModuleProgress) Percent() int {
+	done, total := p.Steps()
+	if total == 0 {
+		return 100
+	}
+	return done * 100 / total
+}
+
+// NextLabel says what to do next in the module, or "" when done.
+func (p ModuleProgress) NextLabel() string {
+	label, _ := p.nextStep()
+	return label
+}
+
+// NextHref is where the next step is done.
+func (p ModuleProgress) NextHref() string {
+	_, href := p.nextStep()
+	return href
+}
+
+func (p ModuleProgress) nextStep() (label, href string) {
+	m := p.Module
+	switch {
+	case p.nextLesson != nil:
+		return "Read " + p.nextLesson.Title, "/modules/" + m.Slug + "/lessons/" + p.nextLesson.Slug
+	case m.Quiz != nil && !p.QuizPassed:
+		return "Take the knowledge check", "/modules/" + m.Slug + "/quiz"
+	case len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted:
+		return "Write your reflections", "/modules/" + m.Slug + "/reflections"
+	case p.CompetenciesSigned < len(m.Competencies):
+		return "Ask your supervisor to sign off your competencies", "/modules/" + m.Slug
+	}
+	return "", ""
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// Overview computes every module's progress for each of userIDs in three
+// queries, whatever the number of people.
+func (p *Progress) Overview(ctx context.Context, userIDs []string, c *catalog.Catalog) (map[string][]ModuleProgress, error) {
+	out := map[string][]ModuleProgress{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	f, err := p.facts(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	signed := map[string]map[string]bool{}
+	if p.SignOffs != nil {
+		if signed, err = p.SignOffs.SignedOff(ctx, userIDs); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range userIDs {
+		for _, m := range c.TraineeModules() {
+			out[id] = append(out[id], f.module(id, m, signed[id]))
+		}
+	}
+	return out, nil
+}
+
+// facts holds the raw progress rows of a set of people.
+type facts struct {
+	read       map[string]map[string]time.Time // user -> module/lesson -> when
+	attempts   []attemptFact
+	reflection map[string]time.Time // user/module -> submitted
+}
+
+type attemptFact struct {
+	UserID      string    `bun:"user_id"`
+	ModuleSlug  string    `bun:"module_slug"`
+	Score       int       `bun:"score"`
+	Passed      bool      `bun:"passed"`
+	SubmittedAt time.Time `bun:"submitted_at"`
+}
+
+func (p *Progress) facts(ctx context.Context, userIDs []string) (*facts, error) {
+	f := &facts{read: map[string]map[string]time.Time{}, reflection: map[string]time.Time{}}
+	var lessons []lessonDone
+	if err := p.DB.NewSelect().Model(&lessons).Where("user_id IN (?)", bun.In(userIDs)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read lesson progress: %w", err)
+	}
+	for _, l := range lessons {
+		if f.read[l.UserID] == nil {
+			f.read[l.UserID] = map[string]time.Time{}
+		}
+		f.read[l.UserID][l.ModuleSlug+"/"+l.LessonSlug] = l.CompletedAt
+	}
+	if err := p.DB.NewSelect().Model((*Attempt)(nil)).Column("user_id", "module_slug", "score", "passed", "submitted_at").
+		Where("user_id IN (?)", bun.In(userIDs)).Where("submitted_at IS NOT NULL").Scan(ctx, &f.attempts); err != nil {
+		return nil, fmt.Errorf("read attempts: %w", err)
+	}
+	var refl []Reflection
+	if err := p.DB.NewSelect().Model(&refl).Column("user_id", "module_slug", "submitted_at").
+		Where("user_id IN (?)", bun.In(userIDs)).Where("submitted_at IS NOT NULL").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read reflections: %w", err)
+	}
+	for _, r := range refl {
+		f.reflection[r.UserID+"/"+r.ModuleSlug] = *r.SubmittedAt
+	}
+	return f, nil
+}
+
+func (f *facts) module(userID string, m *catalog.Module, signed map[string]bool) ModuleProgress {
+	mp := ModuleProgress{Module: m}
+	for _, l := range m.Lessons {
+		if at, ok := f.read[userID][m.Slug+"/"+l.Slug]; ok {
+			mp.LessonsRead++
+			mp.LastActivity = latest(mp.LastActivity, at)
+		} else if mp.nextLesson == nil {
+			mp.nextLesson = l
+		}
+	}
+	for _, a := range f.attempts {
+		if a.UserID == userID && a.ModuleSlug == m.Slug {
+			mp.Attempts++
+			mp.QuizPassed = mp.QuizPassed || a.Passed
+			mp.BestScore = max(mp.BestScore, a.Score)
+			mp.LastActivity = latest(mp.LastActivity, a.SubmittedAt)
+		}
+	}
+	if at, ok := f.reflection[userID+"/"+m.Slug]; ok {
+		mp.ReflectionsSubmitted = true
+		mp.LastActivity = latest(mp.LastActivity, at)
+	}
+	for _, comp := range m.Competencies {
+		if signed[comp.ID] {
+			mp.CompetenciesSigned++
+		}
+	}
+	return mp
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,160 @@
+package learning
+
+import (
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/account"
+	"groundwork/internal/catalog"
+	"groundwork/internal/web"
+)
+
+// inactiveAfter is how long without activity marks a trainee as inactive
+// on the supervisor's dashboard.
+const inactiveAfter = 14 * 24 * time.Hour
+
+// dashboards serves /dashboard: a trainee's own progress, or a
+// supervisor's (or admin's) view of their trainees.
+type dashboards struct {
+	store               *catalog.Store
+	progress            *Progress
+	trainee, supervisor *web.Page
+}
+
+// traineeData is what a trainee's dashboard shows.
+type traineeData struct {
+	Programme   catalog.Programme
+	Modules     []ModuleProgress
+	Done, Total int // steps across the programme
+	Next        *ModuleProgress
+	Recent      []activity
+	Hours       *float64
+}
+
+// Percent is the programme's overall progress.
+func (d traineeData) Percent() int {
+	if d.Total == 0 {
+		return 0
+	}
+	return d.Done * 100 / d.Total
+}
+
+type activity struct {
+	At   time.Time
+	What string
+}
+
+func (d *dashboards) show(c echo.Context) error {
+	me := account.CurrentUser(c)
+	if me.Role == account.Trainee {
+		return d.showTrainee(c, me)
+	}
+	return d.showSupervisor(c, me)
+}
+
+func (d *dashboards) showTrainee(c echo.Context, me *account.User) error {
+	ctx := c.Request().Context()
+	cat := d.store.Catalog()
+	overview, err := d.progress.Overview(ctx, []string{me.ID}, cat)
+	if err != nil {
+		return err
+	}
+	data := traineeData{Programme: cat.Programme, Modules: overview[me.ID]}
+	for i := range data.Modules {
+		mp := &data.Modules[i]
+		done, total := mp.Steps()
+		data.Done, data.Total = data.Done+done, data.Total+total
+		if data.Next == nil && !mp.Complete() {
+			data.Next = mp
+		}
+		if mp.Started() {
+			data.Recent = append(data.Recent, activity{At: mp.LastActivity, What: mp.Module.Title})
+		}
+	}
+	sort.Slice(data.Recent, func(i, j int) bool { return data.Recent[i].At.After(data.Recent[j].At) })
+	if len(data.Recent) > 5 {
+		data.Recent = data.Recent[:5]
+	}
+	if d.progress.Supervision != nil {
+		hours, err := d.progress.Supervision.Hours(ctx, []string{me.ID})
+		if err != nil {
+			return err
+		}
+		h := hours[me.ID]
+		data.Hours = &h
+	}
+	return d.trainee.Render(c, http.StatusOK, data)
+}
+
+// traineeRow is one trainee on the supervisor's dashboard.
+type traineeRow struct {
+	User         account.User
+	Modules      []ModuleProgress
+	LastActivity time.Time
+	Inactive     bool
+	Waiting      int // submitted reflections nobody has commented on
+}
+
+type supervisorData struct {
+	Modules  []*catalog.Module
+	Trainees []traineeRow
+	All      bool // an admin's view of every trainee
+}
+
+func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
+	ctx := c.Request().Context()
+	var trainees []account.User
+	var err error
+	if me.Role == account.Admin {
+		trainees, err = account.UsersByRole(ctx, d.progress.DB, account.Trainee)
+	} else {
+		trainees, err = account.TraineesOf(ctx, d.progress.DB, me.ID)
+	}
+	if err != nil {
+		return err
+	}
+	cat := d.store.Catalog()
+	ids := make([]string, len(trainees))
+	for i, t := range trainees {
+		ids[i] = t.ID
+	}
+	overview, err := d.progress.Overview(ctx, ids, cat)
+	if err != nil {
+		return err
+	}
+	waiting, err := d.progress.uncommented(ctx, ids)
+	if err != nil {
+		return err
+	}
+	data := supervisorData{Modules: cat.TraineeModules(), All: me.Role == account.Admin}
+	for _, t := range trainees {
+		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID]}
+		for _, mp := range row.Modules {
+			row.LastActivity = latest(row.LastActivity, mp.LastActivity)
+		}
+		since := row.LastActivity
+		if since.IsZero() {
+			since = t.CreatedAt
+		}
+		row.Inactive = time.Since(since) >= inactiveAfter
+		data.Trainees = append(data.Trainees, row)
+	}
+	return d.supervisor.Render(c, http.StatusOK, data)
+}
+
+// DashboardRoutes mounts GET /dashboard; guard is the sign-in middleware.
+func DashboardRoutes(e *echo.Echo, r *web.Renderer, store *catalog.Store, p *Progress, guard echo.MiddlewareFunc) error {
+	d := &dashboards{store: store, progress: p}
+	var err error
+	if d.trainee, err = r.Page("learning/dashboard_trainee"); err != nil {
+		return err
+	}
+	if d.supervisor, err = r.Page("learning/dashboard_supervisor"); err != nil {
+		return err
+	}
+	e.GET("/dashboard", d.show, guard)
+	return nil
+}

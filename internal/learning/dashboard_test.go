@@ -1,0 +1,90 @@
+package learning_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/account"
+)
+
+type queryCounter struct{ n atomic.Int64 }
+
+func (q *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+func (q *queryCounter) AfterQuery(context.Context, *bun.QueryEvent)                         { q.n.Add(1) }
+
+func TestTraineeDashboardShowsWhatRemains(t *testing.T) {
+	t.Parallel()
+	a, base := site(t)
+	v := trainee(t, a, base, "t@example.org")
+	if _, page := v.get("/dashboard"); !strings.Contains(page, "1 lesson to read") || !strings.Contains(page, "1 competency awaits sign-off") ||
+		!strings.Contains(page, "Read The first minute") {
+		t.Fatal("a new trainee's dashboard does not say what to do")
+	}
+	const lesson = "/modules/first-contact/lessons/the-first-minute"
+	v.post(lesson+"/complete", lesson, url.Values{})
+	action := startQuiz(t, v)
+	v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
+	v.post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
+		url.Values{"prompt-1": {"One."}, "prompt-2": {"Two."}, "action": {"submit"}})
+
+	counter := &queryCounter{}
+	a.DB.AddQueryHook(counter)
+	_, page := v.get("/dashboard")
+	if n := counter.n.Load(); n > 5 {
+		t.Errorf("the trainee dashboard ran %d queries, budget 5", n)
+	}
+	for _, want := range []string{"Still to do: 1 competency awaits sign-off.", "best score 100%", "Ask your supervisor to sign off"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "lesson to read") || strings.Contains(page, "knowledge check to pass") {
+		t.Error("done steps are still listed as remaining")
+	}
+}
+
+func TestSupervisorDashboard(t *testing.T) {
+	t.Parallel()
+	a, base := site(t)
+	ctx := context.Background()
+	const password = "a long enough passphrase"
+	sup, _, _ := a.Accounts.CreateUser(ctx, "sup@example.org", "Sup", account.Supervisor, password)
+	admin, _, _ := a.Accounts.CreateUser(ctx, "admin@example.org", "Admin", account.Admin, password)
+	mine := trainee(t, a, base, "mine@example.org")
+	trainee(t, a, base, "notmine@example.org")
+	me, _ := account.UserByID(ctx, a.DB, mustUserID(t, a, "mine@example.org"))
+	a.Accounts.AssignSupervisor(ctx, admin, me, sup.ID, "127.0.0.1")
+	mine.post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
+		url.Values{"prompt-1": {"One."}, "prompt-2": {"Two."}, "action": {"submit"}})
+
+	s := signIn(t, base, "sup@example.org", password)
+	_, page := s.get("/dashboard")
+	if strings.Count(page, `<th scope="row">`) != 1 {
+		t.Fatalf("the supervisor sees %d trainees, want only their own", strings.Count(page, `<th scope="row">`))
+	}
+	if !strings.Contains(page, "2 reflections to read") {
+		t.Error("waiting reflections are not shown")
+	}
+	if strings.Contains(page, `<span class="status">inactive</span>`) {
+		t.Error("an active trainee is marked inactive")
+	}
+	// Fifteen days without activity: highlighted.
+	a.DB.NewUpdate().Table("reflections").Set("submitted_at = ?", time.Now().UTC().Add(-15*24*time.Hour)).Where("1 = 1").Exec(ctx)
+	a.DB.NewUpdate().Table("users").Set("created_at = ?", time.Now().UTC().Add(-30*24*time.Hour)).Where("1 = 1").Exec(ctx)
+	if _, page := s.get("/dashboard"); !strings.Contains(page, `<span class="status">inactive</span>`) {
+		t.Error("an inactive trainee is not highlighted")
+	}
+	if _, page := signIn(t, base, "admin@example.org", password).get("/dashboard"); strings.Count(page, `<th scope="row">`) != 2 {
+		t.Error("the admin does not see every trainee")
+	}
+	if code, _ := newVisitor(t, base).get("/dashboard"); code != http.StatusSeeOther {
+		t.Errorf("anonymous dashboard = %d", code)
+	}
+}
