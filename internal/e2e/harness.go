@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -163,7 +164,9 @@ func (p *Page) Click(sel string) {
 // Fill types value into the input matching sel, replacing its content.
 func (p *Page) Fill(sel, value string) {
 	p.t.Helper()
-	run(p, "fill "+sel, chromedp.Steps(chromedp.Clear(sel), chromedp.SendKeys(sel, value)))
+	quoted, _ := json.Marshal(sel)
+	run(p, "clear "+sel, chromedp.Evaluate[bool](`(el => { el.value = ""; return true })(document.querySelector(`+string(quoted)+`))`))
+	run(p, "fill "+sel, chromedp.SendKeys(sel, value))
 }
 
 // Location returns the current URL.

@@ -1,0 +1,85 @@
+package e2e
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"groundwork/internal/account"
+	"groundwork/internal/app"
+)
+
+// TestTraineeLearnsAndSupervisorSees: a trainee reads the lesson, fails and
+// then passes the knowledge check, writes reflections; their supervisor
+// sees the progress.
+func TestTraineeLearnsAndSupervisorSees(t *testing.T) {
+	example, _ := filepath.Abs("../catalog/testdata/example")
+	srv := StartServer(t, func(c *app.Config) { c.CoursesDir = example })
+	ctx := context.Background()
+	const password = "long enough passphrase"
+	accounts := srv.App.Accounts
+	admin, _, _ := accounts.CreateUser(ctx, "lead@example.org", "Lead", account.Admin, password)
+	sup, _, _ := accounts.CreateUser(ctx, "sup@example.org", "Sam Supervisor", account.Supervisor, password)
+	tr, _, err := accounts.CreateUser(ctx, "tia@example.org", "Tia Trainee", account.Trainee, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := accounts.AssignSupervisor(ctx, admin, tr, sup.ID, "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+
+	page := Browser(t)
+	signInAs(page, srv.URL, "tia@example.org", password)
+	page.Go(srv.URL + "/modules/first-contact/lessons/the-first-minute")
+	page.Submit("section.lesson-done button")
+
+	page.Go(srv.URL + "/modules/first-contact/quiz")
+	page.Click(`input[name="q-first-words"][value="1"]`) // wrong
+	page.Click(`input[name="q-labels"][value="1"]`)
+	page.Submit("form.quiz button[type=submit]")
+	if r := page.Text("p.result"); !strings.Contains(r, "Not passed yet") {
+		t.Fatalf("first attempt: %q", r)
+	}
+	// The retake wait passes (10 minutes in the module's default rule).
+	if _, err := srv.App.DB.NewUpdate().Table("quiz_attempts").Set("submitted_at = ?", time.Now().UTC().Add(-11*time.Minute)).Where("1 = 1").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	page.Go(srv.URL + "/modules/first-contact/quiz")
+	page.Click(`input[name="q-first-words"][value="0"]`)
+	page.Click(`input[name="q-labels"][value="1"]`)
+	page.Submit("form.quiz button[type=submit]")
+	if r := page.Text("p.result"); !strings.Contains(r, "Passed") {
+		t.Fatalf("second attempt: %q", r)
+	}
+
+	page.Go(srv.URL + "/modules/first-contact/reflections")
+	page.Fill("#prompt-1", "At my old job nobody said hello, and I felt invisible.")
+	page.Fill("#prompt-2", "My name, a smile, and an offer of tea.")
+	page.Submit(`button[value="submit"]`)
+	page.Go(srv.URL + "/dashboard")
+	if left := page.Text("article.module-progress"); !strings.Contains(left, "1 competency awaits sign-off") {
+		t.Fatalf("trainee dashboard: %q", left)
+	}
+	page.Submit("header form button") // sign out
+
+	signInAs(page, srv.URL, "sup@example.org", password)
+	page.Go(srv.URL + "/dashboard")
+	row := page.Text("tbody tr")
+	if !strings.Contains(row, "Tia Trainee") || !strings.Contains(row, "2 reflections to read") {
+		t.Fatalf("supervisor dashboard row: %q", row)
+	}
+	page.Submit("tbody tr td a")
+	if body := page.Text("main"); !strings.Contains(body, "offer of tea") {
+		t.Fatalf("the supervisor cannot read the reflections: %q", body)
+	}
+}
+
+func signInAs(page *Page, base, email, password string) {
+	page.t.Helper()
+	page.Go(base + "/signin")
+	page.Fill("#f-email", email)
+	page.Fill("#f-password", password)
+	page.Submit("main form button[type=submit]")
+}
