@@ -269,3 +269,16 @@ func TestServeRefusesABrokenCurriculum(t *testing.T) {
 		t.Fatalf("serve on a broken curriculum: %v\n%s", err, out)
 	}
 }
+
+func TestDemoCommand(t *testing.T) {
+	t.Parallel()
+	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}
+	out, err := groundworkCmd(t, env, "demo", "--trainees", "15").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "15 trainees") || !strings.Contains(string(out), "lead@demo.groundwork.example") ||
+		!strings.Contains(string(out), "15/15 trainees") {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	if out, err := groundworkCmd(t, env, "demo").CombinedOutput(); err == nil || !strings.Contains(string(out), "already") {
+		t.Fatalf("a second demo: %v\n%s", err, out)
+	}
+}

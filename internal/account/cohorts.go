@@ -125,3 +125,18 @@ func removeMember(ctx context.Context, idb bun.IDB, cohortID, userID string) err
 	}
 	return nil
 }
+
+// AddMembers puts trainees in a cohort in one statement, for bulk loading.
+func AddMembers(ctx context.Context, idb bun.IDB, cohortID string, userIDs []string) error {
+	if len(userIDs) == 0 {
+		return nil
+	}
+	rows := make([]cohortMember, len(userIDs))
+	for i, id := range userIDs {
+		rows[i] = cohortMember{CohortID: cohortID, UserID: id, AddedAt: now()}
+	}
+	if _, err := idb.NewInsert().Model(&rows).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("add cohort members: %w", err)
+	}
+	return nil
+}

@@ -136,3 +136,25 @@ func TraineesOf(ctx context.Context, idb bun.IDB, supervisorID string) ([]User, 
 func adminExists(ctx context.Context, idb bun.IDB) (bool, error) {
 	return idb.NewSelect().Model((*User)(nil)).Where("role = ?", Admin).Where("active").Exists(ctx)
 }
+
+// ImportUsers inserts ready-made accounts in one statement, for bulk
+// loading such as demonstration data. Emails are normalised; IDs and
+// timestamps are filled in when empty.
+func ImportUsers(ctx context.Context, idb bun.IDB, users []User) error {
+	t := now()
+	for i := range users {
+		u := &users[i]
+		u.Email = NormalizeEmail(u.Email)
+		if u.ID == "" {
+			u.ID = newID()
+		}
+		if u.CreatedAt.IsZero() {
+			u.CreatedAt = t
+		}
+		u.UpdatedAt = u.CreatedAt
+	}
+	if _, err := idb.NewInsert().Model(&users).Exec(ctx); err != nil {
+		return fmt.Errorf("import users: %w", err)
+	}
+	return nil
+}

@@ -154,8 +154,8 @@ func (p *Progress) Overview(ctx context.Context, userIDs []string, c *catalog.Ca
 // facts holds the raw progress rows of a set of people.
 type facts struct {
 	read       map[string]map[string]time.Time // user -> module/lesson -> when
-	attempts   []attemptFact
-	reflection map[string]time.Time // user/module -> submitted
+	attempts   map[string][]attemptFact        // user -> submitted attempts
+	reflection map[string]time.Time            // user/module -> submitted
 }
 
 type attemptFact struct {
@@ -167,7 +167,7 @@ type attemptFact struct {
 }
 
 func (p *Progress) facts(ctx context.Context, userIDs []string) (*facts, error) {
-	f := &facts{read: map[string]map[string]time.Time{}, reflection: map[string]time.Time{}}
+	f := &facts{read: map[string]map[string]time.Time{}, attempts: map[string][]attemptFact{}, reflection: map[string]time.Time{}}
 	var lessons []lessonDone
 	if err := p.DB.NewSelect().Model(&lessons).Where("user_id IN (?)", bun.In(userIDs)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read lesson progress: %w", err)
@@ -178,9 +178,13 @@ func (p *Progress) facts(ctx context.Context, userIDs []string) (*facts, error) 
 		}
 		f.read[l.UserID][l.ModuleSlug+"/"+l.LessonSlug] = l.CompletedAt
 	}
+	var attempts []attemptFact
 	if err := p.DB.NewSelect().Model((*Attempt)(nil)).Column("user_id", "module_slug", "score", "passed", "submitted_at").
-		Where("user_id IN (?)", bun.In(userIDs)).Where("submitted_at IS NOT NULL").Scan(ctx, &f.attempts); err != nil {
+		Where("user_id IN (?)", bun.In(userIDs)).Where("submitted_at IS NOT NULL").Scan(ctx, &attempts); err != nil {
 		return nil, fmt.Errorf("read attempts: %w", err)
+	}
+	for _, a := range attempts {
+		f.attempts[a.UserID] = append(f.attempts[a.UserID], a)
 	}
 	var refl []Reflection
 	if err := p.DB.NewSelect().Model(&refl).Column("user_id", "module_slug", "submitted_at").
@@ -203,8 +207,8 @@ func (f *facts) module(userID string, m *catalog.Module, signed map[string]bool)
 			mp.nextLesson = l
 		}
 	}
-	for _, a := range f.attempts {
-		if a.UserID == userID && a.ModuleSlug == m.Slug {
+	for _, a := range f.attempts[userID] {
+		if a.ModuleSlug == m.Slug {
 			mp.Attempts++
 			mp.QuizPassed = mp.QuizPassed || a.Passed
 			mp.BestScore = max(mp.BestScore, a.Score)

@@ -1,0 +1,268 @@
+// Package demo fills a database with a realistic demonstration
+// organisation: a training lead, supervisors, and trainees in cohorts at
+// every stage of the programme, so every capability has something to show.
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/account"
+	"groundwork/internal/catalog"
+	"groundwork/internal/db"
+	"groundwork/internal/learning"
+)
+
+// Options size the demonstration.
+type Options struct {
+	Trainees int       // default 12
+	Progress io.Writer // where a progress bar is drawn; nil for none
+}
+
+// SignIn is a demonstration account to print.
+type SignIn struct {
+	Role, Name, Email string
+}
+
+// Result lists the accounts made and the shared password.
+type Result struct {
+	Password string
+	SignIns  []SignIn
+	Trainees int
+	Rows     int // progress rows written
+}
+
+// ErrPresent means the demonstration organisation already exists.
+var ErrPresent = errors.New("the demonstration data is already in this database")
+
+const domain = "@demo.groundwork.example"
+
+var (
+	firstNames = []string{"Amira", "Ben", "Chloe", "Dev", "Ewa", "Farah", "Gary", "Hana", "Ines", "Jon", "Kai", "Leah",
+		"Marcus", "Niamh", "Olu", "Priya", "Rosa", "Sandor", "Tomasz", "Yusuf", "Zara", "Aisha", "Callum", "Dee"}
+	lastNames = []string{"Okafor", "Nowak", "Haddad", "Murphy", "Tupou", "Singh", "Kowalski", "Mensah", "Nguyen", "Evans",
+		"Ahmed", "Byrne", "Costa", "Duarte", "Eriksen", "Fofana"}
+)
+
+// Fill writes the demonstration organisation.
+func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.Catalog, opts Options) (*Result, error) {
+	if opts.Trainees <= 0 {
+		opts.Trainees = 12
+	}
+	exists, err := conn.NewSelect().Table("users").Where("email = ?", "lead"+domain).Exists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if exists {
+		return nil, ErrPresent
+	}
+	res := &Result{Password: passphrase(), Trainees: opts.Trainees}
+	hash, err := account.HashPassword(res.Password)
+	if err != nil {
+		return nil, err
+	}
+	staff, err := makeStaff(ctx, svc, res)
+	if err != nil {
+		return nil, err
+	}
+	cohorts, err := makeCohorts(ctx, svc)
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{conn: conn, cat: cat, hash: hash, staff: staff, cohorts: cohorts, rng: mrand.New(mrand.NewPCG(1, 2))}
+	if err := w.trainees(ctx, opts, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// passphrase is four random words' worth of letters, shared by every demo
+// account and printed once.
+func passphrase() string {
+	return "demo-" + strings.ToLower(rand.Text()[:16])
+}
+
+func makeStaff(ctx context.Context, svc *account.Service, res *Result) ([]*account.User, error) {
+	people := []struct {
+		role        account.Role
+		name, email string
+	}{
+		{account.Admin, "Lena Training-Lead", "lead"},
+		{account.Supervisor, "Sam Okoro", "sam.okoro"},
+		{account.Supervisor, "Ruth Byrne", "ruth.byrne"},
+	}
+	var supervisors []*account.User
+	for _, p := range people {
+		u, _, err := svc.CreateUser(ctx, p.email+domain, p.name, p.role, res.Password)
+		if err != nil {
+			return nil, fmt.Errorf("create %s: %w", p.email, err)
+		}
+		res.SignIns = append(res.SignIns, SignIn{Role: string(p.role), Name: p.name, Email: u.Email})
+		if p.role == account.Supervisor {
+			supervisors = append(supervisors, u)
+		}
+	}
+	return supervisors, nil
+}
+
+func makeCohorts(ctx context.Context, svc *account.Service) ([]*account.Cohort, error) {
+	start := time.Now().UTC().AddDate(0, -4, 0).Truncate(24 * time.Hour)
+	var out []*account.Cohort
+	for i, name := range []string{"Spring cohort", "Autumn cohort"} {
+		s := start.AddDate(0, 3*i, 0)
+		e := s.AddDate(0, 6, 0)
+		c := &account.Cohort{Name: name, Description: "Trainee groupworkers starting together.", StartsOn: &s, EndsOn: &e}
+		if err := svc.SaveCohort(ctx, c); err != nil {
+			return nil, fmt.Errorf("create cohort: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// writer bulk-inserts trainees and their progress in batches.
+type writer struct {
+	conn    *bun.DB
+	cat     *catalog.Catalog
+	hash    string
+	staff   []*account.User
+	cohorts []*account.Cohort
+	rng     *mrand.Rand
+}
+
+const batch = 500
+
+func (w *writer) trainees(ctx context.Context, opts Options, res *Result) error {
+	for start := 0; start < opts.Trainees; start += batch {
+		end := min(start+batch, opts.Trainees)
+		var rows int
+		err := db.InTx(ctx, w.conn, nil, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			rows, err = w.batch(ctx, tx, start, end, res)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		res.Rows += rows
+		drawBar(opts.Progress, end, opts.Trainees)
+	}
+	return nil
+}
+
+// batch writes trainees start..end-1 with their cohort, supervisor and
+// progress, and returns the number of progress rows.
+func (w *writer) batch(ctx context.Context, tx bun.Tx, start, end int, res *Result) (int, error) {
+	users := make([]account.User, 0, end-start)
+	members := map[string][]string{}
+	for i := start; i < end; i++ {
+		u := w.trainee(i)
+		users = append(users, u)
+		c := w.cohorts[i%len(w.cohorts)]
+		members[c.ID] = append(members[c.ID], u.ID)
+		if i < 4 {
+			res.SignIns = append(res.SignIns, SignIn{Role: "trainee", Name: u.Name, Email: u.Email})
+		}
+	}
+	if err := account.ImportUsers(ctx, tx, users); err != nil {
+		return 0, err
+	}
+	for cohortID, ids := range members {
+		if err := account.AddMembers(ctx, tx, cohortID, ids); err != nil {
+			return 0, err
+		}
+	}
+	var rec learning.Records
+	for _, u := range users {
+		w.progress(u, &rec)
+	}
+	if err := learning.Import(ctx, tx, rec); err != nil {
+		return 0, err
+	}
+	return rec.Len(), nil
+}
+
+func (w *writer) trainee(i int) account.User {
+	first := firstNames[i%len(firstNames)]
+	last := lastNames[(i*5+i/len(firstNames))%len(lastNames)]
+	sup := w.staff[i%len(w.staff)].ID
+	return account.User{
+		ID:           uuid.Must(uuid.NewV7()).String(),
+		Email:        fmt.Sprintf("trainee%05d%s", i+1, domain),
+		Name:         first + " " + last,
+		Role:         account.Trainee,
+		PasswordHash: w.hash,
+		Active:       true,
+		SupervisorID: &sup,
+		CreatedAt:    time.Now().UTC().AddDate(0, 0, -60-w.rng.IntN(60)),
+	}
+}
+
+// progress gives a trainee a realistic stage: some modules complete, the
+// next one part read, sometimes a failed knowledge check first; activity
+// spread over the last six weeks, so some trainees look inactive.
+func (w *writer) progress(u account.User, rec *learning.Records) {
+	modules := w.cat.TraineeModules()
+	done := w.rng.IntN(len(modules) + 1)
+	at := time.Now().UTC().AddDate(0, 0, -w.rng.IntN(42)).Truncate(time.Second)
+	for mi, m := range modules {
+		if mi > done {
+			return
+		}
+		read := len(m.Lessons)
+		if mi == done {
+			read = w.rng.IntN(len(m.Lessons) + 1)
+		}
+		for _, l := range m.Lessons[:read] {
+			rec.Lessons = append(rec.Lessons, learning.LessonRead{UserID: u.ID, Module: m.Slug, Lesson: l.Slug, At: at})
+		}
+		if mi < done && m.Quiz != nil {
+			if w.rng.IntN(3) == 0 {
+				rec.Attempts = append(rec.Attempts, attempt(u.ID, m, at, w.rng.IntN(m.PassMark), false))
+			}
+			rec.Attempts = append(rec.Attempts, attempt(u.ID, m, at, m.PassMark+w.rng.IntN(101-m.PassMark), true))
+			for p := range m.ReflectionPrompts {
+				rec.Reflections = append(rec.Reflections, reflection(u.ID, m.Slug, p+1, at))
+			}
+		}
+	}
+}
+
+func attempt(userID string, m *catalog.Module, at time.Time, score int, passed bool) learning.Attempt {
+	return learning.Attempt{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, ModuleSlug: m.Slug,
+		ModuleVersion: m.Version, OptionOrder: "{}", StartedAt: at.Add(-15 * time.Minute), SubmittedAt: &at,
+		Answers: "{}", Score: &score, Passed: &passed}
+}
+
+var reflectionTexts = []string{
+	"I noticed I wanted to fix things for him rather than ask what he wanted. Next time I will ask first.",
+	"It helped to say out loud what the service can and cannot do. She seemed to relax after that.",
+	"I found the silence in the group hard. My supervisor suggested using a round to open.",
+}
+
+func reflection(userID, module string, prompt int, at time.Time) learning.Reflection {
+	return learning.Reflection{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, ModuleSlug: module, Prompt: prompt,
+		Body: reflectionTexts[prompt%len(reflectionTexts)], UpdatedAt: at, SubmittedAt: &at}
+}
+
+// drawBar redraws a one-line progress bar.
+func drawBar(w io.Writer, done, total int) {
+	if w == nil {
+		return
+	}
+	const width = 30
+	filled := done * width / total
+	fmt.Fprintf(w, "\r[%s%s] %d/%d trainees", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
+	if done == total {
+		fmt.Fprintln(w)
+	}
+}

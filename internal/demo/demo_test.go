@@ -1,0 +1,64 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+
+	"groundwork/internal/account"
+	"groundwork/internal/app"
+	"groundwork/internal/db/dbtest"
+	"groundwork/internal/demo"
+)
+
+func TestFillMakesAVariedOrganisationOnce(t *testing.T) {
+	t.Parallel()
+	cfg := app.DefaultConfig()
+	cfg.DatabaseURL = dbtest.URL(t)
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows == 0 || len(res.SignIns) < 7 {
+		t.Fatalf("result = %+v", res)
+	}
+	if _, err := a.Accounts.SignIn(ctx, "trainee00001@demo.groundwork.example", res.Password, "127.0.0.1"); err != nil {
+		t.Fatalf("a demo trainee cannot sign in: %v", err)
+	}
+	trainees, err := account.UsersByRole(ctx, a.DB, account.Trainee)
+	if err != nil || len(trainees) != 40 {
+		t.Fatalf("%d trainees, %v", len(trainees), err)
+	}
+	var supervised int
+	for _, tr := range trainees {
+		if tr.SupervisorID != nil {
+			supervised++
+		}
+	}
+	cohorts, _ := account.ListCohorts(ctx, a.DB)
+	if supervised != 40 || len(cohorts) != 2 || cohorts[0].Members+cohorts[1].Members != 40 {
+		t.Fatalf("supervised %d, cohorts %+v", supervised, cohorts)
+	}
+	var stages []int
+	if err := a.DB.NewSelect().Table("lesson_progress").ColumnExpr("count(*)").GroupExpr("user_id").Scan(ctx, &stages); err != nil {
+		t.Fatal(err)
+	}
+	distinct := map[int]bool{}
+	for _, n := range stages {
+		distinct[n] = true
+	}
+	if len(distinct) < 5 {
+		t.Fatalf("trainees are at only %d distinct stages", len(distinct))
+	}
+	if _, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{}); !errors.Is(err, demo.ErrPresent) {
+		t.Fatalf("a second Fill = %v, want ErrPresent", err)
+	}
+}
