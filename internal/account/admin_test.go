@@ -37,6 +37,9 @@ func TestAdminRoutesRefuseOtherRoles(t *testing.T) {
 		{"POST", "/admin/cohorts/" + cohort.ID + "/members/" + admin.ID + "/remove"},
 		{"GET", "/admin/outbox"},
 		{"GET", "/admin/audit"},
+		{"GET", "/admin/reports"},
+		{"GET", "/admin/reports/items"},
+		{"GET", "/admin/reports/progress.csv"},
 	}
 	for _, who := range []string{"sup@example.org", "tr@example.org"} {
 		b := s.browser()

@@ -126,7 +126,7 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.buildMail(); err != nil {
 		return err
 	}
-	return a.buildAccounts(sessionKey, renderer)
+	return a.buildAccounts(sessionKey, renderer, progress)
 }
 
 // loadCourses loads and checks the curriculum: the embedded copy, or the
@@ -145,7 +145,7 @@ func (a *App) loadCourses() error {
 }
 
 // buildAccounts wires sign-in, sessions and the admin pages.
-func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer) error {
+func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress *learning.Progress) error {
 	sessions := account.NewSessions(a.DB, sessionKey, web.CookiePolicy{Secure: a.Config.Secure()},
 		a.Config.SessionIdle, a.Config.SessionMaxAge)
 	a.Accounts = &account.Service{DB: a.DB, Sessions: sessions, BaseURL: strings.TrimRight(a.Config.BaseURL, "/")}
@@ -155,6 +155,9 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer) error {
 		return err
 	}
 	if err := mail.Routes(admin, renderer, a.DB); err != nil {
+		return err
+	}
+	if err := learning.ReportRoutes(admin, renderer, a.Courses, progress); err != nil {
 		return err
 	}
 	return audit.Routes(admin, renderer, a.DB)

@@ -217,6 +217,8 @@ func (r *Renderer) funcs() template.FuncMap {
 		},
 		"statusText": http.StatusText,
 		"deref":      deref,
+		"add":        func(a, b int) int { return a + b },
+		"sub":        func(a, b int) int { return a - b },
 		"navCurrent": func(current, prefix string) bool {
 			if prefix == "/" {
 				return current == "/"

@@ -1,0 +1,303 @@
+package learning
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/account"
+	"groundwork/internal/catalog"
+	"groundwork/internal/web"
+)
+
+// reports serves the training lead's reports: the cohort matrix with its
+// chart, knowledge-check item analysis and the CSV export.
+type reports struct {
+	store         *catalog.Store
+	progress      *Progress
+	matrix, items *web.Page
+}
+
+// Cell states in the matrix and the export.
+const (
+	statusComplete   = "Complete"
+	statusInProgress = "In progress"
+	statusNotStarted = "Not started"
+)
+
+func status(mp ModuleProgress) string {
+	switch {
+	case mp.Complete():
+		return statusComplete
+	case mp.Started():
+		return statusInProgress
+	}
+	return statusNotStarted
+}
+
+// matrixData is what the cohort matrix shows.
+type matrixData struct {
+	Cohorts  []account.Cohort
+	Cohort   *account.Cohort
+	Status   string
+	Statuses []string
+	Modules  []*catalog.Module
+	Rows     []traineeRow
+	Chart    []chartBar
+}
+
+// ChartHeight is the SVG height that fits every bar.
+func (d matrixData) ChartHeight() int { return 20 + len(d.Chart)*34 }
+
+// chartBar is one module's counts, drawn as a stacked bar.
+type chartBar struct {
+	Title                          string
+	Complete, InProgress, NotStart int
+	Y                              int
+	CompleteW, InProgressW         int // widths out of 400
+}
+
+func (r *reports) showMatrix(c echo.Context) error {
+	ctx := c.Request().Context()
+	cohorts, err := account.ListCohorts(ctx, r.progress.DB)
+	if err != nil {
+		return err
+	}
+	data := matrixData{Cohorts: cohorts, Statuses: []string{statusComplete, statusInProgress, statusNotStarted},
+		Modules: r.store.Catalog().TraineeModules()}
+	if len(cohorts) == 0 {
+		return r.matrix.Render(c, http.StatusOK, data)
+	}
+	data.Cohort = &cohorts[0]
+	if id := c.QueryParam("cohort"); id != "" {
+		if data.Cohort, err = account.CohortByID(ctx, r.progress.DB, id); err != nil {
+			return err
+		}
+	}
+	if s := c.QueryParam("status"); s == statusComplete || s == statusInProgress || s == statusNotStarted {
+		data.Status = s
+	}
+	members, err := account.CohortMembers(ctx, r.progress.DB, data.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	rows, err := r.rows(ctx, members)
+	if err != nil {
+		return err
+	}
+	data.Chart = chart(data.Modules, rows)
+	for _, row := range rows {
+		if data.Status == "" || anyStatus(row, data.Status) {
+			data.Rows = append(data.Rows, row)
+		}
+	}
+	return r.matrix.Render(c, http.StatusOK, data)
+}
+
+func anyStatus(row traineeRow, s string) bool {
+	for _, mp := range row.Modules {
+		if status(mp) == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *reports) rows(ctx context.Context, users []account.User) ([]traineeRow, error) {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	overview, err := r.progress.Overview(ctx, ids, r.store.Catalog())
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]traineeRow, len(users))
+	for i, u := range users {
+		rows[i] = traineeRow{User: u, Modules: overview[u.ID]}
+	}
+	return rows, nil
+}
+
+// chart counts each module's states across rows.
+func chart(modules []*catalog.Module, rows []traineeRow) []chartBar {
+	bars := make([]chartBar, len(modules))
+	for i, m := range modules {
+		bars[i] = chartBar{Title: m.Title, Y: 10 + i*34}
+		for _, row := range rows {
+			switch status(row.Modules[i]) {
+			case statusComplete:
+				bars[i].Complete++
+			case statusInProgress:
+				bars[i].InProgress++
+			default:
+				bars[i].NotStart++
+			}
+		}
+		if n := len(rows); n > 0 {
+			bars[i].CompleteW = bars[i].Complete * 400 / n
+			bars[i].InProgressW = bars[i].InProgress * 400 / n
+		}
+	}
+	return bars
+}
+
+// itemData is the item analysis of one module's knowledge check.
+type itemData struct {
+	Modules  []*catalog.Module
+	Module   *catalog.Module
+	Attempts int
+	Items    []itemRow
+}
+
+type itemRow struct {
+	Number   int
+	Prompt   string
+	Answered int
+	Correct  int
+}
+
+// Percent is the share of attempts answering the question correctly.
+func (i itemRow) Percent() int {
+	if i.Answered == 0 {
+		return 0
+	}
+	return i.Correct * 100 / i.Answered
+}
+
+func (r *reports) showItems(c echo.Context) error {
+	cat := r.store.Catalog()
+	data := itemData{}
+	for _, m := range cat.TraineeModules() {
+		if m.Quiz != nil {
+			data.Modules = append(data.Modules, m)
+		}
+	}
+	slug := c.QueryParam("module")
+	if slug == "" && len(data.Modules) > 0 {
+		slug = data.Modules[0].Slug
+	}
+	if slug != "" {
+		m, ok := cat.Module(slug)
+		if !ok || m.Quiz == nil {
+			return web.NotFound()
+		}
+		data.Module = m
+		var err error
+		if data.Attempts, data.Items, err = r.analyse(c.Request().Context(), m); err != nil {
+			return err
+		}
+	}
+	return r.items.Render(c, http.StatusOK, data)
+}
+
+// analyse reads every submitted attempt's answers and counts, per question,
+// how many answered it correctly. It reads rows as they come.
+func (r *reports) analyse(ctx context.Context, m *catalog.Module) (int, []itemRow, error) {
+	items := make([]itemRow, len(m.Quiz.Questions))
+	for i, q := range m.Quiz.Questions {
+		items[i] = itemRow{Number: i + 1, Prompt: q.Prompt}
+	}
+	rows, err := r.progress.DB.NewSelect().Model((*Attempt)(nil)).Column("answers").
+		Where("module_slug = ?", m.Slug).Where("submitted_at IS NOT NULL").Rows(ctx)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read attempts: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		a := Attempt{}
+		if err := rows.Scan(&a.Answers); err != nil {
+			return 0, nil, err
+		}
+		n++
+		chosen := a.Chosen()
+		for i, q := range m.Quiz.Questions {
+			if _, answered := chosen[q.ID]; answered {
+				items[i].Answered++
+				if Score(&catalog.Quiz{Questions: []catalog.Question{q}}, chosen) == 100 {
+					items[i].Correct++
+				}
+			}
+		}
+	}
+	return n, items, rows.Err()
+}
+
+// exportBatch is how many trainees the CSV export loads at a time, so its
+// memory stays flat however many there are.
+const exportBatch = 500
+
+func (r *reports) exportCSV(c echo.Context) error {
+	ctx := c.Request().Context()
+	modules := r.store.Catalog().TraineeModules()
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="groundwork-progress.csv"`)
+	h.Set(echo.HeaderCacheControl, "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	header := []string{"name", "email", "last activity"}
+	for _, m := range modules {
+		header = append(header, m.Slug)
+	}
+	_ = w.Write(header)
+	for offset := 0; ; offset += exportBatch {
+		var users []account.User
+		err := r.progress.DB.NewSelect().Model(&users).Where("role = ?", account.Trainee).
+			OrderExpr("lower(name), id").Limit(exportBatch).Offset(int64(offset)).Scan(ctx)
+		if err != nil || len(users) == 0 {
+			w.Flush()
+			return err
+		}
+		rows, err := r.rows(ctx, users)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			_ = w.Write(csvRow(row))
+		}
+		w.Flush()
+		c.Response().Flush()
+	}
+}
+
+func csvRow(row traineeRow) []string {
+	var last string
+	for _, mp := range row.Modules {
+		row.LastActivity = latest(row.LastActivity, mp.LastActivity)
+	}
+	if !row.LastActivity.IsZero() {
+		last = row.LastActivity.Format("2006-01-02")
+	}
+	out := []string{row.User.Name, row.User.Email, last}
+	for _, mp := range row.Modules {
+		cell := status(mp)
+		if cell == statusInProgress {
+			cell = strconv.Itoa(mp.Percent()) + "%"
+		}
+		out = append(out, cell)
+	}
+	return out
+}
+
+// ReportRoutes mounts the reports on g, the admin group.
+func ReportRoutes(g *echo.Group, r *web.Renderer, store *catalog.Store, p *Progress) error {
+	rep := &reports{store: store, progress: p}
+	var err error
+	if rep.matrix, err = r.Page("learning/report_matrix"); err != nil {
+		return err
+	}
+	if rep.items, err = r.Page("learning/report_items"); err != nil {
+		return err
+	}
+	g.GET("/reports", rep.showMatrix)
+	g.GET("/reports/items", rep.showItems)
+	g.GET("/reports/progress.csv", rep.exportCSV)
+	return nil
+}
+
