@@ -300,4 +300,3 @@ func ReportRoutes(g *echo.Group, r *web.Renderer, store *catalog.Store, p *Progr
 	g.GET("/reports/progress.csv", rep.exportCSV)
 	return nil
 }
-
