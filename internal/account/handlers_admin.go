@@ -306,7 +306,7 @@ func (h *handlers) removeMember(c echo.Context) error {
 	return h.changeMembership(c, c.Param("user"), h.svc.RemoveFromCohort, "Trainee removed from the cohort.")
 }
 
-func (h *handlers) changeMembership(c echo.Context, userID string, change func(ctx context.Context, co *Cohort, u *User) error, done string) error {
+func (h *handlers) changeMembership(c echo.Context, userID string, change func(ctx context.Context, by *User, co *Cohort, u *User) error, done string) error {
 	ctx := c.Request().Context()
 	co, err := CohortByID(ctx, h.svc.DB, c.Param("id"))
 	if err != nil {
@@ -316,7 +316,7 @@ func (h *handlers) changeMembership(c echo.Context, userID string, change func(c
 	if err != nil {
 		return web.Errorf(web.CodeInvalid, "Choose a trainee.")
 	}
-	if err := change(ctx, co, u); err != nil {
+	if err := change(ctx, CurrentUser(c), co, u); err != nil {
 		return err
 	}
 	web.AddFlash(c, "success", done)

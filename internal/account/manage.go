@@ -145,15 +145,25 @@ var ErrWrongPassword = web.Errorf(web.CodeInvalid, "Your current password is not
 // SaveCohort creates or updates a cohort.
 func (s *Service) SaveCohort(ctx context.Context, c *Cohort) error { return saveCohort(ctx, s.DB, c) }
 
-// AddToCohort adds a trainee to a cohort.
-func (s *Service) AddToCohort(ctx context.Context, cohort *Cohort, user *User) error {
+// AddToCohort adds a trainee to a cohort and, through OnJoinCohort, enrols
+// them in the programme in the same transaction.
+func (s *Service) AddToCohort(ctx context.Context, by *User, cohort *Cohort, user *User) error {
 	if user.Role != Trainee {
 		return web.Errorf(web.CodeInvalid, "Only trainees can be members of a cohort.")
 	}
-	return addMember(ctx, s.DB, cohort.ID, user.ID)
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := addMember(ctx, tx, cohort.ID, user.ID); err != nil {
+			return err
+		}
+		if s.OnJoinCohort == nil {
+			return nil
+		}
+		return s.OnJoinCohort(ctx, tx, by.ID, user.ID)
+	})
 }
 
-// RemoveFromCohort takes a member out of a cohort.
-func (s *Service) RemoveFromCohort(ctx context.Context, cohort *Cohort, user *User) error {
+// RemoveFromCohort takes a member out of a cohort. Their enrolment and
+// progress stay.
+func (s *Service) RemoveFromCohort(ctx context.Context, _ *User, cohort *Cohort, user *User) error {
 	return removeMember(ctx, s.DB, cohort.ID, user.ID)
 }

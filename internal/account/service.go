@@ -22,6 +22,9 @@ type Service struct {
 	Sessions *Sessions
 	// BaseURL is the public site URL, for links in emails.
 	BaseURL string
+	// OnJoinCohort runs in the transaction that adds a trainee to a cohort;
+	// the learning capability uses it to enrol them in the programme.
+	OnJoinCohort func(ctx context.Context, tx bun.IDB, by, traineeID string) error
 }
 
 // ErrSignInFailed is the one answer to any failed sign-in, so that nobody

@@ -148,7 +148,10 @@ func (a *App) loadCourses() error {
 func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress *learning.Progress) error {
 	sessions := account.NewSessions(a.DB, sessionKey, web.CookiePolicy{Secure: a.Config.Secure()},
 		a.Config.SessionIdle, a.Config.SessionMaxAge)
-	a.Accounts = &account.Service{DB: a.DB, Sessions: sessions, BaseURL: strings.TrimRight(a.Config.BaseURL, "/")}
+	a.Accounts = &account.Service{DB: a.DB, Sessions: sessions, BaseURL: strings.TrimRight(a.Config.BaseURL, "/"),
+		OnJoinCohort: func(ctx context.Context, tx bun.IDB, by, traineeID string) error {
+			return learning.Enrol(ctx, tx, learning.ProgrammeScope, by, traineeID)
+		}}
 	a.Echo.Use(sessions.Middleware)
 	admin, err := account.Routes(a.Echo, renderer, a.Accounts)
 	if err != nil {
@@ -158,6 +161,9 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 		return err
 	}
 	if err := learning.ReportRoutes(admin, renderer, a.Courses, progress); err != nil {
+		return err
+	}
+	if err := learning.EnrolmentRoutes(admin, renderer, a.Courses, progress); err != nil {
 		return err
 	}
 	return audit.Routes(admin, renderer, a.DB)

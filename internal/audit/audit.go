@@ -34,12 +34,14 @@ const (
 	EmailChanged           Action = "email_changed"
 	SetupCompleted         Action = "setup_completed"
 	RecordViewed           Action = "record_viewed"
+	Enrolled               Action = "enrolled"
+	Unenrolled             Action = "unenrolled"
 )
 
 // Actions lists every action, for filters.
 var Actions = []Action{SignIn, SignInFailed, LockedOut, SignOut, Invited, InvitationAccepted, RoleChanged,
 	Deactivated, Reactivated, SignedOutEverywhere, SupervisorAssigned, PasswordChanged, PasswordResetRequested,
-	PasswordReset, EmailChanged, SetupCompleted, RecordViewed}
+	PasswordReset, EmailChanged, SetupCompleted, RecordViewed, Enrolled, Unenrolled}
 
 // Entry is one line of the log. Empty ActorID or SubjectID means none (an
 // anonymous failed sign-in has no actor).

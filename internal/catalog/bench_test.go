@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groundwork/internal/account"
+	"groundwork/internal/learning"
 )
 
 // BenchmarkLessonPage compares a public lesson page served by the whole
@@ -28,9 +29,14 @@ func BenchmarkLessonPage(b *testing.B) {
 	defer bareSite.Close()
 
 	// A signed-in trainee's page is rendered for them each time and costs
-	// two queries (session with user, lesson progress); reported alongside.
+	// three queries (session with user, enrolments, lesson progress);
+	// reported alongside.
 	const password = "a long enough passphrase"
-	if _, _, err := a.Accounts.CreateUser(context.Background(), "bench@example.org", "Bench", account.Trainee, password); err != nil {
+	u, _, err := a.Accounts.CreateUser(context.Background(), "bench@example.org", "Bench", account.Trainee, password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
 		b.Fatal(err)
 	}
 	trainee := signedInClient(b, site.URL, "bench@example.org", password)

@@ -13,18 +13,36 @@ import (
 	"groundwork/internal/web"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templates embed.FS
 
 // Templates is the package's template source for the renderer.
 var Templates = web.Source{Namespace: "catalog", FS: web.MustSub(templates, "templates")}
 
-// Progress reports a signed-in person's status in each module ("Not
-// started", "In progress", "Complete"), keyed by module slug. The learning
-// capability provides it; without one the catalogue shows no status.
+// Progress is what the curriculum pages ask of the learning capability
+// about a signed-in person. Without one the pages show no progress and gate
+// nothing.
 type Progress interface {
+	// ModuleStatus describes the person's status in each module ("Not
+	// started", "2 of 4 lessons read"), keyed by module slug.
 	ModuleStatus(ctx context.Context, userID string, c *Catalog) (map[string]string, error)
-	LessonDone(ctx context.Context, userID, module, lesson string) (bool, error)
+	// Access says whether the person may start module m and where they left
+	// off in it.
+	Access(ctx context.Context, v *web.Viewer, m *Module, c *Catalog) (Access, error)
+}
+
+// Access is where a signed-in person stands in one module.
+type Access struct {
+	// Blocked says, in plain words, why the person may not start the module
+	// yet; it is empty when they may.
+	Blocked string
+	// Missing lists the prerequisites the person has still to finish.
+	Missing []*Module
+	// Read holds the slugs of the lessons the person has read.
+	Read map[string]bool
+	// Resume is the first lesson not yet read; nil when none is read yet or
+	// all are.
+	Resume *Lesson
 }
 
 // pages serves the catalogue, module and lesson pages.
@@ -104,6 +122,7 @@ type moduleData struct {
 	Module        *Module
 	Prerequisites []*Module
 	SignedIn      bool // offers the knowledge check
+	Access        Access
 }
 
 // CacheKey names the module's overview for visitors who are not signed in.
@@ -114,10 +133,16 @@ func (p *pages) showModule(c echo.Context) error {
 	if err != nil {
 		return p.signInFirst(c, err)
 	}
-	data := moduleData{Module: m, SignedIn: web.ViewerFrom(c) != nil}
+	data := moduleData{Module: m}
 	for _, slug := range m.Prerequisites {
 		if pre, ok := cat.Module(slug); ok {
 			data.Prerequisites = append(data.Prerequisites, pre)
+		}
+	}
+	if v := web.ViewerFrom(c); v != nil && p.progress != nil {
+		data.SignedIn = true
+		if data.Access, err = p.progress.Access(c.Request().Context(), v, m, cat); err != nil {
+			return err
 		}
 	}
 	return p.module.Render(c, http.StatusOK, data)
@@ -131,6 +156,7 @@ type lessonData struct {
 	ShowTOC    bool
 	SignedIn   bool // offers "mark as read"
 	Done       bool
+	Access     Access
 }
 
 // CacheKey names the lesson's content: a page for visitors who are not
@@ -140,7 +166,7 @@ func (d lessonData) CacheKey() string {
 }
 
 func (p *pages) showLesson(c echo.Context) error {
-	_, m, err := p.visibleModule(c)
+	cat, m, err := p.visibleModule(c)
 	if err != nil {
 		return p.signInFirst(c, err)
 	}
@@ -151,8 +177,12 @@ func (p *pages) showLesson(c echo.Context) error {
 		data := lessonData{Module: m, Lesson: l, Prev: m.Prev(l), Next: m.Next(l), ShowTOC: len(l.Headings) >= 3}
 		if v := web.ViewerFrom(c); v != nil && p.progress != nil {
 			data.SignedIn = true
-			if data.Done, err = p.progress.LessonDone(c.Request().Context(), v.UserID, m.Slug, l.Slug); err != nil {
+			if data.Access, err = p.progress.Access(c.Request().Context(), v, m, cat); err != nil {
 				return err
+			}
+			data.Done = data.Access.Read[l.Slug]
+			if data.Access.Blocked != "" {
+				return p.lesson.Render(c, http.StatusForbidden, data)
 			}
 		}
 		return p.lesson.Render(c, http.StatusOK, data)

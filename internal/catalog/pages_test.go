@@ -15,6 +15,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/app"
 	"groundwork/internal/db/dbtest"
+	"groundwork/internal/learning"
 )
 
 // publicModule is a small public module added to the example curriculum.
@@ -141,13 +142,24 @@ func TestSignedInTraineeReadsTraineeModules(t *testing.T) {
 	t.Parallel()
 	a, srv := newSite(t)
 	const password = "a long enough passphrase"
-	if _, _, err := a.Accounts.CreateUser(context.Background(), "t@example.org", "T", account.Trainee, password); err != nil {
+	u, _, err := a.Accounts.CreateUser(context.Background(), "t@example.org", "T", account.Trainee, password)
+	if err != nil {
 		t.Fatal(err)
 	}
 	client := signedInClient(t, srv.URL, "t@example.org", password)
 	code, body, _ := get(t, client, srv.URL+"/modules/first-contact")
 	if code != 200 || !strings.Contains(body, "Welcomes new visitors") || !strings.Contains(body, "pass mark 80%") {
 		t.Fatalf("module overview = %d", code)
+	}
+	if !strings.Contains(body, "You are not enrolled in this module") || strings.Contains(body, "Start the first lesson") {
+		t.Fatal("a trainee who is not enrolled is offered the module")
+	}
+	code, body, _ = get(t, client, srv.URL+"/modules/first-contact/lessons/the-first-minute")
+	if code != http.StatusForbidden || !strings.Contains(body, "You are not enrolled") || strings.Contains(body, `class="callout callout-scenario"`) {
+		t.Fatalf("lesson before enrolment = %d", code)
+	}
+	if err := learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
+		t.Fatal(err)
 	}
 	code, body, _ = get(t, client, srv.URL+"/modules/first-contact/lessons/the-first-minute")
 	if code != 200 || !strings.Contains(body, `class="callout callout-scenario"`) {

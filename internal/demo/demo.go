@@ -180,6 +180,9 @@ func (w *writer) batch(ctx context.Context, tx bun.Tx, start, end int, res *Resu
 		if err := account.AddMembers(ctx, tx, cohortID, ids); err != nil {
 			return 0, err
 		}
+		if err := learning.Enrol(ctx, tx, learning.ProgrammeScope, "", ids...); err != nil {
+			return 0, err
+		}
 	}
 	var rec learning.Records
 	for _, u := range users {

@@ -8,6 +8,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
+	"groundwork/internal/learning"
 )
 
 // TestReadALesson: a trainee signs in, opens a module from the catalogue and
@@ -16,7 +17,11 @@ func TestReadALesson(t *testing.T) {
 	example, _ := filepath.Abs("../catalog/testdata/example")
 	srv := StartServer(t, func(c *app.Config) { c.CoursesDir = example })
 	const password = "trainee passphrase here"
-	if _, _, err := srv.App.Accounts.CreateUser(context.Background(), "tia@example.org", "Tia", account.Trainee, password); err != nil {
+	tia, _, err := srv.App.Accounts.CreateUser(context.Background(), "tia@example.org", "Tia", account.Trainee, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := learning.Enrol(context.Background(), srv.App.DB, learning.ProgrammeScope, "", tia.ID); err != nil {
 		t.Fatal(err)
 	}
 	page := Browser(t)

@@ -11,9 +11,9 @@ import (
 	"groundwork/internal/app"
 )
 
-// TestTraineeLearnsAndSupervisorSees: a trainee reads the lesson, fails and
-// then passes the knowledge check, writes reflections; their supervisor
-// sees the progress.
+// TestTraineeLearnsAndSupervisorSees: an admin enrols a trainee; the trainee
+// reads the lesson, fails then passes the knowledge check and writes
+// reflections; their supervisor sees the progress.
 func TestTraineeLearnsAndSupervisorSees(t *testing.T) {
 	example, _ := filepath.Abs("../catalog/testdata/example")
 	srv := StartServer(t, func(c *app.Config) { c.CoursesDir = example })
@@ -31,6 +31,15 @@ func TestTraineeLearnsAndSupervisorSees(t *testing.T) {
 	}
 
 	page := Browser(t)
+	signInAs(page, srv.URL, "lead@example.org", password)
+	page.Go(srv.URL + "/admin/users/" + tr.ID)
+	page.Submit(`a[href$="/learning"]`)
+	page.Submit(`form[action$="/enrolments"] button`) // the programme is the first choice
+	if got := page.Text("tbody td"); got != "Trainee Groupworker Programme" {
+		t.Fatalf("after enrolling, the first enrolment is %q", got)
+	}
+	page.Submit("header form button") // sign out
+
 	signInAs(page, srv.URL, "tia@example.org", password)
 	page.Go(srv.URL + "/modules/first-contact/lessons/the-first-minute")
 	page.Submit("section.lesson-done button")

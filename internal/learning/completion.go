@@ -3,6 +3,7 @@ package learning
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,10 +19,28 @@ type SignOffs interface {
 	SignedOff(ctx context.Context, userIDs []string) (map[string]map[string]bool, error)
 }
 
-// SupervisionHours reports each trainee's recorded supervision hours. The
-// supervision capability provides it; until then nobody has any.
-type SupervisionHours interface {
+// Supervision reports recorded supervision. The supervision capability
+// provides it; until then nobody has any hours or sessions.
+type Supervision interface {
+	// Hours returns each trainee's recorded supervision hours.
 	Hours(ctx context.Context, userIDs []string) (map[string]float64, error)
+	// NextSession returns the date of the trainee's next agreed
+	// supervision session, or nil when none is set.
+	NextSession(ctx context.Context, userID string) (*time.Time, error)
+}
+
+// Certificates lists a trainee's certificates. The certificates capability
+// provides it; until then the dashboard shows none.
+type Certificates interface {
+	CertificatesOf(ctx context.Context, userID string) ([]CertificateLink, error)
+}
+
+// CertificateLink is a certificate as the trainee's dashboard lists it.
+type CertificateLink struct {
+	Title    string
+	IssuedAt time.Time
+	URL      string
+	Revoked  bool
 }
 
 // ModuleProgress is where one trainee stands in one module, computed from
@@ -166,11 +185,41 @@ type attemptFact struct {
 	SubmittedAt time.Time `bun:"submitted_at"`
 }
 
-func (p *Progress) facts(ctx context.Context, userIDs []string) (*facts, error) {
+// factKind names one of the three kinds of facts, one query each.
+type factKind int
+
+const (
+	lessonFacts factKind = iota
+	attemptFacts
+	reflectionFacts
+)
+
+// facts reads the facts of userIDs: the kinds named, or all three.
+func (p *Progress) facts(ctx context.Context, userIDs []string, kinds ...factKind) (*facts, error) {
 	f := &facts{read: map[string]map[string]time.Time{}, attempts: map[string][]attemptFact{}, reflection: map[string]time.Time{}}
+	want := func(k factKind) bool { return len(kinds) == 0 || slices.Contains(kinds, k) }
+	if want(lessonFacts) {
+		if err := p.readLessons(ctx, userIDs, f); err != nil {
+			return nil, err
+		}
+	}
+	if want(attemptFacts) {
+		if err := p.readAttempts(ctx, userIDs, f); err != nil {
+			return nil, err
+		}
+	}
+	if want(reflectionFacts) {
+		if err := p.readReflections(ctx, userIDs, f); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+func (p *Progress) readLessons(ctx context.Context, userIDs []string, f *facts) error {
 	var lessons []lessonDone
 	if err := p.DB.NewSelect().Model(&lessons).Where("user_id IN (?)", bun.In(userIDs)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("read lesson progress: %w", err)
+		return fmt.Errorf("read lesson progress: %w", err)
 	}
 	for _, l := range lessons {
 		if f.read[l.UserID] == nil {
@@ -178,23 +227,31 @@ func (p *Progress) facts(ctx context.Context, userIDs []string) (*facts, error) 
 		}
 		f.read[l.UserID][l.ModuleSlug+"/"+l.LessonSlug] = l.CompletedAt
 	}
+	return nil
+}
+
+func (p *Progress) readAttempts(ctx context.Context, userIDs []string, f *facts) error {
 	var attempts []attemptFact
 	if err := p.DB.NewSelect().Model((*Attempt)(nil)).Column("user_id", "module_slug", "score", "passed", "submitted_at").
 		Where("user_id IN (?)", bun.In(userIDs)).Where("submitted_at IS NOT NULL").Scan(ctx, &attempts); err != nil {
-		return nil, fmt.Errorf("read attempts: %w", err)
+		return fmt.Errorf("read attempts: %w", err)
 	}
 	for _, a := range attempts {
 		f.attempts[a.UserID] = append(f.attempts[a.UserID], a)
 	}
+	return nil
+}
+
+func (p *Progress) readReflections(ctx context.Context, userIDs []string, f *facts) error {
 	var refl []Reflection
 	if err := p.DB.NewSelect().Model(&refl).Column("user_id", "module_slug", "submitted_at").
 		Where("user_id IN (?)", bun.In(userIDs)).Where("submitted_at IS NOT NULL").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("read reflections: %w", err)
+		return fmt.Errorf("read reflections: %w", err)
 	}
 	for _, r := range refl {
 		f.reflection[r.UserID+"/"+r.ModuleSlug] = *r.SubmittedAt
 	}
-	return f, nil
+	return nil
 }
 
 func (f *facts) module(userID string, m *catalog.Module, signed map[string]bool) ModuleProgress {

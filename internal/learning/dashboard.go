@@ -26,15 +26,24 @@ type dashboards struct {
 
 // traineeData is what a trainee's dashboard shows.
 type traineeData struct {
-	Programme   catalog.Programme
-	Modules     []ModuleProgress
-	Done, Total int // steps across the programme
-	Next        *ModuleProgress
-	Recent      []activity
-	Hours       *float64
+	Programme    catalog.Programme
+	Modules      []traineeModule
+	Done, Total  int // steps across the modules they are enrolled in
+	Next         *ModuleProgress
+	Recent       []activity
+	Hours        *float64
+	NextSession  *time.Time
+	Certificates []CertificateLink
+	Supervision  bool // the supervision capability is present
 }
 
-// Percent is the programme's overall progress.
+// traineeModule is one enrolled module on the dashboard.
+type traineeModule struct {
+	ModuleProgress
+	Waiting []*catalog.Module // prerequisites whose own part is not done
+}
+
+// Percent is the overall progress across the enrolled modules.
 func (d traineeData) Percent() int {
 	if d.Total == 0 {
 		return 0
@@ -55,21 +64,24 @@ func (d *dashboards) show(c echo.Context) error {
 	return d.showSupervisor(c, me)
 }
 
+// showTrainee costs four queries (enrolments and three kinds of facts)
+// plus one per capability that has landed.
 func (d *dashboards) showTrainee(c echo.Context, me *account.User) error {
 	ctx := c.Request().Context()
 	cat := d.store.Catalog()
+	enrolled, err := d.progress.EnrolledModules(ctx, me.ID, cat)
+	if err != nil {
+		return err
+	}
 	overview, err := d.progress.Overview(ctx, []string{me.ID}, cat)
 	if err != nil {
 		return err
 	}
-	data := traineeData{Programme: cat.Programme, Modules: overview[me.ID]}
-	for i := range data.Modules {
-		mp := &data.Modules[i]
+	data := traineeData{Programme: cat.Programme, Modules: enrolledProgress(overview[me.ID], enrolled, cat)}
+	data.Next = nextModule(data.Modules)
+	for _, mp := range data.Modules {
 		done, total := mp.Steps()
 		data.Done, data.Total = data.Done+done, data.Total+total
-		if data.Next == nil && !mp.Complete() {
-			data.Next = mp
-		}
 		if mp.Started() {
 			data.Recent = append(data.Recent, activity{At: mp.LastActivity, What: mp.Module.Title})
 		}
@@ -78,15 +90,71 @@ func (d *dashboards) showTrainee(c echo.Context, me *account.User) error {
 	if len(data.Recent) > 5 {
 		data.Recent = data.Recent[:5]
 	}
-	if d.progress.Supervision != nil {
-		hours, err := d.progress.Supervision.Hours(ctx, []string{me.ID})
+	if err := d.addSeams(c, me, &data); err != nil {
+		return err
+	}
+	return d.trainee.Render(c, http.StatusOK, data)
+}
+
+// enrolledProgress keeps the modules the trainee is enrolled in and notes
+// which of them wait on prerequisites.
+func enrolledProgress(all []ModuleProgress, enrolled []*catalog.Module, cat *catalog.Catalog) []traineeModule {
+	bySlug := map[string]ModuleProgress{}
+	for _, mp := range all {
+		bySlug[mp.Module.Slug] = mp
+	}
+	var out []traineeModule
+	for _, m := range enrolled {
+		tm := traineeModule{ModuleProgress: bySlug[m.Slug]}
+		for _, slug := range m.Prerequisites {
+			if pre, ok := cat.Module(slug); ok && !bySlug[slug].OwnPartDone() {
+				tm.Waiting = append(tm.Waiting, pre)
+			}
+		}
+		out = append(out, tm)
+	}
+	return out
+}
+
+// nextModule is where the trainee's next step is: the first module open to
+// them with something of their own left to do, else the first one that
+// waits on sign-offs.
+func nextModule(modules []traineeModule) *ModuleProgress {
+	for i := range modules {
+		if m := &modules[i]; len(m.Waiting) == 0 && !m.OwnPartDone() {
+			return &m.ModuleProgress
+		}
+	}
+	for i := range modules {
+		if m := &modules[i]; !m.Complete() {
+			return &m.ModuleProgress
+		}
+	}
+	return nil
+}
+
+// addSeams adds what the supervision and certificates capabilities know.
+func (d *dashboards) addSeams(c echo.Context, me *account.User, data *traineeData) error {
+	ctx := c.Request().Context()
+	if s := d.progress.Supervision; s != nil {
+		data.Supervision = true
+		hours, err := s.Hours(ctx, []string{me.ID})
 		if err != nil {
 			return err
 		}
 		h := hours[me.ID]
 		data.Hours = &h
+		if data.NextSession, err = s.NextSession(ctx, me.ID); err != nil {
+			return err
+		}
 	}
-	return d.trainee.Render(c, http.StatusOK, data)
+	if certs := d.progress.Certificates; certs != nil {
+		var err error
+		if data.Certificates, err = certs.CertificatesOf(ctx, me.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // traineeRow is one trainee on the supervisor's dashboard.

@@ -1,6 +1,6 @@
-// Package learning tracks each person's progress through the curriculum.
-// So far it records the lessons a person has read to the end and reports a
-// module status for the catalogue.
+// Package learning tracks each person's progress through the curriculum:
+// enrolment and prerequisites, lessons read, knowledge checks, reflections,
+// module completion, dashboards and reports.
 package learning
 
 import (
@@ -30,10 +30,11 @@ type lessonDone struct {
 // catalog.Progress.
 type Progress struct {
 	DB *bun.DB
-	// SignOffs and Supervision are provided by the supervision capability;
-	// nil means none are recorded yet.
-	SignOffs    SignOffs
-	Supervision SupervisionHours
+	// SignOffs and Supervision are provided by the supervision capability,
+	// Certificates by the certificates capability; nil means none yet.
+	SignOffs     SignOffs
+	Supervision  Supervision
+	Certificates Certificates
 }
 
 var _ catalog.Progress = (*Progress)(nil)
@@ -88,9 +89,13 @@ func describe(read, total int) string {
 // people; guard is the sign-in middleware.
 func Routes(e *echo.Echo, store *catalog.Store, p *Progress, guard echo.MiddlewareFunc) {
 	e.POST("/modules/:module/lessons/:lesson/complete", func(c echo.Context) error {
-		m, l, ok := store.Catalog().Lesson(c.Param("module"), c.Param("lesson"))
+		cat := store.Catalog()
+		m, l, ok := cat.Lesson(c.Param("module"), c.Param("lesson"))
 		if !ok {
 			return web.NotFound()
+		}
+		if err := p.mayStart(c, m, cat); err != nil {
+			return err
 		}
 		if err := p.MarkLessonComplete(c.Request().Context(), web.ViewerFrom(c).UserID, m.Slug, l.Slug); err != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/app"
 	"groundwork/internal/db/dbtest"
+	"groundwork/internal/learning"
 )
 
 type visitor struct {
@@ -43,8 +44,22 @@ func (v *visitor) get(path string) (int, string) {
 
 var token = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-// post submits form with the CSRF token found on page tokenFrom ("" for none).
+// post submits form with the CSRF token found on page tokenFrom ("" for
+// none) and returns the status and the Location header.
 func (v *visitor) post(path, tokenFrom string, form url.Values) (int, string) {
+	v.t.Helper()
+	resp, _ := v.send(path, tokenFrom, form)
+	return resp.StatusCode, resp.Header.Get("Location")
+}
+
+// postPage is post returning the page answered instead of the Location.
+func (v *visitor) postPage(path, tokenFrom string, form url.Values) (int, string) {
+	v.t.Helper()
+	resp, body := v.send(path, tokenFrom, form)
+	return resp.StatusCode, body
+}
+
+func (v *visitor) send(path, tokenFrom string, form url.Values) (*http.Response, string) {
 	v.t.Helper()
 	if tokenFrom != "" {
 		_, page := v.get(tokenFrom)
@@ -55,7 +70,11 @@ func (v *visitor) post(path, tokenFrom string, form url.Values) (int, string) {
 		v.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get("Location")
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return resp, string(body)
 }
 
 func TestLessonProgressAndModuleStatus(t *testing.T) {
@@ -70,7 +89,11 @@ func TestLessonProgressAndModuleStatus(t *testing.T) {
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(func() { srv.Close(); a.Close() })
 	const password = "a long enough passphrase"
-	if _, _, err := a.Accounts.CreateUser(context.Background(), "t@example.org", "T", account.Trainee, password); err != nil {
+	u, _, err := a.Accounts.CreateUser(context.Background(), "t@example.org", "T", account.Trainee, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
 		t.Fatal(err)
 	}
 	const lesson = "/modules/first-contact/lessons/the-first-minute"

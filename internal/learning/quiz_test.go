@@ -17,6 +17,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/app"
 	"groundwork/internal/db/dbtest"
+	"groundwork/internal/learning"
 )
 
 // site runs the app on the example curriculum, whose first-contact quiz has
@@ -24,9 +25,16 @@ import (
 // "False", is right); the pass mark is 80% and the retake wait 10 minutes.
 func site(t *testing.T) (*app.App, string) {
 	t.Helper()
+	dir, _ := filepath.Abs("../catalog/testdata/example")
+	return siteFrom(t, dir)
+}
+
+// siteFrom starts Groundwork on the curriculum in dir.
+func siteFrom(t *testing.T, dir string) (*app.App, string) {
+	t.Helper()
 	cfg := app.DefaultConfig()
 	cfg.DatabaseURL = dbtest.URL(t)
-	cfg.CoursesDir, _ = filepath.Abs("../catalog/testdata/example")
+	cfg.CoursesDir = dir
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -36,10 +44,15 @@ func site(t *testing.T) (*app.App, string) {
 	return a, srv.URL
 }
 
+// trainee creates a trainee enrolled in the programme and signs them in.
 func trainee(t *testing.T, a *app.App, base, email string) *visitor {
 	t.Helper()
 	const password = "a long enough passphrase"
-	if _, _, err := a.Accounts.CreateUser(context.Background(), email, "Trainee", account.Trainee, password); err != nil {
+	u, _, err := a.Accounts.CreateUser(context.Background(), email, "Trainee", account.Trainee, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
 		t.Fatal(err)
 	}
 	v := newVisitor(t, base)

@@ -72,6 +72,16 @@ type resultOption struct {
 	Chosen, Correct   bool
 }
 
+// startable returns the module named in the URL when the viewer may
+// start it.
+func (q *quizPages) startable(c echo.Context) (*catalog.Module, error) {
+	m, err := q.module(c)
+	if err != nil {
+		return nil, err
+	}
+	return m, q.progress.mayStart(c, m, q.store.Catalog())
+}
+
 func (q *quizPages) module(c echo.Context) (*catalog.Module, error) {
 	m, ok := q.store.Catalog().Module(c.Param("module"))
 	if !ok || m.Quiz == nil {
@@ -81,7 +91,7 @@ func (q *quizPages) module(c echo.Context) (*catalog.Module, error) {
 }
 
 func (q *quizPages) show(c echo.Context) error {
-	m, err := q.module(c)
+	m, err := q.startable(c)
 	if err != nil {
 		return err
 	}
@@ -131,7 +141,7 @@ func orderOf(order map[string][]int, q catalog.Question) []int {
 }
 
 func (q *quizPages) submit(c echo.Context) error {
-	m, err := q.module(c)
+	m, err := q.startable(c)
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,16 @@ func (rp *reflectionPages) load(c echo.Context, trainee *account.User, m *catalo
 	return data, nil
 }
 
+// startable returns the module named in the URL when the viewer may
+// start it.
+func (rp *reflectionPages) startable(c echo.Context) (*catalog.Module, error) {
+	m, err := rp.module(c)
+	if err != nil {
+		return nil, err
+	}
+	return m, rp.progress.mayStart(c, m, rp.store.Catalog())
+}
+
 func (rp *reflectionPages) module(c echo.Context) (*catalog.Module, error) {
 	m, ok := rp.store.Catalog().Module(c.Param("module"))
 	if !ok || len(m.ReflectionPrompts) == 0 {
@@ -65,7 +75,7 @@ func (rp *reflectionPages) module(c echo.Context) (*catalog.Module, error) {
 }
 
 func (rp *reflectionPages) own(c echo.Context) error {
-	m, err := rp.module(c)
+	m, err := rp.startable(c)
 	if err != nil {
 		return err
 	}
@@ -77,7 +87,7 @@ func (rp *reflectionPages) own(c echo.Context) error {
 }
 
 func (rp *reflectionPages) save(c echo.Context) error {
-	m, err := rp.module(c)
+	m, err := rp.startable(c)
 	if err != nil {
 		return err
 	}
