@@ -78,7 +78,7 @@ func TestReflectionsDraftSubmitAndWhoMaySee(t *testing.T) {
 	}
 }
 
-func signIn(t *testing.T, base, email, password string) *visitor {
+func signIn(t testing.TB, base, email, password string) *visitor {
 	t.Helper()
 	v := newVisitor(t, base)
 	if code, _ := v.post("/signin", "/signin", url.Values{"email": {email}, "password": {password}}); code != http.StatusSeeOther {

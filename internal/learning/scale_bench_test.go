@@ -1,0 +1,145 @@
+package learning_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"groundwork/internal/account"
+	"groundwork/internal/app"
+	"groundwork/internal/db/dbtest"
+	"groundwork/internal/demo"
+)
+
+// BenchmarkAtScale measures the learning pages against their budgets on a
+// demonstration organisation of GROUNDWORK_BENCH_TRAINEES trainees (default
+// 1,000). The budgets are for 10,000 trainees on PostgreSQL:
+//
+//	GROUNDWORK_TEST_DATABASE_URL=postgres://... GROUNDWORK_BENCH_TRAINEES=10000 \
+//	  go test -run '^$' -bench AtScale -benchtime 200x ./internal/learning/
+//
+// Each page is requested over real HTTP; the figures reported are the
+// median and 90th percentile of the requests, queries per request, and for
+// the CSV export its size and the peak heap while it streams.
+func BenchmarkAtScale(b *testing.B) {
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("GROUNDWORK_BENCH_TRAINEES")); err == nil && v > 0 {
+		n = v
+	}
+	cfg := app.DefaultConfig()
+	cfg.DatabaseURL = dbtest.URL(b)
+	cfg.CoursesDir, _ = filepath.Abs("../../courses")
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	b.Cleanup(func() { srv.Close(); a.Close() })
+	ctx := context.Background()
+	start := time.Now()
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: n})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("demo: %d trainees, %d progress rows in %s", res.Trainees, res.Rows, time.Since(start).Round(time.Millisecond))
+	cohort := cohortOf500(b, a)
+	counter := &queryCounter{}
+	a.DB.AddQueryHook(counter)
+
+	trainee := signIn(b, srv.URL, "trainee00001@demo.groundwork.example", res.Password)
+	admin := signIn(b, srv.URL, "lead@demo.groundwork.example", res.Password)
+	b.Run("TraineeDashboard", func(b *testing.B) { measure(b, trainee, "/dashboard", counter) })
+	b.Run("CohortMatrix500", func(b *testing.B) { measure(b, admin, "/admin/reports?cohort="+cohort, counter) })
+	b.Run("ProgressCSV", func(b *testing.B) { measureCSV(b, admin) })
+}
+
+// cohortOf500 puts 500 demonstration trainees in a cohort of their own.
+func cohortOf500(b *testing.B, a *app.App) string {
+	ctx := context.Background()
+	co := &account.Cohort{Name: "Five hundred"}
+	if err := a.Accounts.SaveCohort(ctx, co); err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	if err := a.DB.NewSelect().Table("users").Column("id").Where("role = 'trainee'").OrderExpr("email").Limit(500).Scan(ctx, &ids); err != nil {
+		b.Fatal(err)
+	}
+	if err := account.AddMembers(ctx, a.DB, co.ID, ids); err != nil {
+		b.Fatal(err)
+	}
+	return co.ID
+}
+
+// measure requests path b.N times and reports the median, the 90th
+// percentile and the queries per request.
+func measure(b *testing.B, v *visitor, path string, counter *queryCounter) {
+	times := make([]time.Duration, 0, b.N)
+	before := counter.n.Load()
+	b.ResetTimer()
+	for range b.N {
+		t := time.Now()
+		if code, _ := v.get(path); code != http.StatusOK {
+			b.Fatalf("%s = %d", path, code)
+		}
+		times = append(times, time.Since(t))
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(ms(times[len(times)/2]), "ms-median")
+	b.ReportMetric(ms(times[len(times)*9/10]), "ms-p90")
+	b.ReportMetric(float64(counter.n.Load()-before)/float64(b.N), "queries/op")
+}
+
+// measureCSV streams the export and samples the heap while it does.
+func measureCSV(b *testing.B, v *visitor) {
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+			}
+		}
+	}()
+	var size int64
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		t := time.Now()
+		resp, err := v.client.Get(v.base + "/admin/reports/progress.csv")
+		if err != nil {
+			b.Fatal(err)
+		}
+		size, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		times = append(times, time.Since(t))
+	}
+	b.StopTimer()
+	close(stop)
+	<-sampled
+	slices.Sort(times)
+	b.ReportMetric(ms(times[len(times)/2]), "ms-median")
+	b.ReportMetric(float64(size)/1e6, "MB")
+	b.ReportMetric(float64(peak.Load())/1e6, "MB-peak-heap")
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
