@@ -29,8 +29,7 @@ func BenchmarkLessonPage(b *testing.B) {
 	defer bareSite.Close()
 
 	// A signed-in trainee's page is rendered for them each time and costs
-	// three queries (session with user, enrolments, lesson progress);
-	// reported alongside.
+	// two queries (session with user, progress facts); reported alongside.
 	const password = "a long enough passphrase"
 	u, _, err := a.Accounts.CreateUser(context.Background(), "bench@example.org", "Bench", account.Trainee, password)
 	if err != nil {

@@ -3,7 +3,6 @@ package learning
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -145,21 +144,27 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// Overview computes every module's progress for each of userIDs in three
-// queries, whatever the number of people.
+// Overview computes every module's progress for each of userIDs in two
+// queries (facts and sign-offs), whatever the number of people.
 func (p *Progress) Overview(ctx context.Context, userIDs []string, c *catalog.Catalog) (map[string][]ModuleProgress, error) {
+	_, out, err := p.overview(ctx, userIDs, c)
+	return out, err
+}
+
+// overview is Overview that also returns the facts it read.
+func (p *Progress) overview(ctx context.Context, userIDs []string, c *catalog.Catalog) (*facts, map[string][]ModuleProgress, error) {
 	out := map[string][]ModuleProgress{}
 	if len(userIDs) == 0 {
-		return out, nil
+		return &facts{}, out, nil
 	}
 	f, err := p.facts(ctx, userIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	signed := map[string]map[string]bool{}
 	if p.SignOffs != nil {
 		if signed, err = p.SignOffs.SignedOff(ctx, userIDs); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, id := range userIDs {
@@ -167,7 +172,7 @@ func (p *Progress) Overview(ctx context.Context, userIDs []string, c *catalog.Ca
 			out[id] = append(out[id], f.module(id, m, signed[id]))
 		}
 	}
-	return out, nil
+	return f, out, nil
 }
 
 // facts holds the raw progress rows of a set of people.
@@ -175,83 +180,78 @@ type facts struct {
 	read       map[string]map[string]time.Time // user -> module/lesson -> when
 	attempts   map[string][]attemptFact        // user -> submitted attempts
 	reflection map[string]time.Time            // user/module -> submitted
+	scopes     map[string][]string             // user -> enrolment scopes
 }
 
 type attemptFact struct {
-	UserID      string    `bun:"user_id"`
-	ModuleSlug  string    `bun:"module_slug"`
-	Score       int       `bun:"score"`
-	Passed      bool      `bun:"passed"`
-	SubmittedAt time.Time `bun:"submitted_at"`
+	ModuleSlug  string
+	Score       int
+	Passed      bool
+	SubmittedAt time.Time
 }
 
-// factKind names one of the three kinds of facts, one query each.
-type factKind int
+// factRow is one row of the facts query: a lesson read, a submitted
+// attempt, a submitted reflection or an enrolment.
+type factRow struct {
+	Kind   string    `bun:"kind"`
+	UserID string    `bun:"user_id"`
+	Scope  string    `bun:"scope"` // module slug, or enrolment scope
+	Item   string    `bun:"item"`  // lesson slug
+	Score  int       `bun:"score"`
+	Passed bool      `bun:"passed"`
+	At     time.Time `bun:"at"`
+}
 
-const (
-	lessonFacts factKind = iota
-	attemptFacts
-	reflectionFacts
-)
+// factsQuery reads every kind of fact in one round trip.
+const factsQuery = `
+SELECT 'lesson' AS kind, user_id, module_slug AS scope, lesson_slug AS item, 0 AS score, false AS passed, completed_at AS at
+  FROM lesson_progress WHERE user_id IN (?0)
+UNION ALL
+SELECT 'attempt', user_id, module_slug, '', score, passed, submitted_at
+  FROM quiz_attempts WHERE user_id IN (?0) AND submitted_at IS NOT NULL
+UNION ALL
+SELECT 'reflection', user_id, module_slug, '', 0, false, submitted_at
+  FROM reflections WHERE user_id IN (?0) AND submitted_at IS NOT NULL
+UNION ALL
+SELECT 'enrolment', user_id, scope, '', 0, false, enrolled_at
+  FROM enrolments WHERE user_id IN (?0)`
 
-// facts reads the facts of userIDs: the kinds named, or all three.
-func (p *Progress) facts(ctx context.Context, userIDs []string, kinds ...factKind) (*facts, error) {
-	f := &facts{read: map[string]map[string]time.Time{}, attempts: map[string][]attemptFact{}, reflection: map[string]time.Time{}}
-	want := func(k factKind) bool { return len(kinds) == 0 || slices.Contains(kinds, k) }
-	if want(lessonFacts) {
-		if err := p.readLessons(ctx, userIDs, f); err != nil {
-			return nil, err
-		}
+// facts reads the facts of userIDs in one query.
+func (p *Progress) facts(ctx context.Context, userIDs []string) (*facts, error) {
+	f := &facts{read: map[string]map[string]time.Time{}, attempts: map[string][]attemptFact{},
+		reflection: map[string]time.Time{}, scopes: map[string][]string{}}
+	rows, err := p.DB.QueryContext(ctx, factsQuery, bun.In(userIDs))
+	if err != nil {
+		return nil, fmt.Errorf("read progress facts: %w", err)
 	}
-	if want(attemptFacts) {
-		if err := p.readAttempts(ctx, userIDs, f); err != nil {
-			return nil, err
+	defer rows.Close()
+	for rows.Next() {
+		var r factRow
+		if err := p.DB.ScanRow(ctx, rows, &r); err != nil {
+			return nil, fmt.Errorf("read progress facts: %w", err)
 		}
+		f.add(r)
 	}
-	if want(reflectionFacts) {
-		if err := p.readReflections(ctx, userIDs, f); err != nil {
-			return nil, err
-		}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read progress facts: %w", err)
 	}
 	return f, nil
 }
 
-func (p *Progress) readLessons(ctx context.Context, userIDs []string, f *facts) error {
-	var lessons []lessonDone
-	if err := p.DB.NewSelect().Model(&lessons).Where("user_id IN (?)", bun.In(userIDs)).Scan(ctx); err != nil {
-		return fmt.Errorf("read lesson progress: %w", err)
-	}
-	for _, l := range lessons {
-		if f.read[l.UserID] == nil {
-			f.read[l.UserID] = map[string]time.Time{}
+func (f *facts) add(r factRow) {
+	switch r.Kind {
+	case "lesson":
+		if f.read[r.UserID] == nil {
+			f.read[r.UserID] = map[string]time.Time{}
 		}
-		f.read[l.UserID][l.ModuleSlug+"/"+l.LessonSlug] = l.CompletedAt
+		f.read[r.UserID][r.Scope+"/"+r.Item] = r.At
+	case "attempt":
+		f.attempts[r.UserID] = append(f.attempts[r.UserID], attemptFact{ModuleSlug: r.Scope, Score: r.Score, Passed: r.Passed, SubmittedAt: r.At})
+	case "reflection":
+		f.reflection[r.UserID+"/"+r.Scope] = r.At
+	case "enrolment":
+		f.scopes[r.UserID] = append(f.scopes[r.UserID], r.Scope)
 	}
-	return nil
-}
-
-func (p *Progress) readAttempts(ctx context.Context, userIDs []string, f *facts) error {
-	var attempts []attemptFact
-	if err := p.DB.NewSelect().Model((*Attempt)(nil)).Column("user_id", "module_slug", "score", "passed", "submitted_at").
-		Where("user_id IN (?)", bun.In(userIDs)).Where("submitted_at IS NOT NULL").Scan(ctx, &attempts); err != nil {
-		return fmt.Errorf("read attempts: %w", err)
-	}
-	for _, a := range attempts {
-		f.attempts[a.UserID] = append(f.attempts[a.UserID], a)
-	}
-	return nil
-}
-
-func (p *Progress) readReflections(ctx context.Context, userIDs []string, f *facts) error {
-	var refl []Reflection
-	if err := p.DB.NewSelect().Model(&refl).Column("user_id", "module_slug", "submitted_at").
-		Where("user_id IN (?)", bun.In(userIDs)).Where("submitted_at IS NOT NULL").Scan(ctx); err != nil {
-		return fmt.Errorf("read reflections: %w", err)
-	}
-	for _, r := range refl {
-		f.reflection[r.UserID+"/"+r.ModuleSlug] = *r.SubmittedAt
-	}
-	return nil
 }
 
 func (f *facts) module(userID string, m *catalog.Module, signed map[string]bool) ModuleProgress {

@@ -64,19 +64,16 @@ func (d *dashboards) show(c echo.Context) error {
 	return d.showSupervisor(c, me)
 }
 
-// showTrainee costs four queries (enrolments and three kinds of facts)
-// plus one per capability that has landed.
+// showTrainee costs one query for the facts plus one for each capability
+// that has landed (sign-offs, supervision, certificates).
 func (d *dashboards) showTrainee(c echo.Context, me *account.User) error {
 	ctx := c.Request().Context()
 	cat := d.store.Catalog()
-	enrolled, err := d.progress.EnrolledModules(ctx, me.ID, cat)
+	f, overview, err := d.progress.overview(ctx, []string{me.ID}, cat)
 	if err != nil {
 		return err
 	}
-	overview, err := d.progress.Overview(ctx, []string{me.ID}, cat)
-	if err != nil {
-		return err
-	}
+	enrolled := enrolledModules(f.scopes[me.ID], cat)
 	data := traineeData{Programme: cat.Programme, Modules: enrolledProgress(overview[me.ID], enrolled, cat)}
 	data.Next = nextModule(data.Modules)
 	for _, mp := range data.Modules {

@@ -48,15 +48,6 @@ func Enrol(ctx context.Context, idb bun.IDB, scope, by string, userIDs ...string
 	return nil
 }
 
-// scopes returns the enrolment scopes of userID.
-func (p *Progress) scopes(ctx context.Context, userID string) ([]string, error) {
-	var scopes []string
-	if err := p.DB.NewSelect().Model((*enrolment)(nil)).Column("scope").Where("user_id = ?", userID).Scan(ctx, &scopes); err != nil {
-		return nil, fmt.Errorf("read enrolments: %w", err)
-	}
-	return scopes, nil
-}
-
 // enrolledIn reports whether scopes cover module m.
 func enrolledIn(scopes []string, m *catalog.Module, c *catalog.Catalog) bool {
 	if slices.Contains(scopes, m.Slug) {
@@ -65,20 +56,16 @@ func enrolledIn(scopes []string, m *catalog.Module, c *catalog.Catalog) bool {
 	return slices.Contains(scopes, ProgrammeScope) && slices.Contains(c.Programme.Modules, m.Slug)
 }
 
-// EnrolledModules returns the trainee modules userID is enrolled in, in
-// catalogue order, in one query.
-func (p *Progress) EnrolledModules(ctx context.Context, userID string, c *catalog.Catalog) ([]*catalog.Module, error) {
-	scopes, err := p.scopes(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
+// enrolledModules returns the trainee modules the scopes cover, in
+// catalogue order.
+func enrolledModules(scopes []string, c *catalog.Catalog) []*catalog.Module {
 	var out []*catalog.Module
 	for _, m := range c.TraineeModules() {
 		if enrolledIn(scopes, m, c) {
 			out = append(out, m)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Messages shown when a trainee may not start a module.
@@ -92,25 +79,18 @@ const (
 // Access implements catalog.Progress. Trainees start a trainee module only
 // when enrolled in it and when their part of its prerequisites is done;
 // supervisors and admins read everything, and public modules are open to
-// all. It costs a trainee at most four queries.
+// all. It costs one query.
 func (p *Progress) Access(ctx context.Context, v *web.Viewer, m *catalog.Module, c *catalog.Catalog) (catalog.Access, error) {
 	var a catalog.Access
-	gated := v.Role == string(account.Trainee) && m.Audience != catalog.AudiencePublic
-	if gated {
-		scopes, err := p.scopes(ctx, v.UserID)
-		if err != nil {
-			return a, err
-		}
-		if !enrolledIn(scopes, m, c) {
-			a.Blocked = notEnrolled
-			return a, nil
-		}
-	}
-	f, err := p.facts(ctx, []string{v.UserID}, factsFor(m, gated)...)
+	f, err := p.facts(ctx, []string{v.UserID})
 	if err != nil {
 		return a, err
 	}
-	if gated {
+	if v.Role == string(account.Trainee) && m.Audience != catalog.AudiencePublic {
+		if !enrolledIn(f.scopes[v.UserID], m, c) {
+			a.Blocked = notEnrolled
+			return a, nil
+		}
 		for _, slug := range m.Prerequisites {
 			if pre, ok := c.Module(slug); ok && !f.module(v.UserID, pre, nil).OwnPartDone() {
 				a.Missing = append(a.Missing, pre)
@@ -132,15 +112,6 @@ func (p *Progress) Access(ctx context.Context, v *web.Viewer, m *catalog.Module,
 		a.Resume = nil
 	}
 	return a, nil
-}
-
-// factsFor names the facts Access needs: lesson progress alone, unless a
-// trainee's prerequisites must be checked.
-func factsFor(m *catalog.Module, gated bool) []factKind {
-	if gated && len(m.Prerequisites) > 0 {
-		return nil
-	}
-	return []factKind{lessonFacts}
 }
 
 // mayStart returns a forbidden error with the reason when the viewer may

@@ -86,14 +86,11 @@ func (ep *enrolPages) show(c echo.Context) error {
 			data.Options = append(data.Options, o)
 		}
 	}
-	enrolled, err := ep.progress.EnrolledModules(ctx, u.ID, cat)
+	f, overview, err := ep.progress.overview(ctx, []string{u.ID}, cat)
 	if err != nil {
 		return err
 	}
-	overview, err := ep.progress.Overview(ctx, []string{u.ID}, cat)
-	if err != nil {
-		return err
-	}
+	enrolled := enrolledModules(f.scopes[u.ID], cat)
 	for _, mp := range overview[u.ID] {
 		if slices.Contains(enrolled, mp.Module) {
 			data.Modules = append(data.Modules, mp)
