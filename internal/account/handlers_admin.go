@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -185,24 +184,11 @@ func cohortFromForm(f *web.Form, co *Cohort) {
 	f.MaxLength("name", 100)
 	f.MaxLength("description", 2000)
 	co.Name, co.Description = f.Get("name"), f.Get("description")
-	co.StartsOn = dateField(f, "starts_on")
-	co.EndsOn = dateField(f, "ends_on")
+	co.StartsOn = f.Date("starts_on")
+	co.EndsOn = f.Date("ends_on")
 	if co.StartsOn != nil && co.EndsOn != nil && co.EndsOn.Before(*co.StartsOn) {
 		f.Fail("ends_on", "The end date must be on or after the start date.")
 	}
-}
-
-func dateField(f *web.Form, field string) *time.Time {
-	v := f.Get(field)
-	if v == "" {
-		return nil
-	}
-	t, err := time.Parse("2006-01-02", v)
-	if err != nil {
-		f.Fail(field, "Enter a date like 2026-09-01.")
-		return nil
-	}
-	return &t
 }
 
 func (h *handlers) saveCohort(c echo.Context, f *web.Form, co *Cohort) (bool, error) {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -109,6 +110,21 @@ func (f *Form) OneOf(field, message string, allowed ...string) {
 		}
 	}
 	f.Fail(field, message)
+}
+
+// Date parses field as a date (YYYY-MM-DD, as date inputs send it) at
+// midnight UTC; empty is nil, and anything else fails the field.
+func (f *Form) Date(field string) *time.Time {
+	v := f.Get(field)
+	if v == "" {
+		return nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		f.Fail(field, "Enter a date like 2026-09-01.")
+		return nil
+	}
+	return &t
 }
 
 // Field describes one input for the "field" partial.
