@@ -26,6 +26,7 @@ import (
 	"groundwork/internal/home"
 	"groundwork/internal/learning"
 	"groundwork/internal/mail"
+	"groundwork/internal/supervision"
 	"groundwork/internal/web"
 	"groundwork/static"
 )
@@ -41,6 +42,9 @@ type App struct {
 	Accounts *account.Service
 	Outbox   *mail.Outbox
 	Courses  *catalog.Store
+	// Supervision is the supervision capability: records, hours and
+	// competency sign-off.
+	Supervision *supervision.Service
 }
 
 // New opens and migrates the database and builds the server. The caller
@@ -81,7 +85,7 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.loadCourses(); err != nil {
 		return err
 	}
-	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates)
+	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates)
 	if err != nil {
 		return err
 	}
@@ -109,7 +113,8 @@ func (a *App) build(ctx context.Context) error {
 	if err := home.Routes(a.Echo, renderer); err != nil {
 		return err
 	}
-	progress := &learning.Progress{DB: a.DB}
+	a.Supervision = &supervision.Service{DB: a.DB, Gap: time.Duration(a.Config.SupervisionGapWeeks) * 7 * 24 * time.Hour}
+	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision}
 	if err := catalog.Routes(a.Echo, renderer, a.Courses, progress); err != nil {
 		return err
 	}
@@ -121,6 +126,9 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	if err := learning.DashboardRoutes(a.Echo, renderer, a.Courses, progress, account.RequireSignIn); err != nil {
+		return err
+	}
+	if err := supervision.Routes(a.Echo, renderer, a.Supervision, a.Courses, account.RequireSignIn); err != nil {
 		return err
 	}
 	if err := a.buildMail(); err != nil {

@@ -41,6 +41,9 @@ type Config struct {
 	SMTPFrom       string
 	SMTPTLS        string
 	CoursesDir     string
+	// SupervisionGapWeeks is how long a trainee may go without a
+	// supervision session before their supervisor sees them flagged.
+	SupervisionGapWeeks int
 }
 
 // option describes one setting for flags, environment and documentation.
@@ -72,6 +75,7 @@ func (cfg *Config) options() []option {
 		{name: "smtp-from", def: "Groundwork <groundwork@localhost>", usage: "sender address of outgoing mail", str: &cfg.SMTPFrom},
 		{name: "smtp-tls", def: "starttls", usage: "SMTP encryption: starttls, tls or none", str: &cfg.SMTPTLS},
 		{name: "courses-dir", def: "", usage: "serve the curriculum from this folder, reloading on change, instead of the copy built in", str: &cfg.CoursesDir},
+		{name: "supervision-gap-weeks", def: "6", usage: "flag a trainee to their supervisor after this many weeks without a supervision session", num: &cfg.SupervisionGapWeeks},
 		{name: "session-key", def: "", usage: "base64 secret of at least 32 bytes for signing cookies (empty: generated once and kept in the database)", str: &cfg.SessionKey},
 	}
 }
@@ -152,6 +156,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.SMTPTLS != "starttls" && cfg.SMTPTLS != "tls" && cfg.SMTPTLS != "none" {
 		return fmt.Errorf("GROUNDWORK_SMTP_TLS: must be starttls, tls or none, not %q", cfg.SMTPTLS)
+	}
+	if cfg.SupervisionGapWeeks < 1 || cfg.SupervisionGapWeeks > 52 {
+		return errors.New("GROUNDWORK_SUPERVISION_GAP_WEEKS: must be a number of weeks from 1 to 52")
 	}
 	if cfg.DBMaxConns <= 0 {
 		return errors.New("GROUNDWORK_DB_MAX_CONNS: must be a positive number")

@@ -79,7 +79,7 @@ func TestTraineeLearnsAndSupervisorSees(t *testing.T) {
 	if !strings.Contains(row, "Tia Trainee") || !strings.Contains(row, "2 reflections to read") {
 		t.Fatalf("supervisor dashboard row: %q", row)
 	}
-	page.Submit("tbody tr td a")
+	page.Submit(`tbody tr td a[href$="/reflections"]`)
 	if body := page.Text("main"); !strings.Contains(body, "offer of tea") {
 		t.Fatalf("the supervisor cannot read the reflections: %q", body)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/catalog"
+	"groundwork/internal/supervision"
 )
 
 // SignOffs reports which competencies trainees have been signed off for:
@@ -21,11 +22,12 @@ type SignOffs interface {
 // Supervision reports recorded supervision. The supervision capability
 // provides it; until then nobody has any hours or sessions.
 type Supervision interface {
-	// Hours returns each trainee's recorded supervision hours.
-	Hours(ctx context.Context, userIDs []string) (map[string]float64, error)
-	// NextSession returns the date of the trainee's next agreed
-	// supervision session, or nil when none is set.
-	NextSession(ctx context.Context, userID string) (*time.Time, error)
+	// Summaries returns each trainee's agreed hours, last and next
+	// session, and whether they are overdue.
+	Summaries(ctx context.Context, userIDs []string) (map[string]supervision.Summary, error)
+	// PendingCounts returns how many competency sign-off requests of each
+	// trainee wait for review.
+	PendingCounts(ctx context.Context, userIDs []string) (map[string]int, error)
 }
 
 // Certificates lists a trainee's certificates. The certificates capability

@@ -9,6 +9,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/supervision"
 	"groundwork/internal/web"
 )
 
@@ -31,10 +32,32 @@ type traineeData struct {
 	Done, Total  int // steps across the modules they are enrolled in
 	Next         *ModuleProgress
 	Recent       []activity
-	Hours        *float64
-	NextSession  *time.Time
 	Certificates []CertificateLink
-	Supervision  bool // the supervision capability is present
+	// Supervision is nil until the supervision capability is present.
+	Supervision *supervision.Summary
+}
+
+// HoursLeft is how many hours of agreed supervision the programme still
+// asks for.
+func (d traineeData) HoursLeft() float64 {
+	if d.Supervision == nil {
+		return 0
+	}
+	return max(0, float64(d.Programme.SupervisionHours)-d.Supervision.Hours)
+}
+
+// ProgrammeComplete reports whether every enrolled module is complete and
+// the programme's supervision hours are met.
+func (d traineeData) ProgrammeComplete() bool {
+	if len(d.Modules) == 0 || d.Supervision == nil || d.HoursLeft() > 0 {
+		return false
+	}
+	for _, m := range d.Modules {
+		if !m.Complete() {
+			return false
+		}
+	}
+	return true
 }
 
 // traineeModule is one enrolled module on the dashboard.
@@ -134,16 +157,12 @@ func nextModule(modules []traineeModule) *ModuleProgress {
 func (d *dashboards) addSeams(c echo.Context, me *account.User, data *traineeData) error {
 	ctx := c.Request().Context()
 	if s := d.progress.Supervision; s != nil {
-		data.Supervision = true
-		hours, err := s.Hours(ctx, []string{me.ID})
+		sums, err := s.Summaries(ctx, []string{me.ID})
 		if err != nil {
 			return err
 		}
-		h := hours[me.ID]
-		data.Hours = &h
-		if data.NextSession, err = s.NextSession(ctx, me.ID); err != nil {
-			return err
-		}
+		sum := sums[me.ID]
+		data.Supervision = &sum
 	}
 	if certs := d.progress.Certificates; certs != nil {
 		var err error
@@ -161,12 +180,31 @@ type traineeRow struct {
 	LastActivity time.Time
 	Inactive     bool
 	Waiting      int // submitted reflections nobody has commented on
+	Evidence     int // competency sign-off requests waiting for review
+	// Supervision is nil until the supervision capability is present.
+	Supervision *supervision.Summary
 }
 
 type supervisorData struct {
-	Modules  []*catalog.Module
-	Trainees []traineeRow
-	All      bool // an admin's view of every trainee
+	Modules     []*catalog.Module
+	Trainees    []traineeRow
+	All         bool // an admin's view of every trainee
+	Supervision bool // the supervision capability is present
+}
+
+// supervision returns the trainees' supervision summaries and pending
+// evidence counts, or nils without the supervision capability.
+func (d *dashboards) supervision(c echo.Context, ids []string) (map[string]supervision.Summary, map[string]int, error) {
+	s := d.progress.Supervision
+	if s == nil {
+		return nil, nil, nil
+	}
+	sums, err := s.Summaries(c.Request().Context(), ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	evidence, err := s.PendingCounts(c.Request().Context(), ids)
+	return sums, evidence, err
 }
 
 func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
@@ -194,9 +232,16 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	if err != nil {
 		return err
 	}
-	data := supervisorData{Modules: cat.TraineeModules(), All: me.Role == account.Admin}
+	sums, evidence, err := d.supervision(c, ids)
+	if err != nil {
+		return err
+	}
+	data := supervisorData{Modules: cat.TraineeModules(), All: me.Role == account.Admin, Supervision: sums != nil}
 	for _, t := range trainees {
-		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID]}
+		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID], Evidence: evidence[t.ID]}
+		if sum, ok := sums[t.ID]; ok {
+			row.Supervision = &sum
+		}
 		for _, mp := range row.Modules {
 			row.LastActivity = latest(row.LastActivity, mp.LastActivity)
 		}

@@ -274,7 +274,7 @@ func csvRow(row traineeRow) []string {
 	if !row.LastActivity.IsZero() {
 		last = row.LastActivity.Format("2006-01-02")
 	}
-	out := []string{row.User.Name, row.User.Email, last}
+	out := []string{web.CSVCell(row.User.Name), web.CSVCell(row.User.Email), last}
 	for _, mp := range row.Modules {
 		cell := status(mp)
 		if cell == statusInProgress {

@@ -305,3 +305,14 @@ func TestRendererFailsAtStart(t *testing.T) {
 		t.Error("a missing page was found")
 	}
 }
+
+func TestCSVCellDefusesFormulas(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1": "'+1", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)",
+		"\tx": "'\tx", "Aroha Ngata": "Aroha Ngata", "": "", "a=b": "a=b",
+	} {
+		if got := web.CSVCell(in); got != want {
+			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

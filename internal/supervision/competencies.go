@@ -1,0 +1,341 @@
+package supervision
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/account"
+	"groundwork/internal/catalog"
+	"groundwork/internal/db"
+	"groundwork/internal/web"
+)
+
+// Status is where a trainee's competency stands.
+type Status string
+
+// The statuses of a competency. A competency nobody has asked about yet
+// has no status.
+const (
+	Pending   Status = "pending"
+	SignedOff Status = "signed_off"
+	Returned  Status = "returned"
+	Withdrawn Status = "withdrawn"
+)
+
+// EventKind is one step in a competency's history.
+type EventKind string
+
+// The steps of a competency's history.
+const (
+	Requested       EventKind = "requested"
+	SignOffEvent    EventKind = "signed_off"
+	ReturnEvent     EventKind = "returned"
+	WithdrawalEvent EventKind = "withdrawn"
+)
+
+// Label is the step in words.
+func (k EventKind) Label() string {
+	switch k {
+	case Requested:
+		return "Asked for sign-off"
+	case SignOffEvent:
+		return "Signed off"
+	case ReturnEvent:
+		return "Returned with feedback"
+	case WithdrawalEvent:
+		return "Sign-off withdrawn"
+	}
+	return string(k)
+}
+
+// CompetencyState is the current status of one competency of one trainee.
+type CompetencyState struct {
+	bun.BaseModel `bun:"table:competency_status,alias:cs"`
+
+	TraineeID    string    `bun:"trainee_id,pk"`
+	CompetencyID string    `bun:"competency_id,pk"`
+	ModuleSlug   string    `bun:"module_slug,notnull"`
+	Status       Status    `bun:"status,notnull"`
+	UpdatedAt    time.Time `bun:"updated_at,notnull"`
+}
+
+// Event is one append-only step of a competency: who did what, when, and
+// the evidence, feedback or reason they gave.
+type Event struct {
+	bun.BaseModel `bun:"table:competency_events,alias:ce"`
+
+	ID             string    `bun:"id,pk"`
+	TraineeID      string    `bun:"trainee_id,notnull"`
+	CompetencyID   string    `bun:"competency_id,notnull"`
+	ModuleSlug     string    `bun:"module_slug,notnull"`
+	Kind           EventKind `bun:"kind,notnull"`
+	ActorID        string    `bun:"actor_id,notnull"`
+	At             time.Time `bun:"at,notnull"`
+	Body           string    `bun:"body,notnull"`
+	ReflectionSlug *string   `bun:"reflection_slug"`
+	RecordID       *string   `bun:"record_id"`
+	ActorName      string    `bun:"actor_name,scanonly"`
+}
+
+// Evidence is what a trainee offers for a competency: text, and optionally
+// the module's reflections or one of their supervision records.
+type Evidence struct {
+	Text       string
+	Reflection bool   // points to the trainee's reflections on the module
+	RecordID   string // a supervision record of the trainee, or ""
+}
+
+// Errors of the competency workflow, shown as they are.
+var (
+	ErrAlreadyAsked = web.Errorf(web.CodeConflict, "Sign-off for this competency is already asked for or given.")
+	ErrNotPending   = web.Errorf(web.CodeConflict, "This competency is not waiting for sign-off (it may have been reviewed already).")
+	ErrNotSigned    = web.Errorf(web.CodeConflict, "This competency is not signed off, so there is nothing to withdraw.")
+	ErrSignedBefore = web.Errorf(web.CodeConflict, "One of these competencies is already signed off.")
+)
+
+// Request asks for sign-off of a competency with evidence. Only one request
+// can be open: asking again while one is pending or signed off fails, even
+// when two requests race, because the status row is claimed with one
+// conditional upsert.
+func (s *Service) Request(ctx context.Context, trainee *account.User, m *catalog.Module, competencyID string, ev Evidence) error {
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.checkRecord(ctx, tx, trainee.ID, ev.RecordID); err != nil {
+			return err
+		}
+		if err := claim(ctx, tx, trainee.ID, m.Slug, competencyID, Pending, Returned, Withdrawn); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrAlreadyAsked
+			}
+			return err
+		}
+		e := newEvent(trainee.ID, m.Slug, competencyID, Requested, trainee.ID, ev.Text)
+		if ev.Reflection {
+			e.ReflectionSlug = &m.Slug
+		}
+		if ev.RecordID != "" {
+			e.RecordID = &ev.RecordID
+		}
+		return insertEvent(ctx, tx, e)
+	})
+}
+
+// SignOff signs off competencies of one module for a trainee at once, with
+// one comment and optionally the record of the session where they were
+// observed. A competency need not have been asked for (an observed session
+// is evidence enough), but none may be signed off already: then nothing
+// changes.
+func (s *Service) SignOff(ctx context.Context, by, trainee *account.User, m *catalog.Module, ids []string, comment, recordID string) error {
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.checkRecord(ctx, tx, trainee.ID, recordID); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := claim(ctx, tx, trainee.ID, m.Slug, id, SignedOff, Pending, Returned, Withdrawn); err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
+					return ErrSignedBefore
+				}
+				return err
+			}
+			e := newEvent(trainee.ID, m.Slug, id, SignOffEvent, by.ID, comment)
+			if recordID != "" {
+				e.RecordID = &recordID
+			}
+			if err := insertEvent(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Return sends a pending request back to the trainee with feedback.
+func (s *Service) Return(ctx context.Context, by, trainee *account.User, m *catalog.Module, id, feedback string) error {
+	return s.move(ctx, by, trainee, m, id, ReturnEvent, feedback, ErrNotPending, Pending)
+}
+
+// Withdraw takes back a sign-off with a reason. The module's completion
+// reopens (completion is computed from sign-offs), and OnWithdraw flags any
+// certificate already issued; nothing is deleted.
+func (s *Service) Withdraw(ctx context.Context, by, trainee *account.User, m *catalog.Module, id, reason string) error {
+	return s.move(ctx, by, trainee, m, id, WithdrawalEvent, reason, ErrNotSigned, SignedOff)
+}
+
+// move changes a competency from one of from to the status of kind, keeping
+// the step with body; none is the error when the competency is elsewhere.
+func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalog.Module, id string, kind EventKind, body string, none error, from ...Status) error {
+	to := Status(kind)
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*CompetencyState)(nil)).Set("status = ?, updated_at = ?", to, now()).
+			Where("trainee_id = ?", trainee.ID).Where("competency_id = ?", id).
+			Where("status IN (?)", bun.In(from)).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("%s competency: %w", kind, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return none
+		}
+		if err := insertEvent(ctx, tx, newEvent(trainee.ID, m.Slug, id, kind, by.ID, body)); err != nil {
+			return err
+		}
+		if kind == WithdrawalEvent && s.OnWithdraw != nil {
+			return s.OnWithdraw(ctx, tx, trainee.ID, m.Slug, body)
+		}
+		return nil
+	})
+}
+
+// claim sets a competency's status to to, creating the row, but only when
+// it has no status yet or its status is one of from; otherwise it returns
+// sql.ErrNoRows. One statement, so concurrent claims cannot both win.
+func claim(ctx context.Context, tx bun.Tx, traineeID, moduleSlug, id string, to Status, from ...Status) error {
+	var got string
+	err := tx.NewRaw(`INSERT INTO competency_status (trainee_id, competency_id, module_slug, status, updated_at)
+VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (trainee_id, competency_id) DO UPDATE
+SET status = excluded.status, module_slug = excluded.module_slug, updated_at = excluded.updated_at
+WHERE competency_status.status IN (?)
+RETURNING competency_id`, traineeID, id, moduleSlug, to, now(), bun.In(from)).Scan(ctx, &got)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("claim competency: %w", err)
+	}
+	return err
+}
+
+// checkRecord fails unless recordID is empty or one of the trainee's
+// supervision records.
+func (s *Service) checkRecord(ctx context.Context, tx bun.IDB, traineeID, recordID string) error {
+	if recordID == "" {
+		return nil
+	}
+	r, err := Get(ctx, tx, recordID)
+	if err != nil || r.TraineeID != traineeID {
+		return web.Errorf(web.CodeInvalid, "Choose one of the trainee's own supervision records.")
+	}
+	return nil
+}
+
+func newEvent(traineeID, moduleSlug, competencyID string, kind EventKind, actorID, body string) *Event {
+	return &Event{ID: uuid.Must(uuid.NewV7()).String(), TraineeID: traineeID, CompetencyID: competencyID,
+		ModuleSlug: moduleSlug, Kind: kind, ActorID: actorID, At: now(), Body: body}
+}
+
+func insertEvent(ctx context.Context, tx bun.IDB, e *Event) error {
+	if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
+		return fmt.Errorf("record competency %s: %w", e.Kind, err)
+	}
+	return nil
+}
+
+// States returns a trainee's competency statuses by competency ID.
+func (s *Service) States(ctx context.Context, traineeID string) (map[string]CompetencyState, error) {
+	var rows []CompetencyState
+	if err := s.DB.NewSelect().Model(&rows).Where("trainee_id = ?", traineeID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("load competency statuses: %w", err)
+	}
+	out := make(map[string]CompetencyState, len(rows))
+	for _, r := range rows {
+		out[r.CompetencyID] = r
+	}
+	return out, nil
+}
+
+// History returns every step of a trainee's competencies, oldest first,
+// with who took it.
+func (s *Service) History(ctx context.Context, traineeID string) ([]Event, error) {
+	var out []Event
+	err := s.DB.NewSelect().Model(&out).ColumnExpr("ce.*, u.name AS actor_name").
+		Join("JOIN users AS u ON u.id = ce.actor_id").Where("ce.trainee_id = ?", traineeID).
+		OrderExpr("ce.at, ce.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load competency history: %w", err)
+	}
+	return out, nil
+}
+
+// SignedOff reports, per trainee, the competencies currently signed off:
+// what module completion counts.
+func (s *Service) SignedOff(ctx context.Context, userIDs []string) (map[string]map[string]bool, error) {
+	out := map[string]map[string]bool{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	var rows []CompetencyState
+	err := s.DB.NewSelect().Model(&rows).Column("trainee_id", "competency_id").
+		Where("trainee_id IN (?)", bun.In(userIDs)).Where("status = ?", SignedOff).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load sign-offs: %w", err)
+	}
+	for _, r := range rows {
+		if out[r.TraineeID] == nil {
+			out[r.TraineeID] = map[string]bool{}
+		}
+		out[r.TraineeID][r.CompetencyID] = true
+	}
+	return out, nil
+}
+
+// EverSignedOff lists every competency ID that has ever been signed off for
+// anyone: removing one of these from the curriculum would orphan records.
+func (s *Service) EverSignedOff(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.DB.NewSelect().Model((*Event)(nil)).Distinct().Column("competency_id").
+		Where("kind = ?", SignOffEvent).OrderExpr("competency_id").Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("list signed-off competencies: %w", err)
+	}
+	return ids, nil
+}
+
+// PendingRequest is a request waiting in a supervisor's queue.
+type PendingRequest struct {
+	TraineeID    string    `bun:"trainee_id"`
+	TraineeName  string    `bun:"trainee_name"`
+	CompetencyID string    `bun:"competency_id"`
+	ModuleSlug   string    `bun:"module_slug"`
+	Since        time.Time `bun:"updated_at"`
+}
+
+// Queue lists pending requests of the given trainees, oldest first.
+func (s *Service) Queue(ctx context.Context, traineeIDs []string) ([]PendingRequest, error) {
+	var out []PendingRequest
+	if len(traineeIDs) == 0 {
+		return out, nil
+	}
+	err := s.DB.NewSelect().Model((*CompetencyState)(nil)).
+		ColumnExpr("cs.trainee_id, u.name AS trainee_name, cs.competency_id, cs.module_slug, cs.updated_at").
+		Join("JOIN users AS u ON u.id = cs.trainee_id").
+		Where("cs.trainee_id IN (?)", bun.In(traineeIDs)).Where("cs.status = ?", Pending).
+		OrderExpr("cs.updated_at, cs.trainee_id, cs.competency_id").Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("load sign-off queue: %w", err)
+	}
+	return out, nil
+}
+
+// PendingCounts returns, per trainee, how many requests wait for review.
+func (s *Service) PendingCounts(ctx context.Context, traineeIDs []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(traineeIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		TraineeID string `bun:"trainee_id"`
+		N         int    `bun:"n"`
+	}
+	err := s.DB.NewSelect().Model((*CompetencyState)(nil)).ColumnExpr("trainee_id, COUNT(*) AS n").
+		Where("trainee_id IN (?)", bun.In(traineeIDs)).Where("status = ?", Pending).
+		GroupExpr("trainee_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("count pending requests: %w", err)
+	}
+	for _, r := range rows {
+		out[r.TraineeID] = r.N
+	}
+	return out, nil
+}

@@ -1,0 +1,321 @@
+package supervision
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/account"
+	"groundwork/internal/catalog"
+	"groundwork/internal/web"
+)
+
+// competencyRow is one competency of a trainee with where it stands and
+// every step so far.
+type competencyRow struct {
+	Competency catalog.Competency
+	Status     Status
+	Since      time.Time
+	History    []Event
+	Error      string // a problem with the request just made
+	Evidence   string // the evidence just typed, kept on a problem
+}
+
+// CanAsk reports whether sign-off can be asked for now.
+func (r competencyRow) CanAsk() bool { return r.Status != Pending && r.Status != SignedOff }
+
+// moduleCompetencies is a module's competencies on the page.
+type moduleCompetencies struct {
+	Module *catalog.Module
+	Rows   []competencyRow
+}
+
+// Unsigned lists the rows not signed off, for the sign-off form.
+func (m moduleCompetencies) Unsigned() []competencyRow {
+	var out []competencyRow
+	for _, r := range m.Rows {
+		if r.Status != SignedOff {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// competenciesData is what a trainee's competencies page shows.
+type competenciesData struct {
+	Trainee   *account.User
+	Own       bool
+	CanReview bool
+	Modules   []moduleCompetencies
+	Records   []Record // the trainee's records, to link as evidence
+}
+
+func (p *pages) ownCompetencies(c echo.Context) error {
+	me := account.CurrentUser(c)
+	if me.Role != account.Trainee {
+		return c.Redirect(http.StatusSeeOther, "/supervision")
+	}
+	return p.showCompetencies(c, me, http.StatusOK, nil)
+}
+
+func (p *pages) competencies(c echo.Context) error {
+	t, err := p.traineeOf(c)
+	if err != nil {
+		return err
+	}
+	return p.showCompetencies(c, t, http.StatusOK, nil)
+}
+
+// showCompetencies renders the page; problem, when set, is a rejected
+// request to show with its message and evidence kept.
+func (p *pages) showCompetencies(c echo.Context, t *account.User, status int, problem *competencyRow) error {
+	ctx := c.Request().Context()
+	me := account.CurrentUser(c)
+	modules, records, err := p.loadCompetencies(ctx, t, problem)
+	if err != nil {
+		return err
+	}
+	data := competenciesData{Trainee: t, Own: me.ID == t.ID, CanReview: CanReview(me, t), Modules: modules, Records: records}
+	if err := p.auditView(c, t, "competency evidence"); err != nil {
+		return err
+	}
+	return p.views["competencies"].Render(c, status, data)
+}
+
+// loadCompetencies returns the trainee's competencies by module with their
+// history, and the trainee's records; problem is a rejected request to show.
+func (p *pages) loadCompetencies(ctx context.Context, t *account.User, problem *competencyRow) ([]moduleCompetencies, []Record, error) {
+	states, err := p.svc.States(ctx, t.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	history, err := p.svc.History(ctx, t.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	records, err := OfTrainee(ctx, p.svc.DB, t.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []moduleCompetencies
+	for _, m := range p.store.Catalog().TraineeModules() {
+		if len(m.Competencies) == 0 {
+			continue
+		}
+		mc := moduleCompetencies{Module: m}
+		for _, comp := range m.Competencies {
+			row := competencyRow{Competency: comp, Status: states[comp.ID].Status, Since: states[comp.ID].UpdatedAt}
+			for _, e := range history {
+				if e.CompetencyID == comp.ID {
+					row.History = append(row.History, e)
+				}
+			}
+			if problem != nil && problem.Competency.ID == comp.ID {
+				row.Error, row.Evidence = problem.Error, problem.Evidence
+			}
+			mc.Rows = append(mc.Rows, row)
+		}
+		out = append(out, mc)
+	}
+	return out, records, nil
+}
+
+// competencyForm reads the module and competency a form is about; a
+// competency the curriculum does not have is a bad request.
+func (p *pages) competencyForm(c echo.Context, f *web.Form) (*catalog.Module, string, error) {
+	m, comp, ok := findCompetency(p.store.Catalog(), f.Get("competency"))
+	if !ok {
+		return nil, "", web.Errorf(web.CodeInvalid, "That competency is not in the curriculum.")
+	}
+	return m, comp.ID, nil
+}
+
+func (p *pages) request(c echo.Context) error {
+	t, err := p.traineeOf(c)
+	if err != nil {
+		return err
+	}
+	if account.CurrentUser(c).ID != t.ID {
+		return web.Forbidden()
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	m, id, err := p.competencyForm(c, f)
+	if err != nil {
+		return err
+	}
+	ev := Evidence{Text: strings.ReplaceAll(f.Get("evidence"), "\r\n", "\n"), Reflection: f.Get("reflection") == "on", RecordID: f.Get("record")}
+	problem := ""
+	switch n := utf8.RuneCountInString(ev.Text); {
+	case n == 0:
+		problem = "Describe your evidence: what you did and what it shows."
+	case n > maxSummary:
+		problem = "Keep the evidence to " + strconv.Itoa(maxSummary) + " characters."
+	}
+	if problem != "" {
+		return p.showCompetencies(c, t, http.StatusUnprocessableEntity,
+			&competencyRow{Competency: catalog.Competency{ID: id}, Error: problem, Evidence: ev.Text})
+	}
+	if err := p.svc.Request(c.Request().Context(), t, m, id, ev); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Sign-off asked for. Your supervisor will review your evidence.")
+	return c.Redirect(http.StatusSeeOther, competenciesURL(t, true))
+}
+
+// reviewed loads the trainee in the URL and the form when the viewer may
+// review the trainee's competencies.
+func (p *pages) reviewed(c echo.Context) (*account.User, *web.Form, error) {
+	t, err := p.traineeOf(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !CanReview(account.CurrentUser(c), t) {
+		return nil, nil, web.Forbidden()
+	}
+	f, err := web.ParseForm(c)
+	return t, f, err
+}
+
+func (p *pages) signOff(c echo.Context) error {
+	t, f, err := p.reviewed(c)
+	if err != nil {
+		return err
+	}
+	m, ok := p.store.Catalog().Module(f.Get("module"))
+	if !ok {
+		return web.Errorf(web.CodeInvalid, "That module is not in the curriculum.")
+	}
+	var ids []string
+	for _, comp := range m.Competencies {
+		if slices.Contains(f.Values["competencies"], comp.ID) {
+			ids = append(ids, comp.ID)
+		}
+	}
+	comment := strings.ReplaceAll(f.Get("comment"), "\r\n", "\n")
+	switch {
+	case len(ids) == 0:
+		return web.Errorf(web.CodeInvalid, "Tick the competencies you are signing off.")
+	case comment == "" || utf8.RuneCountInString(comment) > maxNote:
+		return web.Errorf(web.CodeInvalid, "Write a comment of up to %d characters: what you saw that shows these competencies.", maxNote)
+	}
+	if err := p.svc.SignOff(c.Request().Context(), account.CurrentUser(c), t, m, ids, comment, f.Get("record")); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Signed off: "+strconv.Itoa(len(ids))+" of "+t.Name+"'s competencies in "+m.Title+".")
+	return c.Redirect(http.StatusSeeOther, competenciesURL(t, false))
+}
+
+func (p *pages) returnRequest(c echo.Context) error {
+	return p.review(c, "feedback", "Write feedback the trainee can act on.", "Returned with your feedback.",
+		func(by, t *account.User, m *catalog.Module, id, body string) error {
+			return p.svc.Return(c.Request().Context(), by, t, m, id, body)
+		})
+}
+
+func (p *pages) withdraw(c echo.Context) error {
+	return p.review(c, "reason", "Give the reason for withdrawing the sign-off: it is kept and shown to the trainee.",
+		"Sign-off withdrawn. The module is no longer complete until it is signed off again.",
+		func(by, t *account.User, m *catalog.Module, id, body string) error {
+			return p.svc.Withdraw(c.Request().Context(), by, t, m, id, body)
+		})
+}
+
+// review handles returning and withdrawing: one competency, with a
+// required text in field.
+func (p *pages) review(c echo.Context, field, missing, done string, act func(by, t *account.User, m *catalog.Module, id, body string) error) error {
+	t, f, err := p.reviewed(c)
+	if err != nil {
+		return err
+	}
+	m, id, err := p.competencyForm(c, f)
+	if err != nil {
+		return err
+	}
+	body := strings.ReplaceAll(f.Get(field), "\r\n", "\n")
+	if body == "" || utf8.RuneCountInString(body) > maxNote {
+		return web.Errorf(web.CodeInvalid, "%s (up to %d characters)", missing, maxNote)
+	}
+	if err := act(account.CurrentUser(c), t, m, id, body); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", done)
+	return c.Redirect(http.StatusSeeOther, competenciesURL(t, false))
+}
+
+// competenciesURL is the trainee's competencies page: their own address
+// when they are the one viewing it.
+func competenciesURL(t *account.User, own bool) string {
+	if own {
+		return "/supervision/competencies"
+	}
+	return "/trainees/" + t.ID + "/competencies"
+}
+
+// queueData is what a supervisor's (or admin's) supervision page shows.
+type queueData struct {
+	Pending  []queueItem
+	Unsigned []Record
+	Overdue  []account.User
+	Trainees []account.User
+	All      bool
+	Me       *account.User
+	Gap      int // weeks
+}
+
+// queueItem is a pending request with its curriculum names.
+type queueItem struct {
+	PendingRequest
+	Module     *catalog.Module
+	Competency *catalog.Competency
+}
+
+func (p *pages) queue(c echo.Context, me *account.User) error {
+	ctx := c.Request().Context()
+	var trainees []account.User
+	var err error
+	if me.Role == account.Admin {
+		trainees, err = account.UsersByRole(ctx, p.svc.DB, account.Trainee)
+	} else {
+		trainees, err = account.TraineesOf(ctx, p.svc.DB, me.ID)
+	}
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(trainees))
+	for i, t := range trainees {
+		ids[i] = t.ID
+	}
+	data := queueData{Trainees: trainees, All: me.Role == account.Admin, Me: me, Gap: int(p.svc.Gap.Hours() / 24 / 7)}
+	pending, err := p.svc.Queue(ctx, ids)
+	if err != nil {
+		return err
+	}
+	cat := p.store.Catalog()
+	for _, req := range pending {
+		item := queueItem{PendingRequest: req}
+		item.Module, item.Competency, _ = findCompetency(cat, req.CompetencyID)
+		data.Pending = append(data.Pending, item)
+	}
+	if data.Unsigned, err = Unsigned(ctx, p.svc.DB, ids); err != nil {
+		return err
+	}
+	sums, err := p.svc.Summaries(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, t := range trainees {
+		if t.Active && sums[t.ID].Overdue {
+			data.Overdue = append(data.Overdue, t)
+		}
+	}
+	return p.views["queue"].Render(c, http.StatusOK, data)
+}

@@ -1,0 +1,490 @@
+package supervision
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/account"
+	"groundwork/internal/catalog"
+	"groundwork/internal/web"
+)
+
+// Limits on what a record holds, in characters.
+const (
+	maxSummary = 5000
+	maxNote    = 2000
+	maxAction  = 500
+	maxReason  = 1000
+	// actionRows is how many agreed actions the form offers.
+	actionRows = 4
+)
+
+// traineeData is what a trainee's supervision page shows.
+type traineeData struct {
+	Trainee   *account.User
+	Records   []Record
+	Periods   []period
+	Kinds     []Kind
+	CanRecord bool
+	Own       bool
+	Required  int // the programme's minimum hours
+}
+
+// period is a span of time with the hours agreed within it.
+type period struct {
+	Label  string
+	Totals Totals
+}
+
+func (p *pages) home(c echo.Context) error {
+	me := account.CurrentUser(c)
+	if me.Role == account.Trainee {
+		return p.showTrainee(c, me)
+	}
+	return p.queue(c, me)
+}
+
+func (p *pages) trainee(c echo.Context) error {
+	t, err := p.traineeOf(c)
+	if err != nil {
+		return err
+	}
+	return p.showTrainee(c, t)
+}
+
+func (p *pages) showTrainee(c echo.Context, t *account.User) error {
+	ctx := c.Request().Context()
+	me := account.CurrentUser(c)
+	records, err := OfTrainee(ctx, p.svc.DB, t.ID)
+	if err != nil {
+		return err
+	}
+	data := traineeData{Trainee: t, Records: records, Kinds: Kinds, CanRecord: CanRecord(me, t), Own: me.ID == t.ID,
+		Required: p.store.Catalog().Programme.SupervisionHours}
+	today := now().Truncate(24 * time.Hour)
+	for _, span := range []struct {
+		label string
+		from  time.Time
+	}{{"Last 3 months", today.AddDate(0, -3, 0)}, {"Last 12 months", today.AddDate(-1, 0, 0)}, {"All time", time.Time{}}} {
+		totals, err := HoursBetween(ctx, p.svc.DB, t.ID, span.from, time.Time{})
+		if err != nil {
+			return err
+		}
+		data.Periods = append(data.Periods, period{Label: span.label, Totals: totals})
+	}
+	if err := p.auditView(c, t, "supervision records"); err != nil {
+		return err
+	}
+	return p.views["trainee"].Render(c, http.StatusOK, data)
+}
+
+// recordData is what a record's page shows.
+type recordData struct {
+	Record     *Record
+	Trainee    *account.User
+	Amendments []Amendment
+	Modules    []*catalog.Module
+	Comps      []*catalog.Competency
+	IsAuthor   bool
+	CanSign    bool
+	CanAmend   bool
+	IsTrainee  bool
+}
+
+func (p *pages) record(c echo.Context) error {
+	r, t, err := p.recordOf(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	me := account.CurrentUser(c)
+	amendments, err := Amendments(ctx, p.svc.DB, r.ID)
+	if err != nil {
+		return err
+	}
+	cat := p.store.Catalog()
+	data := recordData{Record: r, Trainee: t, Amendments: amendments,
+		Modules: modulesOf(cat, r.ModuleSlugs()), Comps: competenciesOf(cat, r.CompetencyIDs()),
+		IsAuthor: r.AuthorID == me.ID, CanSign: CanSign(me, t, r), CanAmend: CanAmend(me, t, r), IsTrainee: me.ID == t.ID}
+	if r.AuthorID != me.ID {
+		if err := p.auditView(c, t, "supervision record "+r.ID); err != nil {
+			return err
+		}
+	}
+	return p.views["record"].Render(c, http.StatusOK, data)
+}
+
+func (p *pages) sign(c echo.Context) error {
+	r, t, err := p.recordOf(c)
+	if err != nil {
+		return err
+	}
+	if !CanSign(account.CurrentUser(c), t, r) {
+		if r.Locked() {
+			return ErrSigned
+		}
+		return web.Forbidden()
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	comment, err := commentFrom(f)
+	if err != nil {
+		return err
+	}
+	if err := Sign(c.Request().Context(), p.svc.DB, r, comment); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Signed. The record is now agreed by both of you and locked.")
+	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
+}
+
+// comment keeps the trainee's comment on a record they do not agree with
+// yet, so its author can change it.
+func (p *pages) comment(c echo.Context) error {
+	r, t, err := p.recordOf(c)
+	if err != nil {
+		return err
+	}
+	if account.CurrentUser(c).ID != t.ID || r.ByTrainee() {
+		return web.Forbidden()
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	comment, err := commentFrom(f)
+	if err != nil {
+		return err
+	}
+	if comment == "" {
+		return web.Errorf(web.CodeInvalid, "Write the comment you want your supervisor to read.")
+	}
+	if err := AddComment(c.Request().Context(), p.svc.DB, r, comment); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Comment saved. Your supervisor can change the record, then you can agree to it.")
+	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
+}
+
+func commentFrom(f *web.Form) (string, error) {
+	comment := strings.ReplaceAll(f.Get("comment"), "\r\n", "\n")
+	if utf8.RuneCountInString(comment) > maxNote {
+		return "", web.Errorf(web.CodeInvalid, "Keep the comment to %d characters.", maxNote)
+	}
+	return comment, nil
+}
+
+// formData is what the record form shows: new, edit or amend.
+type formData struct {
+	Trainee *account.User
+	Record  *Record // nil for a new record
+	Amend   bool
+	Form    *web.Form
+	Kinds   []Kind
+	Modules []*catalog.Module
+	Actions []int
+	Action  string // where the form posts
+}
+
+// Checked reports whether value is among field's values, for checkboxes.
+func (d formData) Checked(field, value string) bool {
+	return slices.Contains(d.Form.Values[field], value)
+}
+
+func (p *pages) renderForm(c echo.Context, status int, data formData) error {
+	me := account.CurrentUser(c)
+	data.Kinds = Kinds
+	if me.ID == data.Trainee.ID {
+		data.Kinds = TraineeKinds
+	}
+	data.Modules = p.store.Catalog().TraineeModules()
+	for i := range actionRows {
+		data.Actions = append(data.Actions, i+1)
+	}
+	return p.views["record_form"].Render(c, status, data)
+}
+
+func (p *pages) newRecord(c echo.Context) error {
+	t, err := p.traineeOf(c)
+	if err != nil {
+		return err
+	}
+	if !CanRecord(account.CurrentUser(c), t) {
+		return web.Forbidden()
+	}
+	f := web.NewForm()
+	f.Set("held_on", now().Format(time.DateOnly))
+	f.Set("minutes", "60")
+	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Form: f, Action: "/trainees/" + t.ID + "/supervision"})
+}
+
+func (p *pages) create(c echo.Context) error {
+	t, err := p.traineeOf(c)
+	if err != nil {
+		return err
+	}
+	me := account.CurrentUser(c)
+	if !CanRecord(me, t) {
+		return web.Forbidden()
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	content, note := p.contentFrom(f, me.ID == t.ID, false)
+	if !f.Valid() {
+		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Form: f, Action: "/trainees/" + t.ID + "/supervision"})
+	}
+	r, err := Create(c.Request().Context(), p.svc.DB, me, t, content, note)
+	if err != nil {
+		return err
+	}
+	if me.ID == t.ID {
+		web.AddFlash(c, "success", "Recorded. Your supervisor confirms it, and then it counts toward your hours.")
+	} else {
+		web.AddFlash(c, "success", "Recorded. "+t.Name+" can now read it and agree.")
+	}
+	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
+}
+
+// contentFrom reads and checks the record form. byTrainee limits the kinds
+// to those a trainee may record; amending asks for a reason instead of a
+// private note.
+func (p *pages) contentFrom(f *web.Form, byTrainee, amending bool) (Content, string) {
+	var c Content
+	if d := f.Date("held_on"); d != nil {
+		c.HeldOn = *d
+		if d.After(now().AddDate(0, 0, 1)) {
+			f.Fail("held_on", "A session can only be recorded once it has taken place.")
+		}
+	} else if f.Errors["held_on"] == "" {
+		f.Fail("held_on", "Enter the date of the session.")
+	}
+	minutes, err := strconv.Atoi(f.Get("minutes"))
+	if err != nil || minutes < 1 || minutes > 720 {
+		f.Fail("minutes", "Enter the length in minutes, from 1 to 720.")
+	}
+	c.Minutes = minutes
+	kinds := Kinds
+	if byTrainee {
+		kinds = TraineeKinds
+	}
+	c.Kind = Kind(f.Get("kind"))
+	if !slices.Contains(kinds, c.Kind) {
+		f.Fail("kind", "Choose the type of session.")
+	}
+	c.Modules, c.Competencies = p.discussed(f)
+	c.Summary = strings.ReplaceAll(f.Get("summary"), "\r\n", "\n")
+	f.Required("summary", "Write a summary of the session.")
+	if utf8.RuneCountInString(c.Summary) > maxSummary {
+		f.Fail("summary", "Keep the summary to "+strconv.Itoa(maxSummary)+" characters.")
+	}
+	c.SetActions(actionsFrom(f))
+	c.NextOn = f.Date("next_on")
+	if c.NextOn != nil && !c.NextOn.After(c.HeldOn) {
+		f.Fail("next_on", "The next session must be after this one.")
+	}
+	if amending {
+		f.Required("reason", "Say why the record changes: it is kept with the amendment.")
+		f.MaxLength("reason", maxReason)
+		return c, ""
+	}
+	note := strings.ReplaceAll(f.Get("private_note"), "\r\n", "\n")
+	if utf8.RuneCountInString(note) > maxNote {
+		f.Fail("private_note", "Keep the private note to "+strconv.Itoa(maxNote)+" characters.")
+	}
+	return c, note
+}
+
+// discussed keeps the modules and competencies ticked that exist in the
+// curriculum, in curriculum order.
+func (p *pages) discussed(f *web.Form) (modules, competencies string) {
+	var ms, cs []string
+	for _, m := range p.store.Catalog().TraineeModules() {
+		if slices.Contains(f.Values["modules"], m.Slug) {
+			ms = append(ms, m.Slug)
+		}
+		for _, comp := range m.Competencies {
+			if slices.Contains(f.Values["competencies"], comp.ID) {
+				cs = append(cs, comp.ID)
+			}
+		}
+	}
+	return strings.Join(ms, "\n"), strings.Join(cs, "\n")
+}
+
+// actionsFrom reads the agreed actions: each row with text, and its due
+// date when given.
+func actionsFrom(f *web.Form) []Action {
+	var out []Action
+	for i := 1; i <= actionRows; i++ {
+		n := strconv.Itoa(i)
+		text := f.Get("action-" + n)
+		due := f.Date("due-" + n)
+		if utf8.RuneCountInString(text) > maxAction {
+			f.Fail("action-"+n, "Keep each action to "+strconv.Itoa(maxAction)+" characters.")
+		}
+		if text == "" {
+			if due != nil {
+				f.Fail("action-"+n, "Say what the action is, or clear its due date.")
+			}
+			continue
+		}
+		out = append(out, Action{Text: text, Due: due})
+	}
+	return out
+}
+
+// formFrom fills a form with a record's content, for editing or amending.
+func formFrom(r *Record) *web.Form {
+	f := web.NewForm()
+	f.Set("held_on", r.HeldOn.Format(time.DateOnly))
+	f.Set("minutes", strconv.Itoa(r.Minutes))
+	f.Set("kind", string(r.Kind))
+	f.Values["modules"] = r.ModuleSlugs()
+	f.Values["competencies"] = r.CompetencyIDs()
+	f.Set("summary", r.Summary)
+	for i, a := range r.ActionList() {
+		n := strconv.Itoa(i + 1)
+		f.Set("action-"+n, a.Text)
+		if a.Due != nil {
+			f.Set("due-"+n, a.Due.Format(time.DateOnly))
+		}
+	}
+	if r.NextOn != nil {
+		f.Set("next_on", r.NextOn.Format(time.DateOnly))
+	}
+	f.Set("private_note", r.PrivateNote)
+	return f
+}
+
+// editable loads the record in the URL when the viewer wrote it and it is
+// not locked yet.
+func (p *pages) editable(c echo.Context) (*Record, *account.User, error) {
+	r, t, err := p.recordOf(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.AuthorID != account.CurrentUser(c).ID {
+		return nil, nil, web.Forbidden()
+	}
+	if r.Locked() {
+		return nil, nil, ErrLocked
+	}
+	return r, t, nil
+}
+
+func (p *pages) editForm(c echo.Context) error {
+	r, t, err := p.editable(c)
+	if err != nil {
+		return err
+	}
+	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Record: r, Form: formFrom(r), Action: "/supervision/records/" + r.ID + "/edit"})
+}
+
+func (p *pages) edit(c echo.Context) error {
+	r, t, err := p.editable(c)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	content, note := p.contentFrom(f, r.ByTrainee(), false)
+	if !f.Valid() {
+		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Record: r, Form: f, Action: "/supervision/records/" + r.ID + "/edit"})
+	}
+	if err := Edit(c.Request().Context(), p.svc.DB, r, content, note); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Record updated.")
+	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
+}
+
+// amendable loads the record in the URL when it is locked and the viewer
+// may amend it.
+func (p *pages) amendable(c echo.Context) (*Record, *account.User, error) {
+	r, t, err := p.recordOf(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !r.Locked() {
+		return nil, nil, ErrUnlocked
+	}
+	if !CanAmend(account.CurrentUser(c), t, r) {
+		return nil, nil, web.Forbidden()
+	}
+	return r, t, nil
+}
+
+func (p *pages) amendForm(c echo.Context) error {
+	r, t, err := p.amendable(c)
+	if err != nil {
+		return err
+	}
+	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Record: r, Amend: true, Form: formFrom(r), Action: "/supervision/records/" + r.ID + "/amend"})
+}
+
+func (p *pages) amend(c echo.Context) error {
+	r, t, err := p.amendable(c)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	content, _ := p.contentFrom(f, r.ByTrainee(), true)
+	if !f.Valid() {
+		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Record: r, Amend: true, Form: f, Action: "/supervision/records/" + r.ID + "/amend"})
+	}
+	if err := Amend(c.Request().Context(), p.svc.DB, r, account.CurrentUser(c), content, f.Get("reason")); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Amendment saved. The record's history keeps what it said before, with your reason.")
+	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
+}
+
+// modulesOf returns the modules of slugs that the curriculum still has.
+func modulesOf(cat *catalog.Catalog, slugs []string) []*catalog.Module {
+	var out []*catalog.Module
+	for _, s := range slugs {
+		if m, ok := cat.Module(s); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// competenciesOf returns the competencies of ids that the curriculum still
+// has.
+func competenciesOf(cat *catalog.Catalog, ids []string) []*catalog.Competency {
+	var out []*catalog.Competency
+	for _, id := range ids {
+		if _, comp, ok := findCompetency(cat, id); ok {
+			out = append(out, comp)
+		}
+	}
+	return out
+}
+
+// findCompetency finds a competency and its module by ID.
+func findCompetency(cat *catalog.Catalog, id string) (*catalog.Module, *catalog.Competency, bool) {
+	for _, m := range cat.TraineeModules() {
+		for i := range m.Competencies {
+			if m.Competencies[i].ID == id {
+				return m, &m.Competencies[i], true
+			}
+		}
+	}
+	return nil, nil, false
+}

@@ -1,0 +1,293 @@
+// Package supervision keeps supervision records (sessions between a trainee
+// and a supervisor, agreed by both and then locked, with amendments kept as
+// history), the hours they add up to, and competency sign-off on evidence.
+package supervision
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/account"
+	"groundwork/internal/db"
+	"groundwork/internal/web"
+)
+
+// Kind is the type of a supervision session.
+type Kind string
+
+// The kinds of session.
+const (
+	OneToOne Kind = "one_to_one"
+	Group    Kind = "group"
+	Peer     Kind = "peer"
+	Observed Kind = "observed"
+)
+
+// Kinds lists every kind, in the order forms show them.
+var Kinds = []Kind{OneToOne, Group, Peer, Observed}
+
+// Label is the kind in words.
+func (k Kind) Label() string {
+	switch k {
+	case OneToOne:
+		return "One-to-one"
+	case Group:
+		return "Group"
+	case Peer:
+		return "Peer"
+	case Observed:
+		return "Observed practice"
+	}
+	return string(k)
+}
+
+// TraineeKinds are the kinds a trainee may record for their supervisor to
+// confirm.
+var TraineeKinds = []Kind{Peer, Group}
+
+// Action is an agreed action with its due date.
+type Action struct {
+	Text string     `json:"text"`
+	Due  *time.Time `json:"due,omitempty"`
+}
+
+// Content is what a record says: the part that amendments change.
+type Content struct {
+	HeldOn       time.Time  `bun:"held_on,notnull" json:"held_on"`
+	Minutes      int        `bun:"minutes,notnull" json:"minutes"`
+	Kind         Kind       `bun:"kind,notnull" json:"kind"`
+	Modules      string     `bun:"modules,notnull" json:"modules"`           // slugs, one per line
+	Competencies string     `bun:"competencies,notnull" json:"competencies"` // IDs, one per line
+	Summary      string     `bun:"summary,notnull" json:"summary"`
+	Actions      string     `bun:"actions,notnull" json:"actions"` // JSON list of Action
+	NextOn       *time.Time `bun:"next_on" json:"next_on,omitempty"`
+}
+
+// ActionList decodes the agreed actions.
+func (c Content) ActionList() []Action {
+	var out []Action
+	_ = json.Unmarshal([]byte(c.Actions), &out) // written only by SetActions
+	return out
+}
+
+// SetActions encodes the agreed actions.
+func (c *Content) SetActions(actions []Action) {
+	b, _ := json.Marshal(actions)
+	c.Actions = string(b)
+}
+
+// ModuleSlugs lists the modules discussed.
+func (c Content) ModuleSlugs() []string { return lines(c.Modules) }
+
+// CompetencyIDs lists the competencies discussed.
+func (c Content) CompetencyIDs() []string { return lines(c.Competencies) }
+
+// Hours is the session's length in hours.
+func (c Content) Hours() float64 { return float64(c.Minutes) / 60 }
+
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// Record is a supervision record.
+type Record struct {
+	bun.BaseModel `bun:"table:supervision_records,alias:r"`
+
+	ID           string  `bun:"id,pk"`
+	TraineeID    string  `bun:"trainee_id,notnull"`
+	SupervisorID *string `bun:"supervisor_id"`
+	AuthorID     string  `bun:"author_id,notnull"`
+	Content
+	PrivateNote  string     `bun:"private_note,notnull"`
+	AuthorSigned time.Time  `bun:"author_signed_at,notnull"`
+	OtherSigned  *time.Time `bun:"other_signed_at"`
+	Comment      string     `bun:"trainee_comment,notnull"`
+	CreatedAt    time.Time  `bun:"created_at,notnull"`
+	UpdatedAt    time.Time  `bun:"updated_at,notnull"`
+	AuthorName   string     `bun:"author_name,scanonly"`
+}
+
+// Locked reports whether both parties have signed.
+func (r *Record) Locked() bool { return r.OtherSigned != nil }
+
+// ByTrainee reports whether the trainee wrote the record (peer or group
+// supervision for the supervisor to confirm).
+func (r *Record) ByTrainee() bool { return r.AuthorID == r.TraineeID }
+
+// Amendment is a change to a locked record: who, when, why, and the
+// content before it.
+type Amendment struct {
+	bun.BaseModel `bun:"table:supervision_amendments,alias:a"`
+
+	ID        string    `bun:"id,pk"`
+	RecordID  string    `bun:"record_id,notnull"`
+	AmendedBy string    `bun:"amended_by,notnull"`
+	AmendedAt time.Time `bun:"amended_at,notnull"`
+	Reason    string    `bun:"reason,notnull"`
+	Previous  string    `bun:"previous,notnull"`
+	ByName    string    `bun:"by_name,scanonly"`
+}
+
+// Before decodes the content as it was before the amendment.
+func (a Amendment) Before() Content {
+	var c Content
+	_ = json.Unmarshal([]byte(a.Previous), &c) // written only by Amend
+	return c
+}
+
+// Errors of the record workflow, shown as they are.
+var (
+	ErrLocked   = web.Errorf(web.CodeConflict, "This record is agreed by both of you and locked. To change it, add an amendment with the reason.")
+	ErrUnlocked = web.Errorf(web.CodeConflict, "This record is not agreed yet: its author can still edit it, so it needs no amendment.")
+	ErrSigned   = web.Errorf(web.CodeConflict, "This record is already signed.")
+)
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// Create saves a new record written by author, who signs it by saving.
+func Create(ctx context.Context, idb bun.IDB, author, trainee *account.User, c Content, privateNote string) (*Record, error) {
+	t := now()
+	r := &Record{ID: uuid.Must(uuid.NewV7()).String(), TraineeID: trainee.ID, SupervisorID: trainee.SupervisorID,
+		AuthorID: author.ID, Content: c, PrivateNote: privateNote, AuthorSigned: t, CreatedAt: t, UpdatedAt: t}
+	if _, err := idb.NewInsert().Model(r).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("create supervision record: %w", err)
+	}
+	return r, nil
+}
+
+// Get loads a record by ID.
+func Get(ctx context.Context, idb bun.IDB, id string) (*Record, error) {
+	if uuid.Validate(id) != nil {
+		return nil, web.NotFound()
+	}
+	r := new(Record)
+	err := idb.NewSelect().Model(r).ColumnExpr("r.*, u.name AS author_name").
+		Join("JOIN users AS u ON u.id = r.author_id").Where("r.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, web.NotFound()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load supervision record: %w", err)
+	}
+	return r, nil
+}
+
+// Edit changes an unlocked record; only the author may, and their new
+// content replaces the old (nobody else has signed it yet).
+func Edit(ctx context.Context, idb bun.IDB, r *Record, c Content, privateNote string) error {
+	res, err := idb.NewUpdate().Model((*Record)(nil)).
+		Set("held_on = ?, minutes = ?, kind = ?, modules = ?, competencies = ?, summary = ?, actions = ?, next_on = ?",
+			c.HeldOn, c.Minutes, c.Kind, c.Modules, c.Competencies, c.Summary, c.Actions, c.NextOn).
+		Set("private_note = ?, updated_at = ?", privateNote, now()).
+		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Exec(ctx)
+	return oneRow(res, err, ErrLocked)
+}
+
+// Sign records the other party's signature: the trainee agreeing to their
+// supervisor's record, or the supervisor confirming the trainee's. It locks
+// the record. comment, when given, is added to the trainee's comment.
+func Sign(ctx context.Context, idb bun.IDB, r *Record, comment string) error {
+	combined := r.Comment
+	if comment != "" {
+		combined = strings.TrimSpace(combined + "\n\n" + comment)
+	}
+	t := now()
+	res, err := idb.NewUpdate().Model((*Record)(nil)).
+		Set("other_signed_at = ?, updated_at = ?, trainee_comment = ?", t, t, combined).
+		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Exec(ctx)
+	return oneRow(res, err, ErrSigned)
+}
+
+// AddComment keeps the trainee's comment on a record they do not agree with
+// yet; the author can then edit it.
+func AddComment(ctx context.Context, idb bun.IDB, r *Record, comment string) error {
+	res, err := idb.NewUpdate().Model((*Record)(nil)).Set("trainee_comment = ?, updated_at = ?", comment, now()).
+		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Exec(ctx)
+	return oneRow(res, err, ErrSigned)
+}
+
+// Amend changes a locked record, keeping the content before it with who,
+// when and why.
+func Amend(ctx context.Context, conn bun.IDB, r *Record, by *account.User, c Content, reason string) error {
+	return db.InTx(ctx, conn, nil, func(ctx context.Context, tx bun.Tx) error {
+		current, err := Get(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if !current.Locked() {
+			return ErrUnlocked
+		}
+		previous, _ := json.Marshal(current.Content)
+		a := &Amendment{ID: uuid.Must(uuid.NewV7()).String(), RecordID: r.ID, AmendedBy: by.ID, AmendedAt: now(),
+			Reason: reason, Previous: string(previous)}
+		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
+			return fmt.Errorf("amend supervision record: %w", err)
+		}
+		_, err = tx.NewUpdate().Model((*Record)(nil)).
+			Set("held_on = ?, minutes = ?, kind = ?, modules = ?, competencies = ?, summary = ?, actions = ?, next_on = ?",
+				c.HeldOn, c.Minutes, c.Kind, c.Modules, c.Competencies, c.Summary, c.Actions, c.NextOn).
+			Set("updated_at = ?", now()).Where("id = ?", r.ID).Exec(ctx)
+		return err
+	})
+}
+
+// Amendments lists a record's amendments, oldest first, with who made them.
+func Amendments(ctx context.Context, idb bun.IDB, recordID string) ([]Amendment, error) {
+	var out []Amendment
+	err := idb.NewSelect().Model(&out).ColumnExpr("a.*, u.name AS by_name").
+		Join("JOIN users AS u ON u.id = a.amended_by").Where("a.record_id = ?", recordID).
+		OrderExpr("a.amended_at, a.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list amendments: %w", err)
+	}
+	return out, nil
+}
+
+// OfTrainee lists a trainee's records, newest session first.
+func OfTrainee(ctx context.Context, idb bun.IDB, traineeID string) ([]Record, error) {
+	var out []Record
+	err := idb.NewSelect().Model(&out).ColumnExpr("r.*, u.name AS author_name").
+		Join("JOIN users AS u ON u.id = r.author_id").Where("r.trainee_id = ?", traineeID).
+		OrderExpr("r.held_on DESC, r.created_at DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list supervision records: %w", err)
+	}
+	return out, nil
+}
+
+func oneRow(res sql.Result, err error, none error) error {
+	if err != nil {
+		return fmt.Errorf("update supervision record: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return none
+	}
+	return nil
+}
+
+// Unsigned lists the records of the given trainees that wait for their
+// second signature, oldest session first.
+func Unsigned(ctx context.Context, idb bun.IDB, traineeIDs []string) ([]Record, error) {
+	var out []Record
+	if len(traineeIDs) == 0 {
+		return out, nil
+	}
+	err := idb.NewSelect().Model(&out).ColumnExpr("r.*, u.name AS author_name").
+		Join("JOIN users AS u ON u.id = r.author_id").Where("r.trainee_id IN (?)", bun.In(traineeIDs)).
+		Where("r.other_signed_at IS NULL").OrderExpr("r.held_on, r.created_at").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list unsigned supervision records: %w", err)
+	}
+	return out, nil
+}
