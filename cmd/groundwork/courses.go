@@ -6,32 +6,41 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"groundwork/courses"
 	"groundwork/internal/catalog"
+	"groundwork/internal/db"
+	"groundwork/internal/supervision"
 )
 
-func runCourses(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	const synopsis = "courses check|stats [DIR]\n\n" +
+func runCourses(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const synopsis = "courses check|stats [--database-url URL] [DIR]\n\n" +
 		"  check  report every problem in the curriculum, with file and line; exit 1 if any\n" +
 		"  stats  print each module's lessons, words and reading level (Flesch-Kincaid grade)\n\n" +
 		"DIR defaults to the curriculum built into this binary."
 	fs := newFlags("courses", synopsis, stderr)
+	dbURL := fs.String("database-url", "", "check also that no competency signed off in this database was removed")
+	// The subcommand comes first, its flags after it.
+	var sub string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	rest := fs.Args()
-	if len(rest) < 1 || len(rest) > 2 || (rest[0] != "check" && rest[0] != "stats") {
+	if (sub != "check" && sub != "stats") || len(rest) > 1 {
 		fs.Usage()
-		return fmt.Errorf("%w: courses check|stats [DIR]", errUsage)
+		return fmt.Errorf("%w: courses check|stats [--database-url URL] [DIR]", errUsage)
 	}
 	fsys, where := courses.FS, "the built-in curriculum"
-	if len(rest) == 2 {
-		if _, err := os.Stat(rest[1]); err != nil {
-			return fmt.Errorf("cannot read %s: %w", rest[1], err)
+	if len(rest) == 1 {
+		if _, err := os.Stat(rest[0]); err != nil {
+			return fmt.Errorf("cannot read %s: %w", rest[0], err)
 		}
-		fsys, where = os.DirFS(rest[1]), rest[1]
+		fsys, where = os.DirFS(rest[0]), rest[0]
 	}
 	c, err := catalog.Load(fsys)
 	var problems catalog.Problems
@@ -44,8 +53,13 @@ func runCourses(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if rest[0] == "stats" {
+	if sub == "stats" {
 		return printStats(stdout, c)
+	}
+	if *dbURL != "" {
+		if err := checkSignOffs(ctx, *dbURL, c, stdout); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "%s is fine: %d modules, %d lessons\n", where, len(c.Modules), lessonCount(c))
 	return nil
@@ -83,4 +97,25 @@ func lessonRange(m *catalog.Module) (lo, hi int) {
 		hi = max(hi, l.Words)
 	}
 	return lo, hi
+}
+
+// checkSignOffs reports competencies that have sign-offs in the database
+// but are gone from the curriculum c.
+func checkSignOffs(ctx context.Context, url string, c *catalog.Catalog, stdout io.Writer) error {
+	conn, err := db.Open(ctx, url, db.Options{MaxOpenConns: 1, ApplicationName: "groundwork-courses"})
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	ids, err := (&supervision.Service{DB: conn}).EverSignedOff(ctx)
+	if err != nil {
+		return err
+	}
+	if problems := catalog.CheckCompetencies(c, ids); len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stdout, p)
+		}
+		return fmt.Errorf("%d competencies with sign-offs are missing", len(problems))
+	}
+	return nil
 }

@@ -34,7 +34,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server (the default)", runServe},
 		{"migrate", "apply or inspect database migrations: up, down, status, unlock", runMigrate},
-		{"courses", "check the curriculum or print its statistics: courses check|stats [DIR]", runCourses},
+		{"courses", "check the curriculum or print its statistics: courses check|stats [--database-url URL] [DIR]", runCourses},
 		{"demo", "fill the database with a demonstration organisation: demo [--trainees N]", runDemo},
 		{"user", "create an account: user create --email --name --role", runUser},
 		{"version", "print the version", runVersion},

@@ -282,3 +282,23 @@ func TestDemoCommand(t *testing.T) {
 		t.Fatalf("a second demo: %v\n%s", err, out)
 	}
 }
+
+func TestCoursesCheckFindsRemovedSignedOffCompetencies(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	conn := dbtest.Open(t, url)
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at) VALUES ('01900000-0000-7000-8000-000000000001', 's@example.org', 'Sam', 'supervisor', '', true, '2026-01-01 00:00:00+00', '2026-01-01 00:00:00+00')`,
+		`INSERT INTO competency_events (id, trainee_id, competency_id, module_slug, kind, actor_id, at, body) VALUES ('01900000-0000-7000-8000-000000000002', '01900000-0000-7000-8000-000000000001', 'retired-skill', 'gone', 'signed_off', '01900000-0000-7000-8000-000000000001', '2026-01-01 00:00:00+00', 'Observed.')`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	example, _ := filepath.Abs("../../internal/catalog/testdata/example")
+	out, err := groundworkCmd(t, nil, "courses", "check", "--database-url", url, example).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), `competency "retired-skill" was removed`) {
+		t.Fatalf("check with a database: %v\n%s", err, out)
+	}
+}

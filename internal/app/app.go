@@ -114,6 +114,9 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Supervision = &supervision.Service{DB: a.DB, Gap: time.Duration(a.Config.SupervisionGapWeeks) * 7 * 24 * time.Hour}
+	if err := a.checkSignOffs(ctx); err != nil {
+		return err
+	}
 	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision}
 	if err := catalog.Routes(a.Echo, renderer, a.Courses, progress); err != nil {
 		return err
@@ -149,6 +152,19 @@ func (a *App) loadCourses() error {
 		return fmt.Errorf("the curriculum has problems (run `groundwork courses check`):\n%w", err)
 	}
 	a.Courses = catalog.NewStore(c)
+	return nil
+}
+
+// checkSignOffs refuses a curriculum that dropped a competency people have
+// been signed off for: their records would point at nothing.
+func (a *App) checkSignOffs(ctx context.Context) error {
+	ids, err := a.Supervision.EverSignedOff(ctx)
+	if err != nil {
+		return err
+	}
+	if problems := catalog.CheckCompetencies(a.Courses.Catalog(), ids); len(problems) > 0 {
+		return fmt.Errorf("the curriculum has problems (run `groundwork courses check --database-url ...`):\n%w", problems)
+	}
 	return nil
 }
 

@@ -26,7 +26,13 @@ const EnvURL = "GROUNDWORK_TEST_DATABASE_URL"
 // New returns a migrated database for t and closes it when t ends.
 func New(t testing.TB) *bun.DB {
 	t.Helper()
-	rawURL := URL(t)
+	return Open(t, URL(t))
+}
+
+// Open opens and migrates the database at rawURL (one from URL) and closes
+// it when t ends.
+func Open(t testing.TB, rawURL string) *bun.DB {
+	t.Helper()
 	ctx := context.Background()
 	conn, err := db.Open(ctx, rawURL, db.Options{MaxOpenConns: 8, ApplicationName: "groundwork-test"})
 	if err != nil {
