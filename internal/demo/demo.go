@@ -20,6 +20,7 @@ import (
 	"groundwork/internal/catalog"
 	"groundwork/internal/db"
 	"groundwork/internal/learning"
+	"groundwork/internal/supervision"
 )
 
 // Options size the demonstration.
@@ -38,7 +39,7 @@ type Result struct {
 	Password string
 	SignIns  []SignIn
 	Trainees int
-	Rows     int // progress rows written
+	Rows     int // progress and supervision rows written
 }
 
 // ErrPresent means the demonstration organisation already exists.
@@ -185,13 +186,18 @@ func (w *writer) batch(ctx context.Context, tx bun.Tx, start, end int, res *Resu
 		}
 	}
 	var rec learning.Records
+	var sup supervision.Bulk
 	for _, u := range users {
-		w.progress(u, &rec)
+		done, at := w.progress(u, &rec)
+		w.supervision(u, done, at, &sup)
 	}
 	if err := learning.Import(ctx, tx, rec); err != nil {
 		return 0, err
 	}
-	return rec.Len(), nil
+	if err := supervision.Import(ctx, tx, sup); err != nil {
+		return 0, err
+	}
+	return rec.Len() + sup.Len(), nil
 }
 
 func (w *writer) trainee(i int) account.User {
@@ -212,14 +218,15 @@ func (w *writer) trainee(i int) account.User {
 
 // progress gives a trainee a realistic stage: some modules complete, the
 // next one part read, sometimes a failed knowledge check first; activity
-// spread over the last six weeks, so some trainees look inactive.
-func (w *writer) progress(u account.User, rec *learning.Records) {
+// spread over the last six weeks, so some trainees look inactive. It
+// returns how many modules they have finished and when they were last active.
+func (w *writer) progress(u account.User, rec *learning.Records) (int, time.Time) {
 	modules := w.cat.TraineeModules()
 	done := w.rng.IntN(len(modules) + 1)
 	at := time.Now().UTC().AddDate(0, 0, -w.rng.IntN(42)).Truncate(time.Second)
 	for mi, m := range modules {
 		if mi > done {
-			return
+			break
 		}
 		read := len(m.Lessons)
 		if mi == done {
@@ -237,6 +244,83 @@ func (w *writer) progress(u account.User, rec *learning.Records) {
 				rec.Reflections = append(rec.Reflections, reflection(u.ID, m.Slug, p+1, at))
 			}
 		}
+	}
+	return done, at
+}
+
+var summaries = []string{
+	"Went through the week's groups. Talked about a visitor who left upset and what we could offer next time.",
+	"Reviewed the consent forms together and practised explaining the limits of confidentiality.",
+	"Discussed a hard outreach shift and how to wind down after it; agreed to use the debrief slot.",
+	"Watched the Thursday drop-in: warm welcomes, clear information about naloxone, good use of silence.",
+}
+
+// supervision gives a trainee a supervision history that fits their
+// stage: a session about every three weeks (one in five has not had one
+// for two months), the latest sometimes not agreed yet; every competency
+// of a finished module signed off, and sometimes a request pending for the
+// module in hand.
+func (w *writer) supervision(u account.User, done int, lastActive time.Time, b *supervision.Bulk) {
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	last := today.AddDate(0, 0, -w.rng.IntN(21))
+	if w.rng.IntN(5) == 0 {
+		last = today.AddDate(0, 0, -60)
+	}
+	sessions := 2 + done
+	var recordIDs []string
+	for k := range sessions {
+		held := last.AddDate(0, 0, -21*(sessions-1-k))
+		kind, minutes := supervision.OneToOne, 60
+		switch k % 4 {
+		case 2:
+			kind, minutes = supervision.Group, 90
+		case 3:
+			kind, minutes = supervision.Observed, 45
+		}
+		c := supervision.Content{HeldOn: held, Minutes: minutes, Kind: kind, Summary: summaries[k%len(summaries)]}
+		c.SetActions([]supervision.Action{{Text: "Read the service's lone working policy before the next outreach shift."}})
+		signed := held.Add(26 * time.Hour)
+		r := supervision.Record{ID: uuid.Must(uuid.NewV7()).String(), TraineeID: u.ID, SupervisorID: u.SupervisorID,
+			AuthorID: *u.SupervisorID, Content: c, AuthorSigned: held.Add(2 * time.Hour), OtherSigned: &signed,
+			CreatedAt: held, UpdatedAt: signed}
+		if k == sessions-1 {
+			next := held.AddDate(0, 0, 21)
+			r.NextOn = &next
+			if w.rng.IntN(4) == 0 {
+				r.OtherSigned = nil
+			}
+		}
+		b.Records = append(b.Records, r)
+		recordIDs = append(recordIDs, r.ID)
+	}
+	modules := w.cat.TraineeModules()
+	for mi, m := range modules {
+		if mi > done {
+			break
+		}
+		for ci, comp := range m.Competencies {
+			switch {
+			case mi < done:
+				at := lastActive.AddDate(0, 0, -7)
+				w.competency(b, u, m.Slug, comp.ID, supervision.SignedOff, at, recordIDs[min(mi, len(recordIDs)-1)])
+			case ci == 0 && w.rng.IntN(2) == 0:
+				w.competency(b, u, m.Slug, comp.ID, supervision.Pending, lastActive, "")
+			}
+		}
+	}
+}
+
+// competency adds a competency's status with a request and, when signed
+// off, the sign-off in the session of recordID.
+func (w *writer) competency(b *supervision.Bulk, u account.User, module, id string, status supervision.Status, at time.Time, recordID string) {
+	b.States = append(b.States, supervision.CompetencyState{TraineeID: u.ID, CompetencyID: id, ModuleSlug: module, Status: status, UpdatedAt: at})
+	b.Events = append(b.Events, supervision.Event{ID: uuid.Must(uuid.NewV7()).String(), TraineeID: u.ID, CompetencyID: id,
+		ModuleSlug: module, Kind: supervision.Requested, ActorID: u.ID, At: at.Add(-48 * time.Hour),
+		Body: "I did this on shift this month; my reflections describe what happened and what I would change."})
+	if status == supervision.SignedOff {
+		b.Events = append(b.Events, supervision.Event{ID: uuid.Must(uuid.NewV7()).String(), TraineeID: u.ID, CompetencyID: id,
+			ModuleSlug: module, Kind: supervision.SignOffEvent, ActorID: *u.SupervisorID, At: at,
+			Body: "Seen in practice and talked through in supervision.", RecordID: &recordID})
 	}
 }
 

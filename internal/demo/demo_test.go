@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
@@ -57,6 +58,19 @@ func TestFillMakesAVariedOrganisationOnce(t *testing.T) {
 	}
 	if len(distinct) < 5 {
 		t.Fatalf("trainees are at only %d distinct stages", len(distinct))
+	}
+	for what, q := range map[string]string{
+		"agreed records":    "SELECT count(*) FROM supervision_records WHERE other_signed_at IS NOT NULL",
+		"records to agree":  "SELECT count(*) FROM supervision_records WHERE other_signed_at IS NULL",
+		"pending evidence":  "SELECT count(*) FROM competency_status WHERE status = 'pending'",
+		"sign-offs":         "SELECT count(*) FROM competency_events WHERE kind = 'signed_off'",
+		"overdue trainees":  "SELECT count(*) FROM (SELECT trainee_id FROM supervision_records GROUP BY trainee_id HAVING MAX(held_on) < ?) AS o",
+		"observed practice": "SELECT count(*) FROM supervision_records WHERE kind = 'observed'",
+	} {
+		var n int
+		if err := a.DB.NewRaw(q, time.Now().UTC().AddDate(0, 0, -42)).Scan(ctx, &n); err != nil || n == 0 {
+			t.Errorf("the demo has %d %s (%v)", n, what, err)
+		}
 	}
 	if _, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{}); !errors.Is(err, demo.ErrPresent) {
 		t.Fatalf("a second Fill = %v, want ErrPresent", err)

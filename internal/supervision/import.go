@@ -1,0 +1,38 @@
+package supervision
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// Bulk is supervision history to load at once, for demonstration data.
+type Bulk struct {
+	Records []Record
+	States  []CompetencyState
+	Events  []Event
+}
+
+// Len is the number of rows in b.
+func (b Bulk) Len() int { return len(b.Records) + len(b.States) + len(b.Events) }
+
+// Import writes b in bulk, records first so events can point at them.
+func Import(ctx context.Context, idb bun.IDB, b Bulk) error {
+	if len(b.Records) > 0 {
+		if _, err := idb.NewInsert().Model(&b.Records).Exec(ctx); err != nil {
+			return fmt.Errorf("import supervision records: %w", err)
+		}
+	}
+	if len(b.States) > 0 {
+		if _, err := idb.NewInsert().Model(&b.States).Exec(ctx); err != nil {
+			return fmt.Errorf("import competency statuses: %w", err)
+		}
+	}
+	if len(b.Events) > 0 {
+		if _, err := idb.NewInsert().Model(&b.Events).Exec(ctx); err != nil {
+			return fmt.Errorf("import competency history: %w", err)
+		}
+	}
+	return nil
+}
