@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"groundwork/internal/account"
 	"groundwork/internal/app"
 	"groundwork/internal/db/dbtest"
 )
@@ -190,4 +191,32 @@ func (p *Page) Submit(sel string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	p.t.Fatalf("no new page after clicking %s", sel)
+}
+
+// e2ePassword is the password of every account a journey creates.
+const e2ePassword = "long enough passphrase"
+
+// team creates a training lead (lead@example.org), a supervisor
+// (sup@example.org, Sam Supervisor) and a trainee (tia@example.org, Tia
+// Trainee) assigned to that supervisor, all with e2ePassword.
+func team(t *testing.T, srv *Server) (admin, sup, trainee *account.User) {
+	t.Helper()
+	ctx := context.Background()
+	accounts := srv.App.Accounts
+	admin, _, err := accounts.CreateUser(ctx, "lead@example.org", "Lead", account.Admin, e2ePassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup, _, err = accounts.CreateUser(ctx, "sup@example.org", "Sam Supervisor", account.Supervisor, e2ePassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainee, _, err = accounts.CreateUser(ctx, "tia@example.org", "Tia Trainee", account.Trainee, e2ePassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := accounts.AssignSupervisor(ctx, admin, trainee, sup.ID, "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	return admin, sup, trainee
 }

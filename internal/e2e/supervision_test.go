@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"groundwork/internal/account"
 	"groundwork/internal/app"
 	"groundwork/internal/learning"
 )
@@ -18,17 +17,8 @@ func TestSignOffCompletesTheModule(t *testing.T) {
 	example, _ := filepath.Abs("../catalog/testdata/example")
 	srv := StartServer(t, func(c *app.Config) { c.CoursesDir = example })
 	ctx := context.Background()
-	const password = "long enough passphrase"
-	accounts := srv.App.Accounts
-	admin, _, _ := accounts.CreateUser(ctx, "lead@example.org", "Lead", account.Admin, password)
-	sup, _, _ := accounts.CreateUser(ctx, "sup@example.org", "Sam Supervisor", account.Supervisor, password)
-	tr, _, err := accounts.CreateUser(ctx, "tia@example.org", "Tia Trainee", account.Trainee, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := accounts.AssignSupervisor(ctx, admin, tr, sup.ID, "127.0.0.1"); err != nil {
-		t.Fatal(err)
-	}
+	admin, _, tr := team(t, srv)
+	const password = e2ePassword
 	if err := learning.Enrol(ctx, srv.App.DB, learning.ProgrammeScope, admin.ID, tr.ID); err != nil {
 		t.Fatal(err)
 	}

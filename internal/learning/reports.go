@@ -235,11 +235,7 @@ const exportBatch = 500
 func (r *reports) exportCSV(c echo.Context) error {
 	ctx := c.Request().Context()
 	modules := r.store.Catalog().TraineeModules()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="groundwork-progress.csv"`)
-	h.Set(echo.HeaderCacheControl, "no-store")
-	c.Response().WriteHeader(http.StatusOK)
+	web.StartCSV(c, "groundwork-progress.csv")
 	w := csv.NewWriter(c.Response())
 	header := []string{"name", "email", "last activity"}
 	for _, m := range modules {

@@ -63,11 +63,7 @@ func (p *pages) portfolioCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="portfolio.csv"`)
-	h.Set(echo.HeaderCacheControl, "no-store")
-	c.Response().WriteHeader(http.StatusOK)
+	web.StartCSV(c, "portfolio.csv")
 	w := csv.NewWriter(c.Response())
 	_ = w.Write([]string{"section", "date", "type or step", "minutes", "modules", "competencies", "by", "agreed on", "text"})
 	cat := p.store.Catalog()
