@@ -11,6 +11,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
 	"groundwork/internal/db"
+	"groundwork/internal/supervision"
 	"groundwork/internal/web"
 )
 
@@ -106,15 +107,7 @@ func (p *Progress) Comment(ctx context.Context, author *account.User, r *Reflect
 // CanSee reports whether viewer may read trainee's learning records: the
 // trainee, their assigned supervisor, or an admin.
 func CanSee(viewer, trainee *account.User) bool {
-	switch {
-	case viewer.ID == trainee.ID:
-		return true
-	case viewer.Role == account.Admin:
-		return true
-	case viewer.Role == account.Supervisor:
-		return trainee.SupervisorID != nil && *trainee.SupervisorID == viewer.ID
-	}
-	return false
+	return supervision.CanSeeTrainee(viewer, trainee)
 }
 
 // uncommented counts, per trainee, submitted reflections with no comment

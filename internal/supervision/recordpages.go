@@ -191,7 +191,17 @@ type formData struct {
 	Kinds   []Kind
 	Modules []*catalog.Module
 	Actions []int
-	Action  string // where the form posts
+}
+
+// Action is where the form posts: a new record, an edit or an amendment.
+func (d formData) Action() string {
+	switch {
+	case d.Record == nil:
+		return "/trainees/" + d.Trainee.ID + "/supervision"
+	case d.Amend:
+		return "/supervision/records/" + d.Record.ID + "/amend"
+	}
+	return "/supervision/records/" + d.Record.ID + "/edit"
 }
 
 // Checked reports whether value is among field's values, for checkboxes.
@@ -223,7 +233,7 @@ func (p *pages) newRecord(c echo.Context) error {
 	f := web.NewForm()
 	f.Set("held_on", now().Format(time.DateOnly))
 	f.Set("minutes", "60")
-	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Form: f, Action: "/trainees/" + t.ID + "/supervision"})
+	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Form: f})
 }
 
 func (p *pages) create(c echo.Context) error {
@@ -241,7 +251,7 @@ func (p *pages) create(c echo.Context) error {
 	}
 	content, note := p.contentFrom(f, me.ID == t.ID, false)
 	if !f.Valid() {
-		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Form: f, Action: "/trainees/" + t.ID + "/supervision"})
+		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Form: f})
 	}
 	r, err := Create(c.Request().Context(), p.svc.DB, me, t, content, note)
 	if err != nil {
@@ -387,7 +397,7 @@ func (p *pages) editForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Record: r, Form: formFrom(r), Action: "/supervision/records/" + r.ID + "/edit"})
+	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Record: r, Form: formFrom(r)})
 }
 
 func (p *pages) edit(c echo.Context) error {
@@ -401,7 +411,7 @@ func (p *pages) edit(c echo.Context) error {
 	}
 	content, note := p.contentFrom(f, r.ByTrainee(), false)
 	if !f.Valid() {
-		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Record: r, Form: f, Action: "/supervision/records/" + r.ID + "/edit"})
+		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Record: r, Form: f})
 	}
 	if err := Edit(c.Request().Context(), p.svc.DB, r, content, note); err != nil {
 		return err
@@ -431,7 +441,7 @@ func (p *pages) amendForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Record: r, Amend: true, Form: formFrom(r), Action: "/supervision/records/" + r.ID + "/amend"})
+	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Record: r, Amend: true, Form: formFrom(r)})
 }
 
 func (p *pages) amend(c echo.Context) error {
@@ -445,7 +455,7 @@ func (p *pages) amend(c echo.Context) error {
 	}
 	content, _ := p.contentFrom(f, r.ByTrainee(), true)
 	if !f.Valid() {
-		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Record: r, Amend: true, Form: f, Action: "/supervision/records/" + r.ID + "/amend"})
+		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Record: r, Amend: true, Form: f})
 	}
 	if err := Amend(c.Request().Context(), p.svc.DB, r, account.CurrentUser(c), content, f.Get("reason")); err != nil {
 		return err
