@@ -49,15 +49,14 @@ func (d traineeData) HoursLeft() float64 {
 // ProgrammeComplete reports whether every enrolled module is complete and
 // the programme's supervision hours are met.
 func (d traineeData) ProgrammeComplete() bool {
-	if len(d.Modules) == 0 || d.Supervision == nil || d.HoursLeft() > 0 {
+	if d.Supervision == nil {
 		return false
 	}
-	for _, m := range d.Modules {
-		if !m.Complete() {
-			return false
-		}
+	modules := make([]ModuleProgress, len(d.Modules))
+	for i, m := range d.Modules {
+		modules[i] = m.ModuleProgress
 	}
-	return true
+	return programmeComplete(modules, d.Supervision.Hours, d.Programme)
 }
 
 // traineeModule is one enrolled module on the dashboard.

@@ -35,6 +35,10 @@ type Progress struct {
 	SignOffs     SignOffs
 	Supervision  Supervision
 	Certificates Certificates
+	// OnChange runs after a lesson, knowledge check or reflection moves a
+	// person's progress on, so that certificates can be issued. It must not
+	// fail the request: the step is already recorded.
+	OnChange func(ctx context.Context, userID string)
 }
 
 var _ catalog.Progress = (*Progress)(nil)
@@ -46,6 +50,7 @@ func (p *Progress) MarkLessonComplete(ctx context.Context, userID, module, lesso
 	if _, err := p.DB.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("mark lesson complete: %w", err)
 	}
+	p.changed(ctx, userID)
 	return nil
 }
 

@@ -149,6 +149,9 @@ func (p *Progress) Submit(ctx context.Context, a *Attempt, m *catalog.Module, an
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrAlreadySubmitted
 	}
+	if passed {
+		p.changed(ctx, a.UserID)
+	}
 	return nil
 }
 

@@ -69,7 +69,7 @@ var ErrSubmitted = web.Errorf(web.CodeConflict, "These reflections were already 
 // SaveReflections stores answers (by prompt number) as drafts, or submits
 // them all when submit is true. Submitted reflections do not change.
 func (p *Progress) SaveReflections(ctx context.Context, userID string, m *catalog.Module, answers map[int]string, submit bool) error {
-	return db.InTx(ctx, p.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, p.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		t := now()
 		for prompt := 1; prompt <= len(m.ReflectionPrompts); prompt++ {
 			r := &Reflection{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, ModuleSlug: m.Slug,
@@ -90,6 +90,10 @@ func (p *Progress) SaveReflections(ctx context.Context, userID string, m *catalo
 		}
 		return nil
 	})
+	if err == nil && submit {
+		p.changed(ctx, userID)
+	}
+	return err
 }
 
 // Comment adds a comment by author on a submitted reflection.

@@ -131,7 +131,7 @@ func (s *Service) Request(ctx context.Context, trainee *account.User, m *catalog
 // is evidence enough), but none may be signed off already: then nothing
 // changes.
 func (s *Service) SignOff(ctx context.Context, by, trainee *account.User, m *catalog.Module, ids []string, comment, recordID string) error {
-	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.checkRecord(ctx, tx, trainee.ID, recordID); err != nil {
 			return err
 		}
@@ -152,6 +152,10 @@ func (s *Service) SignOff(ctx context.Context, by, trainee *account.User, m *cat
 		}
 		return nil
 	})
+	if err == nil {
+		s.changed(ctx, trainee.ID)
+	}
+	return err
 }
 
 // Return sends a pending request back to the trainee with feedback.

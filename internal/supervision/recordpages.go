@@ -142,6 +142,7 @@ func (p *pages) sign(c echo.Context) error {
 	if err := Sign(c.Request().Context(), p.svc.DB, r, comment); err != nil {
 		return err
 	}
+	p.svc.changed(c.Request().Context(), t.ID)
 	web.AddFlash(c, "success", "Signed. The record is now agreed by both of you and locked.")
 	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
 }
@@ -460,6 +461,7 @@ func (p *pages) amend(c echo.Context) error {
 	if err := Amend(c.Request().Context(), p.svc.DB, r, account.CurrentUser(c), content, f.Get("reason")); err != nil {
 		return err
 	}
+	p.svc.changed(c.Request().Context(), t.ID)
 	web.AddFlash(c, "success", "Amendment saved. The record's history keeps what it said before, with your reason.")
 	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
 }

@@ -22,4 +22,15 @@ type Service struct {
 	// is withdrawn, so that certificates already issued for the module can
 	// be flagged for an admin's decision. Nil means nothing to flag.
 	OnWithdraw func(ctx context.Context, tx bun.IDB, traineeID, moduleSlug, reason string) error
+	// OnChange runs after a sign-off or an agreed record moves a trainee
+	// towards completion, so that certificates can be issued. It must not
+	// fail the request: the change is already recorded.
+	OnChange func(ctx context.Context, traineeID string)
+}
+
+// changed tells whoever listens that traineeID's standing may have moved.
+func (s *Service) changed(ctx context.Context, traineeID string) {
+	if s.OnChange != nil {
+		s.OnChange(ctx, traineeID)
+	}
 }
