@@ -22,6 +22,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/audit"
 	"groundwork/internal/catalog"
+	"groundwork/internal/certificate"
 	"groundwork/internal/db"
 	"groundwork/internal/home"
 	"groundwork/internal/learning"
@@ -45,6 +46,8 @@ type App struct {
 	// Supervision is the supervision capability: records, hours and
 	// competency sign-off.
 	Supervision *supervision.Service
+	// Certificates issues and verifies certificates.
+	Certificates *certificate.Service
 }
 
 // New opens and migrates the database and builds the server. The caller
@@ -85,7 +88,7 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.loadCourses(); err != nil {
 		return err
 	}
-	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates)
+	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates)
 	if err != nil {
 		return err
 	}
@@ -118,6 +121,9 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision}
+	if err := a.buildCertificates(ctx, progress); err != nil {
+		return err
+	}
 	if err := catalog.Routes(a.Echo, renderer, a.Courses, progress); err != nil {
 		return err
 	}
@@ -188,6 +194,9 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 		return err
 	}
 	if err := learning.EnrolmentRoutes(admin, renderer, a.Courses, progress); err != nil {
+		return err
+	}
+	if err := a.certificateRoutes(admin, renderer); err != nil {
 		return err
 	}
 	return audit.Routes(admin, renderer, a.DB)

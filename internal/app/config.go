@@ -44,6 +44,12 @@ type Config struct {
 	// SupervisionGapWeeks is how long a trainee may go without a
 	// supervision session before their supervisor sees them flagged.
 	SupervisionGapWeeks int
+	// Organisation is the name certificates are issued in; Logo is a PNG
+	// or JPEG file printed on them.
+	Organisation string
+	Logo         string
+	// CredentialKey is the base64 Ed25519 seed that signs credentials.
+	CredentialKey string
 }
 
 // option describes one setting for flags, environment and documentation.
@@ -76,6 +82,9 @@ func (cfg *Config) options() []option {
 		{name: "smtp-tls", def: "starttls", usage: "SMTP encryption: starttls, tls or none", str: &cfg.SMTPTLS},
 		{name: "courses-dir", def: "", usage: "serve the curriculum from this folder, reloading on change, instead of the copy built in", str: &cfg.CoursesDir},
 		{name: "supervision-gap-weeks", def: "6", usage: "flag a trainee to their supervisor after this many weeks without a supervision session", num: &cfg.SupervisionGapWeeks},
+		{name: "organisation", def: "Groundwork", usage: "name of the organisation that issues certificates", str: &cfg.Organisation},
+		{name: "logo", def: "", usage: "PNG or JPEG file printed on certificates (empty: none)", str: &cfg.Logo},
+		{name: "credential-key", def: "", usage: "base64 of the 32-byte Ed25519 seed that signs digital badges (empty: generated once and kept in the database)", str: &cfg.CredentialKey},
 		{name: "session-key", def: "", usage: "base64 secret of at least 32 bytes for signing cookies (empty: generated once and kept in the database)", str: &cfg.SessionKey},
 	}
 }
@@ -159,6 +168,12 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.SupervisionGapWeeks < 1 || cfg.SupervisionGapWeeks > 52 {
 		return errors.New("GROUNDWORK_SUPERVISION_GAP_WEEKS: must be a number of weeks from 1 to 52")
+	}
+	if n := len([]rune(strings.TrimSpace(cfg.Organisation))); n == 0 || n > 120 {
+		return errors.New("GROUNDWORK_ORGANISATION: must be a name of 1 to 120 characters")
+	}
+	if _, err := cfg.credentialSeed(); err != nil {
+		return err
 	}
 	if cfg.DBMaxConns <= 0 {
 		return errors.New("GROUNDWORK_DB_MAX_CONNS: must be a positive number")

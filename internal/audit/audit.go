@@ -36,12 +36,16 @@ const (
 	RecordViewed           Action = "record_viewed"
 	Enrolled               Action = "enrolled"
 	Unenrolled             Action = "unenrolled"
+	CertificateRevoked     Action = "certificate_revoked"
+	CertificateReissued    Action = "certificate_reissued"
+	CertificateKept        Action = "certificate_kept"
 )
 
 // Actions lists every action, for filters.
 var Actions = []Action{SignIn, SignInFailed, LockedOut, SignOut, Invited, InvitationAccepted, RoleChanged,
 	Deactivated, Reactivated, SignedOutEverywhere, SupervisorAssigned, PasswordChanged, PasswordResetRequested,
-	PasswordReset, EmailChanged, SetupCompleted, RecordViewed, Enrolled, Unenrolled}
+	PasswordReset, EmailChanged, SetupCompleted, RecordViewed, Enrolled, Unenrolled,
+	CertificateRevoked, CertificateReissued, CertificateKept}
 
 // Entry is one line of the log. Empty ActorID or SubjectID means none (an
 // anonymous failed sign-in has no actor).

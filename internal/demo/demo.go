@@ -18,6 +18,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/certificate"
 	"groundwork/internal/db"
 	"groundwork/internal/learning"
 	"groundwork/internal/supervision"
@@ -27,6 +28,9 @@ import (
 type Options struct {
 	Trainees int       // default 12
 	Progress io.Writer // where a progress bar is drawn; nil for none
+	// Certificates, when set, issues the certificates the trainees have
+	// earned, then revokes one and re-issues another.
+	Certificates *certificate.Service
 }
 
 // SignIn is a demonstration account to print.
@@ -40,6 +44,7 @@ type Result struct {
 	SignIns  []SignIn
 	Trainees int
 	Rows     int // progress and supervision rows written
+	Issued   int // certificates issued
 }
 
 // ErrPresent means the demonstration organisation already exists.
@@ -83,7 +88,52 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 	if err := w.trainees(ctx, opts, res); err != nil {
 		return nil, err
 	}
+	if opts.Certificates != nil {
+		if res.Issued, err = certificates(ctx, conn, svc, opts.Certificates); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
+}
+
+// certificates issues what every trainee has earned, then revokes one
+// certificate and re-issues another after a name change, so that the
+// verification page has every answer to show.
+func certificates(ctx context.Context, conn *bun.DB, svc *account.Service, certs *certificate.Service) (int, error) {
+	trainees, err := account.UsersByRole(ctx, conn, account.Trainee)
+	if err != nil {
+		return 0, err
+	}
+	var issued []certificate.Certificate
+	for _, t := range trainees {
+		got, err := certs.IssueDue(ctx, t.ID)
+		if err != nil {
+			return 0, err
+		}
+		issued = append(issued, got...)
+	}
+	if len(issued) < 2 || issued[0].HolderID == issued[len(issued)-1].HolderID {
+		return len(issued), nil
+	}
+	var lead account.User
+	if err := conn.NewSelect().Model(&lead).Where("email = ?", "lead"+domain).Scan(ctx); err != nil {
+		return 0, fmt.Errorf("find the training lead: %w", err)
+	}
+	if err := certs.Revoke(ctx, &lead, &issued[0], "Issued before a sign-off was confirmed in supervision; a new certificate follows once it is."); err != nil {
+		return 0, err
+	}
+	renamed := issued[len(issued)-1]
+	holder, err := account.UserByID(ctx, conn, renamed.HolderID)
+	if err != nil {
+		return 0, err
+	}
+	if err := svc.ChangeName(ctx, holder, holder.Name+"-Tupou"); err != nil {
+		return 0, err
+	}
+	if _, err := certs.Reissue(ctx, &lead, &renamed, "Name changed at the holder's request."); err != nil {
+		return 0, err
+	}
+	return len(issued) + 1, nil
 }
 
 // passphrase is four random words' worth of letters, shared by every demo

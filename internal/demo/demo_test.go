@@ -24,7 +24,7 @@ func TestFillMakesAVariedOrganisationOnce(t *testing.T) {
 	}
 	defer a.Close()
 	ctx := context.Background()
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 40})
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 40, Certificates: a.Certificates})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +66,9 @@ func TestFillMakesAVariedOrganisationOnce(t *testing.T) {
 		"sign-offs":         "SELECT count(*) FROM competency_events WHERE kind = 'signed_off'",
 		"overdue trainees":  "SELECT count(*) FROM (SELECT trainee_id FROM supervision_records GROUP BY trainee_id HAVING MAX(held_on) < ?) AS o",
 		"observed practice": "SELECT count(*) FROM supervision_records WHERE kind = 'observed'",
+		"certificates":      "SELECT count(*) FROM certificates WHERE reissue_of IS NULL",
+		"revoked":           "SELECT count(*) FROM certificate_revocations",
+		"re-issued":         "SELECT count(*) FROM certificates WHERE reissue_of IS NOT NULL",
 	} {
 		var n int
 		if err := a.DB.NewRaw(q, time.Now().UTC().AddDate(0, 0, -42)).Scan(ctx, &n); err != nil || n == 0 {

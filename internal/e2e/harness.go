@@ -156,6 +156,17 @@ func (p *Page) Eval(expr string) string {
 	return run(p, "evaluate "+expr, chromedp.Evaluate[string](expr))
 }
 
+// Download fetches path as the page's own session would, following a
+// download link, and returns the response's status, content type and its
+// first bytes (as Latin-1 text).
+func (p *Page) Download(path string) string {
+	p.t.Helper()
+	quoted, _ := json.Marshal(path)
+	js := `fetch(` + string(quoted) + `).then(async r => r.status + " " + r.headers.get("Content-Type") + " " +
+		String.fromCharCode(...new Uint8Array(await r.arrayBuffer()).slice(0, 8)))`
+	return run(p, "download "+path, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+}
+
 // Click clicks the first element matching sel.
 func (p *Page) Click(sel string) {
 	p.t.Helper()

@@ -1,0 +1,150 @@
+package certificate
+
+import (
+	"context"
+	"embed"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"groundwork/internal/account"
+	"groundwork/internal/learning"
+	"groundwork/internal/supervision"
+	"groundwork/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates is the package's template source for the renderer.
+var Templates = web.Source{Namespace: "certificate", FS: web.MustSub(templates, "templates")}
+
+// pages serves the certificate pages.
+type pages struct {
+	svc   *Service
+	views map[string]*web.Page
+}
+
+// VerifyLimit is how many verification requests one address may make: a
+// burst, then one a second. Numbers and tokens are far too many to guess;
+// the limit keeps scripted lookups from loading the database.
+var VerifyLimit = middleware.RateLimiterMemoryStoreConfig{Rate: rate.Limit(1), Burst: 30, ExpiresIn: 3 * time.Minute}
+
+// Routes mounts the public verification pages and documents, the signed-in
+// person's certificates, and the admin pages on admin.
+func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, guard echo.MiddlewareFunc) error {
+	p := &pages{svc: svc, views: map[string]*web.Page{}}
+	for _, name := range []string{"verify", "mine", "admin_list", "admin_show"} {
+		page, err := r.Page("certificate/" + name)
+		if err != nil {
+			return err
+		}
+		p.views[name] = page
+	}
+	limit := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store:        middleware.NewRateLimiterMemoryStoreWithConfig(VerifyLimit),
+		ErrorHandler: func(echo.Context, error) error { return web.NotFound() },
+		DenyHandler: func(echo.Context, string, error) error {
+			return web.Errorf(web.CodeTooMany, "Too many checks from your network in a short time. Please wait a minute and try again.")
+		},
+	})
+	e.GET("/verify", p.verifyForm, limit)
+	e.GET("/verify/:token", p.verifyToken, limit)
+	e.GET("/credentials/:token", p.credential, limit)
+	e.GET("/issuer", p.profile)
+	e.GET("/issuer/revocations", p.revocations)
+	e.GET("/certificates", p.mine, guard)
+	e.GET("/certificates/:id/pdf", p.pdf, guard)
+	admin.GET("/certificates", p.adminList)
+	admin.GET("/certificates/cohort.zip", p.cohortZip)
+	admin.GET("/certificates/:id", p.adminShow)
+	admin.POST("/certificates/:id/revoke", p.revoke)
+	admin.POST("/certificates/:id/reissue", p.reissue)
+	admin.POST("/certificates/:id/keep", p.keep)
+	return nil
+}
+
+// CertificatesOf lists a person's certificates for their dashboard: the
+// current ones and the revoked ones, not those replaced by a re-issue.
+func (s *Service) CertificatesOf(ctx context.Context, userID string) ([]learning.CertificateLink, error) {
+	certs, err := OfHolder(ctx, s.DB, userID)
+	if err != nil {
+		return nil, err
+	}
+	var out []learning.CertificateLink
+	for _, c := range certs {
+		if c.Status() != Superseded {
+			out = append(out, learning.CertificateLink{Title: c.Title, IssuedAt: c.IssuedAt,
+				URL: "/certificates#c-" + c.ID, Revoked: c.Status() == Revoked})
+		}
+	}
+	return out, nil
+}
+
+// mayHold reports whether viewer may see holder's certificates in full:
+// the holder, their supervisor, or an admin.
+func mayHold(viewer, holder *account.User) bool {
+	return supervision.CanSeeTrainee(viewer, holder)
+}
+
+// noStore marks a response as personal: never cached.
+func noStore(c echo.Context) {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+}
+
+// mineData is the signed-in person's certificates page.
+type mineData struct {
+	Certificates []Certificate
+	Org          string
+	svc          *Service
+}
+
+// VerifyURL is the public page of c.
+func (d mineData) VerifyURL(c Certificate) string { return d.svc.VerifyURL(&c) }
+
+// CredentialURL is the Open Badges credential of c.
+func (d mineData) CredentialURL(c Certificate) string { return d.svc.CredentialURL(&c) }
+
+// LinkedInURL adds c to the holder's LinkedIn profile.
+func (d mineData) LinkedInURL(c Certificate) string { return linkedInURL(d.svc, &c) }
+
+func (p *pages) mine(c echo.Context) error {
+	ctx := c.Request().Context()
+	me := account.CurrentUser(c)
+	if _, err := p.svc.IssueDue(ctx, me.ID); err != nil {
+		return err
+	}
+	certs, err := OfHolder(ctx, p.svc.DB, me.ID)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return p.views["mine"].Render(c, http.StatusOK, mineData{Certificates: certs, Org: p.svc.Issuer.Name, svc: p.svc})
+}
+
+// pdf serves a certificate's PDF to its holder, their supervisor or an
+// admin.
+func (p *pages) pdf(c echo.Context) error {
+	ctx := c.Request().Context()
+	cert, err := ByID(ctx, p.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	holder, err := account.UserByID(ctx, p.svc.DB, cert.HolderID)
+	if err != nil {
+		return err
+	}
+	if !mayHold(account.CurrentUser(c), holder) {
+		return web.NotFound()
+	}
+	body, err := p.svc.PDF(cert)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="certificate-`+cert.Number+`.pdf"`)
+	return c.Blob(http.StatusOK, "application/pdf", body)
+}
