@@ -32,15 +32,15 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer a.Close()
 	start := time.Now()
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: *trainees, Progress: stderr, Certificates: a.Certificates})
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: *trainees, Progress: stderr, Certificates: a.Certificates, Events: a.Events})
 	if errors.Is(err, demo.ErrPresent) {
 		return fmt.Errorf("%w; use a fresh database", err)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Demonstration organisation ready: %d trainees, %d progress rows, %d certificates, in %s.\n\n",
-		res.Trainees, res.Rows, res.Issued, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "Demonstration organisation ready: %d trainees, %d progress rows, %d certificates, %d public sessions, in %s.\n\n",
+		res.Trainees, res.Rows, res.Issued, res.Sessions, time.Since(start).Round(time.Millisecond))
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROLE\tNAME\tEMAIL")
 	for _, s := range res.SignIns {

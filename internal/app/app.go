@@ -24,6 +24,7 @@ import (
 	"groundwork/internal/catalog"
 	"groundwork/internal/certificate"
 	"groundwork/internal/db"
+	"groundwork/internal/events"
 	"groundwork/internal/home"
 	"groundwork/internal/learning"
 	"groundwork/internal/mail"
@@ -48,6 +49,8 @@ type App struct {
 	Supervision *supervision.Service
 	// Certificates issues and verifies certificates.
 	Certificates *certificate.Service
+	// Events runs public sessions.
+	Events *events.Service
 }
 
 // New opens and migrates the database and builds the server. The caller
@@ -88,7 +91,7 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.loadCourses(); err != nil {
 		return err
 	}
-	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates)
+	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates, events.Templates)
 	if err != nil {
 		return err
 	}
@@ -199,6 +202,9 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 	if err := a.certificateRoutes(admin, renderer); err != nil {
 		return err
 	}
+	if err := a.buildEvents(admin, renderer); err != nil {
+		return err
+	}
 	return audit.Routes(admin, renderer, a.DB)
 }
 
@@ -277,6 +283,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopBackground()
 	go a.Outbox.Run(background, 10*time.Second)
 	go a.Accounts.Sessions.PurgeLoop(background, 10*time.Minute, a.Logger)
+	go a.Events.Run(background, 5*time.Minute)
 	if a.Config.CoursesDir != "" {
 		go a.Courses.Watch(background, a.Config.CoursesDir, time.Second, a.Logger)
 	}

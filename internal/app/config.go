@@ -50,6 +50,10 @@ type Config struct {
 	Logo         string
 	// CredentialKey is the base64 Ed25519 seed that signs credentials.
 	CredentialKey string
+	// ReminderHours is how long before a public session registrants are
+	// reminded; RetentionDays how long after it their details are kept.
+	ReminderHours int
+	RetentionDays int
 }
 
 // option describes one setting for flags, environment and documentation.
@@ -85,6 +89,8 @@ func (cfg *Config) options() []option {
 		{name: "organisation", def: "Groundwork", usage: "name of the organisation that issues certificates", str: &cfg.Organisation},
 		{name: "logo", def: "", usage: "PNG or JPEG file printed on certificates (empty: none)", str: &cfg.Logo},
 		{name: "credential-key", def: "", usage: "base64 of the 32-byte Ed25519 seed that signs digital badges (empty: generated once and kept in the database)", str: &cfg.CredentialKey},
+		{name: "reminder-hours", def: "24", usage: "remind people registered for a public session this many hours before it (1 to 336)", num: &cfg.ReminderHours},
+		{name: "retention-days", def: "90", usage: "delete registrants' personal details this many days after a public session (1 to 3650)", num: &cfg.RetentionDays},
 		{name: "session-key", def: "", usage: "base64 secret of at least 32 bytes for signing cookies (empty: generated once and kept in the database)", str: &cfg.SessionKey},
 	}
 }
@@ -174,6 +180,12 @@ func (cfg *Config) Validate() error {
 	}
 	if _, err := cfg.credentialSeed(); err != nil {
 		return err
+	}
+	if cfg.ReminderHours < 1 || cfg.ReminderHours > 336 {
+		return errors.New("GROUNDWORK_REMINDER_HOURS: must be a number of hours from 1 to 336")
+	}
+	if cfg.RetentionDays < 1 || cfg.RetentionDays > 3650 {
+		return errors.New("GROUNDWORK_RETENTION_DAYS: must be a number of days from 1 to 3650")
 	}
 	if cfg.DBMaxConns <= 0 {
 		return errors.New("GROUNDWORK_DB_MAX_CONNS: must be a positive number")

@@ -20,6 +20,7 @@ import (
 	"groundwork/internal/catalog"
 	"groundwork/internal/certificate"
 	"groundwork/internal/db"
+	"groundwork/internal/events"
 	"groundwork/internal/learning"
 	"groundwork/internal/supervision"
 )
@@ -31,6 +32,10 @@ type Options struct {
 	// Certificates, when set, issues the certificates the trainees have
 	// earned, then revokes one and re-issues another.
 	Certificates *certificate.Service
+	// Events, when set, schedules public sessions: upcoming ones with
+	// registrations and a waitlist, and a past one with its register taken,
+	// certificates sent and feedback given.
+	Events *events.Service
 }
 
 // SignIn is a demonstration account to print.
@@ -45,6 +50,7 @@ type Result struct {
 	Trainees int
 	Rows     int // progress and supervision rows written
 	Issued   int // certificates issued
+	Sessions int // public sessions scheduled
 }
 
 // ErrPresent means the demonstration organisation already exists.
@@ -90,6 +96,11 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 	}
 	if opts.Certificates != nil {
 		if res.Issued, err = certificates(ctx, conn, svc, opts.Certificates); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Events != nil {
+		if res.Sessions, err = sessions(ctx, conn, opts.Events, staff[0].ID); err != nil {
 			return nil, err
 		}
 	}

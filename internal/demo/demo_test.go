@@ -24,7 +24,7 @@ func TestFillMakesAVariedOrganisationOnce(t *testing.T) {
 	}
 	defer a.Close()
 	ctx := context.Background()
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 40, Certificates: a.Certificates})
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 40, Certificates: a.Certificates, Events: a.Events})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,15 +60,20 @@ func TestFillMakesAVariedOrganisationOnce(t *testing.T) {
 		t.Fatalf("trainees are at only %d distinct stages", len(distinct))
 	}
 	for what, q := range map[string]string{
-		"agreed records":    "SELECT count(*) FROM supervision_records WHERE other_signed_at IS NOT NULL",
-		"records to agree":  "SELECT count(*) FROM supervision_records WHERE other_signed_at IS NULL",
-		"pending evidence":  "SELECT count(*) FROM competency_status WHERE status = 'pending'",
-		"sign-offs":         "SELECT count(*) FROM competency_events WHERE kind = 'signed_off'",
-		"overdue trainees":  "SELECT count(*) FROM (SELECT trainee_id FROM supervision_records GROUP BY trainee_id HAVING MAX(held_on) < ?) AS o",
-		"observed practice": "SELECT count(*) FROM supervision_records WHERE kind = 'observed'",
-		"certificates":      "SELECT count(*) FROM certificates WHERE reissue_of IS NULL",
-		"revoked":           "SELECT count(*) FROM certificate_revocations",
-		"re-issued":         "SELECT count(*) FROM certificates WHERE reissue_of IS NOT NULL",
+		"agreed records":          "SELECT count(*) FROM supervision_records WHERE other_signed_at IS NOT NULL",
+		"records to agree":        "SELECT count(*) FROM supervision_records WHERE other_signed_at IS NULL",
+		"pending evidence":        "SELECT count(*) FROM competency_status WHERE status = 'pending'",
+		"sign-offs":               "SELECT count(*) FROM competency_events WHERE kind = 'signed_off'",
+		"overdue trainees":        "SELECT count(*) FROM (SELECT trainee_id FROM supervision_records GROUP BY trainee_id HAVING MAX(held_on) < ?) AS o",
+		"observed practice":       "SELECT count(*) FROM supervision_records WHERE kind = 'observed'",
+		"certificates":            "SELECT count(*) FROM certificates WHERE reissue_of IS NULL",
+		"revoked":                 "SELECT count(*) FROM certificate_revocations",
+		"re-issued":               "SELECT count(*) FROM certificates WHERE reissue_of IS NOT NULL",
+		"sessions":                "SELECT count(*) FROM events WHERE starts_at > ?",
+		"waitlisted":              "SELECT count(*) FROM registrations WHERE status = 'waitlisted'",
+		"attended":                "SELECT count(*) FROM registrations WHERE attended",
+		"feedback":                "SELECT count(*) FROM event_feedback",
+		"attendance certificates": "SELECT count(*) FROM certificates WHERE kind = 'attendance'",
 	} {
 		var n int
 		if err := a.DB.NewRaw(q, time.Now().UTC().AddDate(0, 0, -42)).Scan(ctx, &n); err != nil || n == 0 {

@@ -19,9 +19,11 @@ import (
 	"groundwork/internal/web"
 )
 
-// Message is a plain-text mail to one person.
+// Message is a plain-text mail to one person, with a calendar invitation
+// when Calendar (iCalendar text) is set.
 type Message struct {
 	To, Subject, Body string
+	Calendar          string
 }
 
 // Item is a message in the outbox with its delivery state.
@@ -38,6 +40,7 @@ type Item struct {
 	SentAt        *time.Time `bun:"sent_at"`
 	FailedAt      *time.Time `bun:"failed_at"`
 	LastError     string     `bun:"last_error,notnull"`
+	Calendar      string     `bun:"calendar,notnull"`
 }
 
 // Status is "sent", "failed" or "pending".
@@ -59,7 +62,7 @@ func Enqueue(ctx context.Context, idb bun.IDB, m Message) error {
 		return err
 	}
 	t := time.Now().UTC().Truncate(time.Microsecond)
-	it := &Item{ID: uuid.Must(uuid.NewV7()).String(), To: m.To, Subject: m.Subject, Body: m.Body, CreatedAt: t, NextAttemptAt: t}
+	it := &Item{ID: uuid.Must(uuid.NewV7()).String(), To: m.To, Subject: m.Subject, Body: m.Body, Calendar: m.Calendar, CreatedAt: t, NextAttemptAt: t}
 	if _, err := idb.NewInsert().Model(it).Exec(ctx); err != nil {
 		return fmt.Errorf("queue mail: %w", err)
 	}

@@ -219,3 +219,27 @@ func TestSMTPSenderDelivers(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPSenderAttachesTheInvitation(t *testing.T) {
+	t.Parallel()
+	addr, got := smtpServer(t)
+	host, port, _ := net.SplitHostPort(addr)
+	var p int
+	fmt.Sscan(port, &p)
+	s, err := mail.NewSMTPSender(mail.SMTPConfig{Host: host, Port: p, From: "Groundwork <gw@example.org>", TLS: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cal := "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+	if err := s.Send(ctx, mail.Message{To: "guest@example.org", Subject: "Your place", Body: "Hello", Calendar: cal}); err != nil {
+		t.Fatal(err)
+	}
+	conversation := <-got
+	for _, want := range []string{"text/calendar; charset=utf-8; method=REQUEST", `filename="invitation.ics"`} {
+		if !strings.Contains(conversation, want) {
+			t.Errorf("the mail lacks %q:\n%s", want, conversation)
+		}
+	}
+}

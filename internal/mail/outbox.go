@@ -88,7 +88,7 @@ func (o *Outbox) sendOne(ctx context.Context) (done, ok bool, err error) {
 	if err != nil || it == nil {
 		return false, false, err
 	}
-	sendErr := o.sender.Send(ctx, Message{To: it.To, Subject: it.Subject, Body: it.Body})
+	sendErr := o.sender.Send(ctx, Message{To: it.To, Subject: it.Subject, Body: it.Body, Calendar: it.Calendar})
 	if err := o.recordAttempt(ctx, it, sendErr); err != nil {
 		return false, true, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -61,6 +62,16 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	}
 	msg.Subject(m.Subject)
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
+	if m.Calendar != "" {
+		method := "REQUEST"
+		if strings.Contains(m.Calendar, "METHOD:CANCEL") {
+			method = "CANCEL"
+		}
+		if err := msg.AttachReader("invitation.ics", strings.NewReader(m.Calendar),
+			gomail.WithFileContentType(gomail.ContentType("text/calendar; charset=utf-8; method="+method))); err != nil {
+			return fmt.Errorf("attach invitation: %w", err)
+		}
+	}
 	if err := s.client.DialAndSendWithContext(ctx, msg); err != nil {
 		return fmt.Errorf("smtp: %w", err)
 	}

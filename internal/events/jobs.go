@@ -1,0 +1,122 @@
+package events
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/db"
+	"groundwork/internal/mail"
+)
+
+// Run sends reminders and purges old personal data every interval until
+// ctx is done. Several replicas may run it at once: each reminder is
+// claimed by a conditional update, and the purge is idempotent.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		if _, err := s.SendReminders(ctx, now()); err != nil {
+			s.Logger.Error("send session reminders", slog.String("error", err.Error()))
+		}
+		if _, err := s.Purge(ctx, now()); err != nil {
+			s.Logger.Error("purge registrations", slog.String("error", err.Error()))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// SendReminders queues a reminder to each confirmed registrant of a session
+// starting within ReminderBefore of at, once, and returns how many.
+func (s *Service) SendReminders(ctx context.Context, at time.Time) (int, error) {
+	var due []Registration
+	err := s.DB.NewSelect().Model(&due).ColumnExpr("r.*").Join("JOIN events AS e ON e.id = r.event_id").
+		Where("r.status = ?", Confirmed).Where("r.reminded_at IS NULL").Where("r.purged_at IS NULL").
+		Where("e.cancelled_at IS NULL").Where("e.starts_at > ?", at).Where("e.starts_at <= ?", at.Add(s.ReminderBefore)).
+		Scan(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("find reminders: %w", err)
+	}
+	sent := 0
+	for i := range due {
+		ok, err := s.remind(ctx, &due[i])
+		if err != nil {
+			return sent, err
+		}
+		if ok {
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+// remind claims and queues one reminder in one transaction.
+func (s *Service) remind(ctx context.Context, reg *Registration) (bool, error) {
+	sent := false
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*Registration)(nil)).Set("reminded_at = ?", now()).
+			Where("id = ?", reg.ID).Where("reminded_at IS NULL").Where("status = ?", Confirmed).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("claim reminder: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // another replica sent it, or they cancelled
+		}
+		ev, err := Get(ctx, tx, reg.EventID)
+		if err != nil {
+			return err
+		}
+		sent = true
+		return mail.Enqueue(ctx, tx, s.reminder(ev, reg))
+	})
+	return sent, err
+}
+
+// Purge empties the personal data of registrations to sessions that ended
+// more than Retention before at: name, email, organisation and access
+// needs. The rows stay, for counts of registrations and attendance;
+// certificates keep the name printed on them. It returns how many
+// registrations it emptied.
+func (s *Service) Purge(ctx context.Context, at time.Time) (int, error) {
+	var n int
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		ended := tx.NewSelect().Model((*Event)(nil)).Column("id").Where("ends_at < ?", at.Add(-s.Retention))
+		res, err := tx.NewUpdate().Model((*Registration)(nil)).
+			Set("name = '', email = '', organisation = '', access_needs = '', purged_at = ?, updated_at = ?", at, at).
+			Where("purged_at IS NULL").Where("event_id IN (?)", ended).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("purge registrations: %w", err)
+		}
+		affected, _ := res.RowsAffected()
+		n = int(affected)
+		_, err = tx.NewUpdate().Model((*Event)(nil)).Set("purged_at = ?", at).
+			Where("purged_at IS NULL").Where("ends_at < ?", at.Add(-s.Retention)).Exec(ctx)
+		return err
+	})
+	return n, err
+}
+
+// Forget empties reg's personal data at their own request, and cancels
+// their place first if they still hold one.
+func (s *Service) Forget(ctx context.Context, reg *Registration) error {
+	if reg.Status != Withdrawn {
+		if err := s.Cancel(ctx, reg); err != nil && err != ErrCancelled {
+			return err
+		}
+	}
+	t := now()
+	_, err := s.DB.NewUpdate().Model((*Registration)(nil)).
+		Set("name = '', email = '', organisation = '', access_needs = '', purged_at = ?, updated_at = ?", t, t).
+		Where("id = ?", reg.ID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("delete registration data: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,173 @@
+package events
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/certificate"
+	"groundwork/internal/events/ics"
+	"groundwork/internal/web"
+)
+
+// registrationData is a registrant's private page.
+type registrationData struct {
+	Registration *Registration
+	Event        *Event
+	Token        string
+	New          bool
+	Certificate  *certificate.Certificate
+	VerifyURL    string
+	FeedbackOpen bool
+	Form         *web.Form
+	Now          time.Time
+	Questions    []question
+}
+
+// question is one rating on the feedback form.
+type question struct {
+	Name, Label, Hint string
+	Scale             []int
+}
+
+// questions are the feedback form's ratings.
+var questions = []question{
+	{"usefulness", "How useful was the session for you?", "1: not useful; 5: very useful", []int{1, 2, 3, 4, 5}},
+	{"clarity", "How clear was it?", "1: hard to follow; 5: very clear", []int{1, 2, 3, 4, 5}},
+	{"recommend", "How likely are you to recommend it to a colleague?", "0: not at all likely; 10: extremely likely", []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
+}
+
+// owned loads the registration of the token in the URL and its session.
+// The private link is the registrant's key; it is never cached.
+func (p *pages) owned(c echo.Context) (*Registration, *Event, error) {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	c.Response().Header().Set("X-Robots-Tag", "noindex")
+	reg, err := p.svc.ByToken(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := Get(c.Request().Context(), p.svc.DB, reg.EventID)
+	return reg, ev, err
+}
+
+func (p *pages) registration(c echo.Context) error {
+	reg, ev, err := p.owned(c)
+	if err != nil {
+		return err
+	}
+	return p.renderRegistration(c, http.StatusOK, reg, ev, web.NewForm())
+}
+
+func (p *pages) renderRegistration(c echo.Context, status int, reg *Registration, ev *Event, f *web.Form) error {
+	d := registrationData{Registration: reg, Event: ev, Token: c.Param("token"), New: c.QueryParam("new") != "", Form: f,
+		Now: now(), Questions: questions}
+	cert, err := certificate.OfRegistration(c.Request().Context(), p.svc.DB, reg.ID)
+	switch {
+	case err == nil:
+		d.Certificate, d.VerifyURL = cert, p.svc.Certificates.VerifyURL(cert)
+	case web.ErrorCode(err) != web.CodeNotFound:
+		return err
+	}
+	d.FeedbackOpen = reg.Attended != nil && *reg.Attended && !reg.FeedbackGiven
+	return p.views["registration"].Render(c, status, d)
+}
+
+func (p *pages) cancel(c echo.Context) error {
+	reg, _, err := p.owned(c)
+	if err != nil {
+		return err
+	}
+	if err := p.svc.Cancel(c.Request().Context(), reg); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Your registration is cancelled. Thank you for letting us know: your place goes to the next person waiting.")
+	return c.Redirect(http.StatusSeeOther, "/registrations/"+c.Param("token"))
+}
+
+func (p *pages) forget(c echo.Context) error {
+	reg, ev, err := p.owned(c)
+	if err != nil {
+		return err
+	}
+	if err := p.svc.Forget(c.Request().Context(), reg); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Your details are deleted. We no longer hold your name, email, organisation or access needs for this session.")
+	return c.Redirect(http.StatusSeeOther, "/sessions/"+ev.ID)
+}
+
+// invitation downloads the calendar invitation.
+func (p *pages) invitation(c echo.Context) error {
+	reg, ev, err := p.owned(c)
+	if err != nil {
+		return err
+	}
+	inv := p.svc.invite(ev, reg)
+	c.Response().Header().Set(echo.HeaderContentType, "text/calendar; charset=utf-8; method="+method(inv))
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="session.ics"`)
+	c.Response().WriteHeader(http.StatusOK)
+	return ics.Write(c.Response(), inv)
+}
+
+func method(e ics.Event) string {
+	if e.Cancelled {
+		return "CANCEL"
+	}
+	return "REQUEST"
+}
+
+// certificate downloads the registrant's certificate of attendance.
+func (p *pages) certificate(c echo.Context) error {
+	reg, _, err := p.owned(c)
+	if err != nil {
+		return err
+	}
+	cert, err := certificate.OfRegistration(c.Request().Context(), p.svc.DB, reg.ID)
+	if err != nil {
+		return err
+	}
+	body, err := p.svc.Certificates.PDF(cert)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="certificate-`+cert.Number+`.pdf"`)
+	return c.Blob(http.StatusOK, "application/pdf", body)
+}
+
+// feedback takes the anonymous feedback form.
+func (p *pages) feedback(c echo.Context) error {
+	reg, ev, err := p.owned(c)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	a := Answer{Usefulness: rating(f, "usefulness", 1, 5), Clarity: rating(f, "clarity", 1, 5),
+		Recommend: rating(f, "recommend", 0, 10), Comment: strings.TrimSpace(strings.ReplaceAll(f.Get("comment"), "\r\n", "\n"))}
+	if utf8.RuneCountInString(a.Comment) > 2000 {
+		f.Fail("comment", "Keep your comment to 2,000 characters.")
+	}
+	if !f.Valid() {
+		return p.renderRegistration(c, http.StatusUnprocessableEntity, reg, ev, f)
+	}
+	if err := p.svc.GiveFeedback(c.Request().Context(), reg, a); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Thank you for your feedback. It is kept without your name or any link to your registration.")
+	return c.Redirect(http.StatusSeeOther, "/registrations/"+c.Param("token"))
+}
+
+// rating reads a whole number from lo to hi, failing the field otherwise.
+func rating(f *web.Form, field string, lo, hi int) int {
+	n, err := strconv.Atoi(f.Get(field))
+	if err != nil || n < lo || n > hi {
+		f.Fail(field, "Choose a rating from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi)+".")
+	}
+	return n
+}
