@@ -44,13 +44,7 @@ func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, guar
 		}
 		p.views[name] = page
 	}
-	limit := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store:        middleware.NewRateLimiterMemoryStoreWithConfig(VerifyLimit),
-		ErrorHandler: func(echo.Context, error) error { return web.NotFound() },
-		DenyHandler: func(echo.Context, string, error) error {
-			return web.Errorf(web.CodeTooMany, "Too many checks from your network in a short time. Please wait a minute and try again.")
-		},
-	})
+	limit := web.RateLimit(VerifyLimit, "Too many checks from your network in a short time. Please wait a minute and try again.")
 	e.GET("/verify", p.verifyForm, limit)
 	e.GET("/verify/:token", p.verifyToken, limit)
 	e.GET("/credentials/:token", p.credential, limit)

@@ -214,12 +214,7 @@ func TestAttendanceCertificatesAndAnonymousFeedback(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The session took place: move it into the past.
-	past := time.Now().UTC().Add(-3 * time.Hour)
-	if _, err := fx.site.App.DB.NewUpdate().Table("events").Set("starts_at = ?, ends_at = ?, opens_at = ?, closes_at = ?",
-		past, past.Add(time.Hour), past.Add(-48*time.Hour), past.Add(-time.Hour)).Where("id = ?", ev.ID).Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
+	fx.endedAgo(t, ev.ID, 2*time.Hour) // the session took place
 	sup := fx.site.SignIn(fx.sup)
 	regs, _ := events.Registrations(ctx, fx.site.App.DB, ev.ID)
 	register := "/facilitate/sessions/" + ev.ID + "/attendance"
@@ -333,13 +328,8 @@ func TestPurgeDeletesOnlyWhatItMust(t *testing.T) {
 		}
 	}
 	// The old session ended 91 days ago, the recent one 89.
-	for ev, ago := range map[string]time.Duration{old.ID: 91 * 24 * time.Hour, recent.ID: 89 * 24 * time.Hour} {
-		end := time.Now().UTC().Add(-ago)
-		if _, err := fx.site.App.DB.NewUpdate().Table("events").Set("starts_at = ?, ends_at = ?, opens_at = ?, closes_at = ?",
-			end.Add(-time.Hour), end, end.Add(-72*time.Hour), end.Add(-2*time.Hour)).Where("id = ?", ev).Exec(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fx.endedAgo(t, old.ID, 91*24*time.Hour)
+	fx.endedAgo(t, recent.ID, 89*24*time.Hour)
 	n, err := svc.Purge(ctx, time.Now().UTC())
 	if err != nil || n != 1 {
 		t.Fatalf("purge = %d, %v; want 1", n, err)

@@ -76,3 +76,14 @@ func linkIn(t *testing.T, body string) string {
 	}
 	return "/registrations/" + m[1]
 }
+
+// endedAgo moves a session so that it ended ago: an hour long, with
+// registration closed before it.
+func (fx *fixture) endedAgo(t *testing.T, eventID string, ago time.Duration) {
+	t.Helper()
+	end := time.Now().UTC().Add(-ago)
+	if _, err := fx.site.App.DB.NewUpdate().Table("events").Set("starts_at = ?, ends_at = ?, opens_at = ?, closes_at = ?",
+		end.Add(-time.Hour), end, end.Add(-72*time.Hour), end.Add(-2*time.Hour)).Where("id = ?", eventID).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}

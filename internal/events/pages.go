@@ -47,13 +47,7 @@ func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, staf
 		}
 		p.views[name] = page
 	}
-	limit := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store:        middleware.NewRateLimiterMemoryStoreWithConfig(RegisterLimit),
-		ErrorHandler: func(echo.Context, error) error { return web.NotFound() },
-		DenyHandler: func(echo.Context, string, error) error {
-			return web.Errorf(web.CodeTooMany, "Too many registrations from your network in a short time. Please wait a few minutes and try again.")
-		},
-	})
+	limit := web.RateLimit(RegisterLimit, "Too many registrations from your network in a short time. Please wait a few minutes and try again.")
 	e.GET("/sessions", p.catalogue)
 	e.GET("/sessions/:id", p.session)
 	e.POST("/sessions/:id/register", p.register, limit)

@@ -197,8 +197,10 @@ func smtpServer(t *testing.T) (addr string, got chan string) {
 	return ln.Addr().String(), got
 }
 
-func TestSMTPSenderDelivers(t *testing.T) {
-	t.Parallel()
+// smtpSender is a sender talking to a fake SMTP server, and the channel
+// that receives each conversation.
+func smtpSender(t *testing.T) (*mail.SMTPSender, chan string) {
+	t.Helper()
 	addr, got := smtpServer(t)
 	host, port, _ := net.SplitHostPort(addr)
 	var p int
@@ -207,6 +209,12 @@ func TestSMTPSenderDelivers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, got
+}
+
+func TestSMTPSenderDelivers(t *testing.T) {
+	t.Parallel()
+	s, got := smtpSender(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.Send(ctx, mail.Message{To: "trainee@example.org", Subject: "Welcome aboard", Body: "Hello"}); err != nil {
@@ -222,14 +230,7 @@ func TestSMTPSenderDelivers(t *testing.T) {
 
 func TestSMTPSenderAttachesTheInvitation(t *testing.T) {
 	t.Parallel()
-	addr, got := smtpServer(t)
-	host, port, _ := net.SplitHostPort(addr)
-	var p int
-	fmt.Sscan(port, &p)
-	s, err := mail.NewSMTPSender(mail.SMTPConfig{Host: host, Port: p, From: "Groundwork <gw@example.org>", TLS: "none"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, got := smtpSender(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cal := "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"

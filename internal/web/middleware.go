@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -140,4 +141,17 @@ func valuesUTF8(values map[string][]string) bool {
 		}
 	}
 	return true
+}
+
+// RateLimit limits requests per client address (as the trusted-proxy
+// configuration extracts it) to cfg, answering the rest with 429 and
+// message. Each replica counts on its own.
+func RateLimit(cfg middleware.RateLimiterMemoryStoreConfig, message string) echo.MiddlewareFunc {
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store:        middleware.NewRateLimiterMemoryStoreWithConfig(cfg),
+		ErrorHandler: func(echo.Context, error) error { return NotFound() },
+		DenyHandler: func(echo.Context, string, error) error {
+			return Errorf(CodeTooMany, "%s", message)
+		},
+	})
 }
