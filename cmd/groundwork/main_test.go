@@ -74,6 +74,19 @@ func TestUnknownCommandExitsTwo(t *testing.T) {
 	}
 }
 
+// A command written after the flags is not silently ignored (the server
+// would start instead of the demonstration, say).
+func TestCommandAfterFlagsIsRefused(t *testing.T) {
+	t.Parallel()
+	cmd := groundworkCmd(t, []string{"GROUNDWORK_ADDRESS=127.0.0.1:0"}, "--database-url", dbtest.URL(t), "demo")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), "groundwork demo --database-url") {
+		t.Fatalf("groundwork --database-url … demo: %v, %q; want exit 2 saying to put the command first", err, stderr.String())
+	}
+}
+
 func TestMalformedDatabaseURLExitsWithOneClearLine(t *testing.T) {
 	t.Parallel()
 	for _, url := range []string{"postgres://%zz", "postgres:///nohost", "mysql://x/y"} {

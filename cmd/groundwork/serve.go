@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 
@@ -10,9 +11,12 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
-	cfg, _, err := openConfig("serve", "serve [flags]\n\nRuns the web server. Pending database migrations are applied at start.", args, stderr)
+	cfg, rest, err := openConfig("serve", "serve [flags]\n\nRuns the web server. Pending database migrations are applied at start.", args, stderr)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("%w: unexpected %q: the command comes first, then its flags (groundwork %s --database-url ...)", errUsage, rest[0], rest[0])
 	}
 	return app.Run(ctx, cfg, cfg.NewLogger(os.Stderr))
 }

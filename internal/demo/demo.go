@@ -130,7 +130,7 @@ func certificates(ctx context.Context, conn *bun.DB, svc *account.Service, certs
 	if err := conn.NewSelect().Model(&lead).Where("email = ?", "lead"+domain).Scan(ctx); err != nil {
 		return 0, fmt.Errorf("find the training lead: %w", err)
 	}
-	if err := certs.Revoke(ctx, &lead, &issued[0], "Issued before a sign-off was confirmed in supervision; a new certificate follows once it is."); err != nil {
+	if err := certs.Revoke(ctx, &lead, &issued[0], "Issued in error: a sign-off was recorded against the wrong trainee."); err != nil {
 		return 0, err
 	}
 	renamed := issued[len(issued)-1]

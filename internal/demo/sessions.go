@@ -67,7 +67,12 @@ var organisations = []string{"Bayview High School", "St Anne's College", "City C
 
 // schedule saves one demonstration session.
 func schedule(ctx context.Context, svc *events.Service, s session, by, facilitator string) (*events.Event, error) {
-	start := time.Now().UTC().Add(s.starts).Truncate(time.Hour).Add(10 * time.Hour)
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return nil, err
+	}
+	day := time.Now().In(loc).Add(s.starts)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, loc).UTC() // 10:00 in London
 	ev := &events.Event{Title: s.title, Description: s.description, Audience: s.audience, Format: s.format,
 		TimeZone: "Europe/London", StartsAt: start, EndsAt: start.Add(90 * time.Minute), Capacity: s.capacity,
 		OpensAt: start.Add(-45 * 24 * time.Hour), ClosesAt: start.Add(-time.Hour), CreatedBy: by}
