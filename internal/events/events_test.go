@@ -369,3 +369,43 @@ func TestRemindersGoOutOnce(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Raising the capacity seats the people waiting, in order; moving the
+// session tells everyone registered, with a new invitation.
+func TestEditingASessionSeatsTheWaitingAndTellsEveryone(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	ctx := context.Background()
+	svc := fx.site.App.Events
+	ev := fx.schedule(t, 1, 7*24*time.Hour)
+	for _, n := range []string{"ana", "bo", "cy"} {
+		if _, err := svc.Register(ctx, ev.ID, person(n, n+"@school.example"), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur, _ := events.Get(ctx, fx.site.App.DB, ev.ID)
+	cur.Capacity = 2
+	cur.StartsAt, cur.EndsAt = cur.StartsAt.Add(24*time.Hour), cur.EndsAt.Add(24*time.Hour)
+	if err := svc.Save(ctx, cur, []string{fx.sup.ID}); err != nil {
+		t.Fatal(err)
+	}
+	regs, _ := events.Registrations(ctx, fx.site.App.DB, ev.ID)
+	status := map[string]events.Status{}
+	for _, r := range regs {
+		status[r.Name] = r.Status
+	}
+	if status["ana"] != events.Confirmed || status["bo"] != events.Confirmed || status["cy"] != events.Waitlisted {
+		t.Fatalf("after adding a seat: %v; want the first person waiting seated", status)
+	}
+	if got, _ := events.Get(ctx, fx.site.App.DB, ev.ID); got.Confirmed != 2 || got.Waitlisted != 1 {
+		t.Fatalf("counts %d confirmed, %d waiting", got.Confirmed, got.Waitlisted)
+	}
+	for _, n := range []string{"ana", "bo", "cy"} {
+		if m := fx.mailTo(t, n+"@school.example"); !strings.HasPrefix(m.Subject, "Changed") {
+			t.Errorf("%s's last mail is %q, want the change", n, m.Subject)
+		}
+	}
+	if m := fx.mailTo(t, "ana@school.example"); !strings.Contains(m.Calendar, "SEQUENCE:1") {
+		t.Error("the change carries no updated invitation")
+	}
+}

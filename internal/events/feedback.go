@@ -100,11 +100,29 @@ func summarise(answers []Answer) Summary {
 
 // FeedbackOf summarises one session's feedback.
 func FeedbackOf(ctx context.Context, idb bun.IDB, eventID string) (Summary, error) {
-	var answers []Answer
-	if err := idb.NewSelect().Model(&answers).Where("event_id = ?", eventID).OrderExpr("id").Scan(ctx); err != nil {
-		return Summary{}, fmt.Errorf("load feedback: %w", err)
+	by, err := FeedbackBySession(ctx, idb, []string{eventID})
+	return by[eventID], err
+}
+
+// FeedbackBySession summarises the feedback of several sessions in one
+// query.
+func FeedbackBySession(ctx context.Context, idb bun.IDB, eventIDs []string) (map[string]Summary, error) {
+	out := map[string]Summary{}
+	if len(eventIDs) == 0 {
+		return out, nil
 	}
-	return summarise(answers), nil
+	var answers []Answer
+	if err := idb.NewSelect().Model(&answers).Where("event_id IN (?)", bun.In(eventIDs)).OrderExpr("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("load feedback: %w", err)
+	}
+	by := map[string][]Answer{}
+	for _, a := range answers {
+		by[a.EventID] = append(by[a.EventID], a)
+	}
+	for id, list := range by {
+		out[id] = summarise(list)
+	}
+	return out, nil
 }
 
 // FeedbackByAudience summarises the feedback of every session, per

@@ -77,6 +77,15 @@ func (s *Service) promotion(ev *Event, reg *Registration) mail.Message {
 		"A place has come free and it is now yours: you are confirmed. The calendar invitation is attached. If you can no longer come, please cancel so the next person can have it."), ev, reg)
 }
 
+// moved tells a registrant the session's time or place changed.
+func (s *Service) moved(ev *Event, reg *Registration) mail.Message {
+	m := s.letter(ev, reg, "Changed", "The session's time or place has changed: the details below are the new ones. If you can no longer come, please cancel from the link below so someone waiting can have your place.")
+	if reg.Status == Confirmed {
+		m = s.withInvitation(m, ev, reg)
+	}
+	return m
+}
+
 // reminder reminds a confirmed registrant shortly before the session.
 func (s *Service) reminder(ev *Event, reg *Registration) mail.Message {
 	return s.letter(ev, reg, "Reminder", "A reminder that your session is coming up. If you can no longer come, please cancel so someone on the waitlist can have your place.")

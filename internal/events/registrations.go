@@ -215,26 +215,40 @@ func (s *Service) Cancel(ctx context.Context, reg *Registration) error {
 		if cur.Status != Confirmed {
 			return nil
 		}
-		return s.promote(ctx, tx, ev)
+		return s.freeSeat(ctx, tx, ev)
 	})
 }
 
-// promote hands a freed seat to the first person on the waitlist, or
-// frees it when nobody waits.
-func (s *Service) promote(ctx context.Context, tx bun.Tx, ev *Event) error {
+// freeSeat gives up one confirmed seat and hands it to the first person on
+// the waitlist, if anyone waits.
+func (s *Service) freeSeat(ctx context.Context, tx bun.Tx, ev *Event) error {
+	if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("confirmed = confirmed - 1, updated_at = ?", now()).
+		Where("id = ?", ev.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("free seat: %w", err)
+	}
+	_, err := s.promoteNext(ctx, tx, ev)
+	return err
+}
+
+// promoteNext gives a free seat to the first person on the waitlist and
+// tells them by mail; it reports false when nobody waits. The caller holds
+// the session's lock and has checked that a seat is free.
+func (s *Service) promoteNext(ctx context.Context, tx bun.Tx, ev *Event) (bool, error) {
 	next := new(Registration)
 	err := tx.NewSelect().Model(next).Where("event_id = ?", ev.ID).Where("status = ?", Waitlisted).
 		OrderExpr("position").Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		_, err = tx.NewUpdate().Model((*Event)(nil)).Set("confirmed = confirmed - 1, updated_at = ?", now()).Where("id = ?", ev.ID).Exec(ctx)
-		return err
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("promote: %w", err)
+		return false, fmt.Errorf("promote: %w", err)
 	}
 	if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("status = ?, position = NULL, updated_at = ?", Confirmed, now()).
 		Where("id = ?", next.ID).Exec(ctx); err != nil {
-		return fmt.Errorf("promote: %w", err)
+		return false, fmt.Errorf("promote: %w", err)
 	}
-	return mail.Enqueue(ctx, tx, s.promotion(ev, next))
+	if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("confirmed = confirmed + 1").Where("id = ?", ev.ID).Exec(ctx); err != nil {
+		return false, fmt.Errorf("promote: %w", err)
+	}
+	return true, mail.Enqueue(ctx, tx, s.promotion(ev, next))
 }

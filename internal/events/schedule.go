@@ -123,32 +123,23 @@ func chosenStaff(f *web.Form, staff []account.User) []string {
 	return ids
 }
 
-// Save creates or updates e with its facilitators. Registrants are not
-// told of changes by mail, but the next calendar invitation they download
-// carries a higher sequence, so calendars update.
+// Save creates or updates e with its facilitators. An update that adds
+// seats gives them to the people waiting, and one that moves the session
+// (its time, zone, place or link) tells everyone registered, with an
+// updated calendar invitation.
 func (s *Service) Save(ctx context.Context, e *Event, facilitators []string) error {
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		t := now()
 		if e.ID == "" {
+			t := now()
 			e.ID, e.CreatedAt, e.UpdatedAt = newID(), t, t
 			if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 				return fmt.Errorf("create session: %w", err)
 			}
-		} else {
-			e.UpdatedAt = t
-			res, err := tx.NewUpdate().Model(e).Column("title", "description", "audience", "format", "address", "online_link",
-				"starts_at", "ends_at", "time_zone", "capacity", "opens_at", "closes_at", "pre_reading", "updated_at").
-				Set("sequence = sequence + 1").Where("id = ?", e.ID).Where("cancelled_at IS NULL").
-				Where("confirmed <= ?", e.Capacity).Exec(ctx)
-			if err != nil {
-				return fmt.Errorf("update session: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return web.Errorf(web.CodeConflict, "The session changed while you edited it (cancelled, or more seats taken). Reload and try again.")
-			}
-			if _, err := tx.NewDelete().Model((*Facilitator)(nil)).Where("event_id = ?", e.ID).Exec(ctx); err != nil {
-				return fmt.Errorf("update facilitators: %w", err)
-			}
+		} else if err := s.update(ctx, tx, e); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*Facilitator)(nil)).Where("event_id = ?", e.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("save facilitators: %w", err)
 		}
 		rows := make([]Facilitator, len(facilitators))
 		for i, id := range facilitators {
@@ -159,6 +150,59 @@ func (s *Service) Save(ctx context.Context, e *Event, facilitators []string) err
 		}
 		return nil
 	})
+}
+
+// update saves the changes to e under the session's lock, fills new seats
+// from the waitlist and tells registrants when the session moved.
+func (s *Service) update(ctx context.Context, tx bun.Tx, e *Event) error {
+	old, err := lock(ctx, tx, e.ID)
+	if err != nil {
+		return err
+	}
+	if old.Cancelled() || e.Capacity < old.Confirmed {
+		return web.Errorf(web.CodeConflict, "The session changed while you edited it (cancelled, or more seats taken). Reload and try again.")
+	}
+	e.UpdatedAt = now()
+	if _, err := tx.NewUpdate().Model(e).Column("title", "description", "audience", "format", "address", "online_link",
+		"starts_at", "ends_at", "time_zone", "capacity", "opens_at", "closes_at", "pre_reading", "updated_at").
+		Set("sequence = sequence + 1").WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("update session: %w", err)
+	}
+	ev, err := Get(ctx, tx, e.ID)
+	if err != nil {
+		return err
+	}
+	for free := ev.Capacity - ev.Confirmed; free > 0; free-- {
+		if waiting, err := s.promoteNext(ctx, tx, ev); err != nil || !waiting {
+			return err
+		}
+	}
+	if hasMoved(old, ev) {
+		return s.tellEveryone(ctx, tx, ev, s.moved)
+	}
+	return nil
+}
+
+// hasMoved reports whether a change matters to people already registered.
+func hasMoved(old, cur *Event) bool {
+	return !old.StartsAt.Equal(cur.StartsAt) || !old.EndsAt.Equal(cur.EndsAt) || old.TimeZone != cur.TimeZone ||
+		old.Format != cur.Format || old.Address != cur.Address || old.OnlineLink != cur.OnlineLink
+}
+
+// tellEveryone queues letter for everyone registered or waiting.
+func (s *Service) tellEveryone(ctx context.Context, tx bun.Tx, ev *Event, letter func(*Event, *Registration) mail.Message) error {
+	regs, err := Registrations(ctx, tx, ev.ID)
+	if err != nil {
+		return err
+	}
+	for i := range regs {
+		if regs[i].Status != Withdrawn {
+			if err := mail.Enqueue(ctx, tx, letter(ev, &regs[i])); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Facilitators returns the IDs of a session's facilitators.
@@ -188,18 +232,7 @@ func (s *Service) CallOff(ctx context.Context, eventID, reason string) error {
 			return fmt.Errorf("cancel session: %w", err)
 		}
 		ev.Sequence++ // calendars replace the invitation only for a higher sequence
-		regs, err := Registrations(ctx, tx, ev.ID)
-		if err != nil {
-			return err
-		}
-		for i := range regs {
-			if regs[i].Status != Withdrawn {
-				if err := mail.Enqueue(ctx, tx, s.calledOff(ev, &regs[i])); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return s.tellEveryone(ctx, tx, ev, s.calledOff)
 	})
 }
 

@@ -355,13 +355,17 @@ func (p *pages) feedbackSummary(c echo.Context) error {
 	if err := selectEvents(p.svc.DB, &past).Where("e.ends_at <= ?", now()).OrderExpr("e.starts_at DESC").Limit(100).Scan(ctx); err != nil {
 		return err
 	}
+	ids := make([]string, len(past))
+	for i, ev := range past {
+		ids[i] = ev.ID
+	}
+	feedback, err := FeedbackBySession(ctx, p.svc.DB, ids)
+	if err != nil {
+		return err
+	}
 	d := summaryData{Audiences: Audiences, ByAudience: by, Min: MinAnswers}
 	for _, ev := range past {
-		fb, err := FeedbackOf(ctx, p.svc.DB, ev.ID)
-		if err != nil {
-			return err
-		}
-		d.Sessions = append(d.Sessions, sessionFeedback{Event: ev, Feedback: fb})
+		d.Sessions = append(d.Sessions, sessionFeedback{Event: ev, Feedback: feedback[ev.ID]})
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return p.views["feedback_summary"].Render(c, http.StatusOK, d)
