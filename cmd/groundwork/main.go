@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	_ "time/tzdata" // public sessions keep their own time zones; the image may have no zoneinfo
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
