@@ -78,10 +78,25 @@ func (s *Service) CertificatesOf(ctx context.Context, userID string) ([]learning
 	return out, nil
 }
 
-// mayHold reports whether viewer may see holder's certificates in full:
-// the holder, their supervisor, or an admin.
-func mayHold(viewer, holder *account.User) bool {
-	return supervision.CanSeeTrainee(viewer, holder)
+// mayOpen allows a certificate's PDF to its holder, their supervisor and
+// admins; a certificate of attendance, whose holder has no account, to
+// admins (the registrant downloads it from their private link).
+func (p *pages) mayOpen(c echo.Context, cert *Certificate) error {
+	viewer := account.CurrentUser(c)
+	if cert.HolderID == "" {
+		if viewer.Role == account.Admin {
+			return nil
+		}
+		return web.NotFound()
+	}
+	holder, err := account.UserByID(c.Request().Context(), p.svc.DB, cert.HolderID)
+	if err != nil {
+		return err
+	}
+	if !supervision.CanSeeTrainee(viewer, holder) {
+		return web.NotFound()
+	}
+	return nil
 }
 
 // noStore marks a response as personal: never cached.
@@ -127,12 +142,8 @@ func (p *pages) pdf(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	holder, err := account.UserByID(ctx, p.svc.DB, cert.HolderID)
-	if err != nil {
+	if err := p.mayOpen(c, cert); err != nil {
 		return err
-	}
-	if !mayHold(account.CurrentUser(c), holder) {
-		return web.NotFound()
 	}
 	body, err := p.svc.PDF(cert)
 	if err != nil {

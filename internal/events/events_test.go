@@ -252,6 +252,16 @@ func TestAttendanceCertificatesAndAnonymousFeedback(t *testing.T) {
 	if _, page := visitor.Get("/verify/" + cert.Token); !strings.Contains(page, "Valid certificate") || !strings.Contains(page, "attended this public session") {
 		t.Fatal("the certificate of attendance does not verify")
 	}
+	lead := fx.site.SignIn(fx.lead)
+	if code, page := lead.Get("/admin/certificates/" + cert.ID); code != http.StatusOK || strings.Contains(page, "Re-issue the certificate") || !strings.Contains(page, "Facilitated by") {
+		t.Fatalf("an admin's page of a certificate of attendance = %d", code)
+	}
+	if code, body := lead.Get("/certificates/" + cert.ID + "/pdf"); code != http.StatusOK || !strings.HasPrefix(body, "%PDF-") {
+		t.Fatalf("an admin opening its PDF = %d", code)
+	}
+	if code, _ := sup.Get("/certificates/" + cert.ID + "/pdf"); code != http.StatusNotFound {
+		t.Fatalf("a supervisor opening it = %d, want 404", code)
+	}
 
 	// Feedback: anonymous, once each, and hidden below three answers.
 	answer := url.Values{"usefulness": {"5"}, "clarity": {"4"}, "recommend": {"9"}, "comment": {"Practical and kind."}}
@@ -276,7 +286,6 @@ func TestAttendanceCertificatesAndAnonymousFeedback(t *testing.T) {
 	if code, _ := visitor.Post(noShow+"/feedback", noShow, answer); code != http.StatusConflict {
 		t.Fatalf("feedback from someone who did not come = %d, want 409", code)
 	}
-	lead := fx.site.SignIn(fx.lead)
 	if _, page := lead.Get("/admin/feedback"); !strings.Contains(page, "Schools") || !strings.Contains(page, "5.0") {
 		t.Fatal("the admin summary lacks the schools audience")
 	}
