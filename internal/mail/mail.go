@@ -121,3 +121,16 @@ func Get(ctx context.Context, idb bun.IDB, id string) (*Item, error) {
 	}
 	return it, nil
 }
+
+// Forget deletes every message to addr, sent or not, so that a person who
+// asks to be forgotten leaves nothing behind in the outbox. Call it in the
+// transaction that deletes the rest of their details.
+func Forget(ctx context.Context, idb bun.IDB, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	if _, err := idb.NewDelete().Model((*Item)(nil)).Where("lower(to_addr) = lower(?)", addr).Exec(ctx); err != nil {
+		return fmt.Errorf("forget mail: %w", err)
+	}
+	return nil
+}
