@@ -210,8 +210,8 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 
 // buildMail sets up the outbox with SMTP when configured.
 func (a *App) buildMail() error {
-	var sender mail.Sender
-	if a.Config.SMTPHost != "" {
+	sender := a.Config.Mailer
+	if sender == nil && a.Config.SMTPHost != "" {
 		smtp, err := mail.NewSMTPSender(mail.SMTPConfig{
 			Host: a.Config.SMTPHost, Port: a.Config.SMTPPort,
 			Username: a.Config.SMTPUsername, Password: a.Config.SMTPPassword,

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"groundwork/internal/db"
+	"groundwork/internal/mail"
 )
 
 // Config is everything an operator can set. Each field has an environment
@@ -54,6 +55,9 @@ type Config struct {
 	// reminded; RetentionDays how long after it their details are kept.
 	ReminderHours int
 	RetentionDays int
+	// Mailer, when set, delivers mail instead of SMTP. It has no flag: it
+	// is for programs that embed Groundwork, such as its tests.
+	Mailer mail.Sender
 }
 
 // option describes one setting for flags, environment and documentation.
