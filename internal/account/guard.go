@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,9 +38,4 @@ func RequireRole(roles ...Role) echo.MiddlewareFunc {
 }
 
 // safeNext returns next when it is a path on this site, else "/".
-func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
-	}
-	return "/"
-}
+func safeNext(next string) string { return web.LocalPath(next) }

@@ -22,7 +22,7 @@ import (
 )
 
 // sessionName is the gorilla session name and the base of the cookie name.
-const sessionName = "session"
+const sessionName = web.SessionCookie
 
 // touchEvery limits how often a request updates a session's last-seen time,
 // so that most authenticated pages cost a single query.
@@ -162,6 +162,7 @@ func (s *Sessions) Start(c echo.Context, user *User) error {
 	if err := s.End(c); err != nil {
 		return err
 	}
+	web.RotateCSRF(c)
 	sess := sessions.NewSession(s, sessionName)
 	sess.IsNew = true
 	sess.Values[userKey{}] = user
@@ -175,6 +176,7 @@ func (s *Sessions) End(c echo.Context) error {
 		return err
 	}
 	sess.Options = &sessions.Options{MaxAge: -1}
+	web.RotateCSRF(c)
 	return s.Save(c.Request(), c.Response(), sess)
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -38,10 +39,57 @@ func ParseForm(c echo.Context) (*Form, error) {
 			continue
 		}
 		for _, v := range vs {
-			f.Values.Add(k, strings.TrimSpace(v))
+			clean, problem := cleanText(strings.TrimSpace(v), IsMultiLine(k))
+			if problem != "" {
+				f.Fail(k, problem)
+			}
+			f.Values.Add(k, clean)
 		}
 	}
 	return f, nil
+}
+
+// multiLineFields names the fields that are text areas somewhere in
+// Groundwork: only they may hold line breaks. Every other field is one line,
+// because its value ends up in a header, a file name or a one-line label.
+var multiLineFields = map[string]bool{
+	"access_needs": true, "address": true, "comment": true, "description": true, "evidence": true,
+	"feedback": true, "private_note": true, "reason": true, "summary": true,
+}
+
+// IsMultiLine reports whether field may hold line breaks: the text areas
+// above and the reflection prompts (prompt-1, prompt-2, ...).
+func IsMultiLine(field string) bool {
+	return multiLineFields[field] || strings.HasPrefix(field, "prompt-")
+}
+
+// cleanText removes what no text field may hold (NUL and the other control
+// characters but tab and, in multi-line fields, line breaks) and says what
+// was wrong, so the form can be shown again with a message for the field.
+// Line breaks are kept as "\n".
+func cleanText(v string, multiLine bool) (clean, problem string) {
+	if multiLine {
+		v = strings.ReplaceAll(v, "\r\n", "\n")
+	}
+	bad := func(r rune) bool {
+		if r == '\t' || (multiLine && (r == '\n' || r == '\r')) {
+			return false
+		}
+		return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)
+	}
+	if strings.IndexFunc(v, bad) < 0 {
+		return v, ""
+	}
+	problem = "Remove the control characters (such as a NUL byte) from this text."
+	if !multiLine && strings.ContainsAny(v, "\r\n") {
+		problem = "Keep this to one line: remove the line breaks."
+	}
+	return strings.Map(func(r rune) rune {
+		if bad(r) {
+			return ' '
+		}
+		return r
+	}, v), problem
 }
 
 // formError maps a failure to read a form to the error the person should see.
@@ -112,8 +160,17 @@ func (f *Form) OneOf(field, message string, allowed ...string) {
 	f.Fail(field, message)
 }
 
+// Years outside FirstYear and LastYear are refused by every date and time
+// field: they are typing mistakes, and some (year 0, year 9999) break
+// databases or calendar software.
+const (
+	FirstYear = 1900
+	LastYear  = 2100
+)
+
 // Date parses field as a date (YYYY-MM-DD, as date inputs send it) at
-// midnight UTC; empty is nil, and anything else fails the field.
+// midnight UTC; empty is nil, and anything else, or a year outside
+// FirstYear to LastYear, fails the field.
 func (f *Form) Date(field string) *time.Time {
 	v := f.Get(field)
 	if v == "" {
@@ -124,8 +181,15 @@ func (f *Form) Date(field string) *time.Time {
 		f.Fail(field, "Enter a date like 2026-09-01.")
 		return nil
 	}
+	if !SaneYear(t) {
+		f.Fail(field, fmt.Sprintf("Enter a date between %d and %d.", FirstYear, LastYear))
+		return nil
+	}
 	return &t
 }
+
+// SaneYear reports whether t falls between FirstYear and LastYear.
+func SaneYear(t time.Time) bool { return t.Year() >= FirstYear && t.Year() <= LastYear }
 
 // Field describes one input for the "field" partial.
 type Field struct {

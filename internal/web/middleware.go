@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
@@ -154,4 +155,27 @@ func RateLimit(cfg middleware.RateLimiterMemoryStoreConfig, message string) echo
 			return Errorf(CodeTooMany, "%s", message)
 		},
 	})
+}
+
+// idParams names the route parameters that hold record IDs (UUIDs).
+var idParams = map[string]bool{"id": true, "user": true, "trainee": true, "attempt": true}
+
+// IsID reports whether s is a record ID: a UUID in its canonical form.
+func IsID(s string) bool {
+	_, err := uuid.Parse(s)
+	return err == nil && len(s) == 36
+}
+
+// checkIDs answers 404 for a request whose ID route parameters are not
+// IDs, before any handler can pass them to SQL (PostgreSQL would refuse
+// them with an error that quotes the input).
+func checkIDs(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for i, name := range c.ParamNames() {
+			if idParams[name] && !IsID(c.ParamValues()[i]) {
+				return NotFound()
+			}
+		}
+		return next(c)
+	}
 }

@@ -68,7 +68,8 @@ func NewEcho(cfg Config) (*echo.Echo, error) {
 		middleware.BodyLimit(cfg.BodyLimit),
 		fl.middleware,
 		validUTF8,
-		csrf(cfg.Cookies()),
+		checkIDs,
+		(&csrfGuard{key: cfg.FlashKey, cookies: cfg.Cookies()}).middleware,
 	)
 	e.Match([]string{http.MethodGet, http.MethodHead}, AssetPrefix+"*", cfg.Assets.Handler)
 	return e, nil

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -56,6 +57,13 @@ func newKit(t *testing.T, cfg web.Config) *kit {
 	form := r.MustPage("test/form")
 	plain := r.MustPage("test/plain")
 	e.GET("/form", func(c echo.Context) error { return form.Render(c, 200, web.NewForm()) })
+	// /signin does what signing in does to the cookies: a new session and
+	// a new CSRF secret, then a page with a form.
+	e.POST("/signin", func(c echo.Context) error {
+		web.RotateCSRF(c)
+		c.SetCookie(&http.Cookie{Name: "gw_session", Value: "alice-signed-in", Path: "/"})
+		return form.Render(c, 200, web.NewForm())
+	})
 	e.POST("/form", func(c echo.Context) error {
 		f, err := web.ParseForm(c)
 		if err != nil {
@@ -70,7 +78,8 @@ func newKit(t *testing.T, cfg web.Config) *kit {
 		return c.Redirect(http.StatusSeeOther, "/plain")
 	})
 	e.GET("/plain", func(c echo.Context) error { return plain.Render(c, 200, c.RealIP()) })
-	e.GET("/things/:id", func(c echo.Context) error { return plain.Render(c, 200, "thing") })
+	e.GET("/things/:token", func(c echo.Context) error { return plain.Render(c, 200, "thing") })
+	e.GET("/records/:id", func(c echo.Context) error { return plain.Render(c, 200, "record "+c.Param("id")) })
 	e.GET("/panic", func(c echo.Context) error { panic("secret panic detail") })
 	e.GET("/fail", func(c echo.Context) error { return errors.New("secret database password leaked") })
 	e.GET("/down", func(c echo.Context) error { return web.Errorf(web.CodeUnavailable, "x") })
@@ -157,35 +166,51 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+var formToken = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// csrfOf returns the CSRF cookie a response set and the token of its form.
+func csrfOf(t *testing.T, resp *http.Response, page string) (*http.Cookie, string) {
+	t.Helper()
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if strings.HasSuffix(c.Name, "gw_csrf") {
+			cookie = c
+		}
+	}
+	m := formToken.FindStringSubmatch(page)
+	if cookie == nil || m == nil {
+		t.Fatalf("no CSRF cookie or token: cookie %+v\n%s", cookie, page)
+	}
+	return cookie, m[1]
+}
+
 func TestCSRF(t *testing.T) {
 	t.Parallel()
 	k := newKit(t, web.Config{})
 	resp, page := k.do(t, "GET", "/form", "", "", nil)
-	var cookie *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "gw_csrf" {
-			cookie = c
-		}
-	}
-	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Path != "/" {
+	cookie, token := csrfOf(t, resp, page)
+	if !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Path != "/" {
 		t.Fatalf("csrf cookie = %+v", cookie)
 	}
-	if !strings.Contains(page, `name="_csrf" value="`+cookie.Value+`"`) {
-		t.Fatal("the form does not carry the token")
+	if token == cookie.Value || strings.Contains(page, cookie.Value) {
+		t.Fatal("the page shows the cookie's secret; it must show only the token derived from it")
 	}
 	withCookie := http.Header{"Cookie": {cookie.Name + "=" + cookie.Value}}
 	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf=wrong&email=a@b.org", withCookie); resp.StatusCode != 403 {
 		t.Errorf("wrong token = %d", resp.StatusCode)
 	}
-	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf="+cookie.Value+"&email=a@b.org", withCookie); resp.StatusCode != 303 {
+	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf="+cookie.Value+"&email=a@b.org", withCookie); resp.StatusCode != 403 {
+		t.Errorf("the cookie's own value as token = %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf="+token+"&email=a@b.org", withCookie); resp.StatusCode != 303 {
 		t.Errorf("right token = %d", resp.StatusCode)
 	}
-	header := http.Header{"Cookie": withCookie["Cookie"], "X-Csrf-Token": {cookie.Value}}
+	header := http.Header{"Cookie": withCookie["Cookie"], "X-Csrf-Token": {token}}
 	if resp, _ := k.do(t, "POST", "/form", formType, "email=a@b.org", header); resp.StatusCode != 303 {
 		t.Errorf("token in header = %d", resp.StatusCode)
 	}
 	cross := http.Header{"Cookie": withCookie["Cookie"], "Sec-Fetch-Site": {"cross-site"}}
-	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf="+cookie.Value+"&email=a@b.org", cross); resp.StatusCode != 403 {
+	if resp, _ := k.do(t, "POST", "/form", formType, "_csrf="+token+"&email=a@b.org", cross); resp.StatusCode != 403 {
 		t.Errorf("cross-site post with a token = %d", resp.StatusCode)
 	}
 	if resp, _ := k.do(t, "GET", "/plain", "", "", nil); len(resp.Cookies()) != 0 {
@@ -199,12 +224,52 @@ func TestCSRF(t *testing.T) {
 	}
 }
 
+// TestCSRFTokenIsBoundToTheSession shows that a token works only with the
+// session it was issued in, and that signing in (a new session cookie and
+// a rotated secret) makes every earlier token worthless.
+func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	alice := http.Header{"Cookie": {"gw_session=alice"}}
+	resp, page := k.do(t, "GET", "/form", "", "", alice)
+	cookie, token := csrfOf(t, resp, page)
+	post := func(session, secret, token string) int {
+		h := http.Header{"Cookie": {"gw_session=" + session + "; gw_csrf=" + secret}}
+		resp, _ := k.do(t, "POST", "/form", formType, "_csrf="+token+"&email=a@b.org", h)
+		return resp.StatusCode
+	}
+	if got := post("alice", cookie.Value, token); got != 303 {
+		t.Fatalf("token in its own session = %d, want 303", got)
+	}
+	if got := post("mallory", cookie.Value, token); got != 403 {
+		t.Errorf("token replayed with another session = %d, want 403", got)
+	}
+	if got := post("", cookie.Value, token); got != 403 {
+		t.Errorf("token replayed without the session = %d, want 403", got)
+	}
+
+	resp, page = k.do(t, "POST", "/signin", formType, "_csrf="+token, http.Header{"Cookie": {"gw_session=alice; gw_csrf=" + cookie.Value}})
+	if resp.StatusCode != 200 {
+		t.Fatalf("sign in = %d\n%s", resp.StatusCode, page)
+	}
+	rotated, fresh := csrfOf(t, resp, page)
+	if rotated.Value == cookie.Value || fresh == token {
+		t.Fatal("signing in kept the CSRF secret or token")
+	}
+	if got := post("alice-signed-in", rotated.Value, token); got != 403 {
+		t.Errorf("token from before sign-in = %d, want 403", got)
+	}
+	if got := post("alice-signed-in", rotated.Value, fresh); got != 303 {
+		t.Errorf("token from the page after sign-in = %d, want 303", got)
+	}
+}
+
 func TestFormsKeepValuesAndFlashShowsOnce(t *testing.T) {
 	t.Parallel()
 	k := newKit(t, web.Config{})
-	resp, _ := k.do(t, "GET", "/form", "", "", nil)
-	token := resp.Cookies()[0].Value
-	withCookie := http.Header{"Cookie": {"gw_csrf=" + token}}
+	resp, page := k.do(t, "GET", "/form", "", "", nil)
+	cookie, token := csrfOf(t, resp, page)
+	withCookie := http.Header{"Cookie": {"gw_csrf=" + cookie.Value}}
 	form := url.Values{"_csrf": {token}, "email": {"  not-an-email  "}, "password": {"hunter2hunter2"}}
 	resp, body := k.do(t, "POST", "/form", formType, form.Encode(), withCookie)
 	if resp.StatusCode != 422 || !strings.Contains(body, `value="not-an-email"`) || !strings.Contains(body, `aria-invalid="true"`) ||
@@ -259,11 +324,25 @@ func TestLogsNeverHoldURLs(t *testing.T) {
 	k := newKit(t, web.Config{})
 	k.do(t, "GET", "/things/secret-token-123?email=someone@example.org", "", "", nil)
 	logs := k.logs.String()
-	if !strings.Contains(logs, `"route":"/things/:id"`) {
+	if !strings.Contains(logs, `"route":"/things/:token"`) {
 		t.Fatalf("no route in the log: %s", logs)
 	}
 	if strings.Contains(logs, "secret-token-123") || strings.Contains(logs, "someone@example.org") {
 		t.Fatalf("the log holds the URL: %s", logs)
+	}
+}
+
+func TestIDParamsAreCheckedBeforeHandlers(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	for _, bad := range []string{"1", "x'%20OR%201=1--", "0190a0a0-0000-7000-8000-00000000000", "%00", "0190A0A000007000800000000000000001"} {
+		if resp, body := k.do(t, "GET", "/records/"+bad, "", "", nil); resp.StatusCode != 404 || strings.Contains(body, "record ") {
+			t.Errorf("/records/%s = %d, want 404 before the handler", bad, resp.StatusCode)
+		}
+	}
+	id := "0190a0a0-0000-7000-8000-000000000001"
+	if resp, body := k.do(t, "GET", "/records/"+id, "", "", nil); resp.StatusCode != 200 || !strings.Contains(body, "record "+id) {
+		t.Errorf("/records/<uuid> = %d", resp.StatusCode)
 	}
 }
 
