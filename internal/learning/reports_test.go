@@ -9,6 +9,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/demo"
+	"groundwork/internal/web"
 )
 
 func TestReports(t *testing.T) {
@@ -44,6 +45,10 @@ func TestReports(t *testing.T) {
 	}
 
 	code, body := admin.get("/admin/reports/progress.csv")
+	body, bom := strings.CutPrefix(body, web.ByteOrderMark)
+	if !bom {
+		t.Errorf("the CSV does not start with a byte-order mark, so Excel would garble names")
+	}
 	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if code != 200 || err != nil {
 		t.Fatalf("csv = %d, %v", code, err)

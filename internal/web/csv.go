@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"strings"
 
@@ -18,11 +19,19 @@ func CSVCell(s string) string {
 }
 
 // StartCSV starts a CSV download named filename: never cached, since
-// exports hold personal data.
+// exports hold personal data. It writes a UTF-8 byte-order mark first:
+// without one, Excel reads UTF-8 as the Windows code page and mangles every
+// name outside ASCII; LibreOffice and CSV libraries skip it.
 func StartCSV(c echo.Context, filename string) {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	c.Response().WriteHeader(http.StatusOK)
+	// A failed write means the client left; the rows written next fail
+	// the same way and the handler returns that error.
+	_, _ = io.WriteString(c.Response(), ByteOrderMark)
 }
+
+// ByteOrderMark starts every CSV Groundwork writes.
+const ByteOrderMark = "\ufeff"

@@ -42,24 +42,26 @@ func securityHeaders(hsts bool) echo.MiddlewareFunc {
 // observe handles each request's error through the central error handler,
 // then logs one line and updates the metrics. It logs the route pattern,
 // never the raw URL: paths and query strings can hold tokens or personal data.
+//
+// An error after the response has started (a CSV, ZIP or calendar that
+// fails halfway) cannot become an error page: it is logged and counted, and
+// the connection is aborted, so the client sees a failed download instead of
+// a short file that looks whole.
 func observe(logger *slog.Logger, m *Metrics) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
+			var interrupted error
 			if err := next(c); err != nil {
-				c.Error(err)
+				if c.Response().Committed {
+					interrupted = err
+				} else {
+					c.Error(err)
+				}
 			}
 			elapsed := time.Since(start)
-			route, method, status := routeOf(c), c.Request().Method, c.Response().Status
-			if m != nil {
-				m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-				m.latency.WithLabelValues(route, method).Observe(elapsed.Seconds())
-			}
-			level := slog.LevelInfo
-			if status >= 500 {
-				level = slog.LevelError
-			}
-			logger.LogAttrs(c.Request().Context(), level, "request",
+			route, method, status := routeOf(c), methodLabel(c.Request().Method), c.Response().Status
+			attrs := []slog.Attr{
 				slog.String("id", c.Response().Header().Get(echo.HeaderXRequestID)),
 				slog.String("method", method),
 				slog.String("route", route),
@@ -67,10 +69,40 @@ func observe(logger *slog.Logger, m *Metrics) echo.MiddlewareFunc {
 				slog.Int64("bytes", c.Response().Size),
 				slog.Duration("duration", elapsed),
 				slog.String("ip", c.RealIP()),
-			)
+			}
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			if interrupted != nil {
+				level = slog.LevelError
+				attrs = append(attrs, slog.String("error", "response interrupted: "+interrupted.Error()))
+			}
+			if m != nil {
+				m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+				m.latency.WithLabelValues(route, method).Observe(elapsed.Seconds())
+				if interrupted != nil {
+					m.interrupted.WithLabelValues(route).Inc()
+				}
+			}
+			logger.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			if interrupted != nil {
+				panic(http.ErrAbortHandler) // net/http closes the connection without ending the body
+			}
 			return nil
 		}
 	}
+}
+
+// methodLabel is the request's method for logs and metrics: one of the
+// methods HTTP defines, or "OTHER", so a client cannot create label values.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "OTHER"
 }
 
 // routeOf returns the matched route pattern, or a fixed label for requests
@@ -84,8 +116,9 @@ func routeOf(c echo.Context) string {
 
 // Metrics holds the Prometheus collectors for HTTP traffic.
 type Metrics struct {
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	interrupted *prometheus.CounterVec
 }
 
 // NewMetrics registers the HTTP collectors with reg.
@@ -100,8 +133,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "HTTP request latency by route and method.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "method"}),
+		interrupted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "groundwork_http_responses_interrupted_total",
+			Help: "Responses that failed after they had started (downloads cut short), by route.",
+		}, []string{"route"}),
 	}
-	reg.MustRegister(m.requests, m.latency)
+	reg.MustRegister(m.requests, m.latency, m.interrupted)
 	return m
 }
 

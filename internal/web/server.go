@@ -115,7 +115,7 @@ type errorData struct {
 func errorHandler(logger *slog.Logger, page *Page) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
-			return
+			return // observe logs and counts it
 		}
 		status, message := classify(err)
 		if status >= 500 {

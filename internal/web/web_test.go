@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -29,9 +31,29 @@ var testPages = web.Source{Namespace: "test", FS: fstest.MapFS{
 }}
 
 type kit struct {
-	e    *echo.Echo
-	srv  *httptest.Server
-	logs *bytes.Buffer
+	e       *echo.Echo
+	srv     *httptest.Server
+	logs    *syncBuffer
+	metrics *prometheus.Registry
+}
+
+// syncBuffer is a log buffer the server's goroutines write while a test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func newKit(t *testing.T, cfg web.Config) *kit {
@@ -44,12 +66,13 @@ func newKit(t *testing.T, cfg web.Config) *kit {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	cfg.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	cfg.FlashKey = bytes.Repeat([]byte("k"), 32)
 	cfg.BodyLimit = "1K"
 	cfg.Renderer, cfg.Assets = r, assets
-	cfg.Metrics = web.NewMetrics(prometheus.NewRegistry())
+	reg := prometheus.NewRegistry()
+	cfg.Metrics = web.NewMetrics(reg)
 	e, err := web.NewEcho(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -80,12 +103,23 @@ func newKit(t *testing.T, cfg web.Config) *kit {
 	e.GET("/plain", func(c echo.Context) error { return plain.Render(c, 200, c.RealIP()) })
 	e.GET("/things/:token", func(c echo.Context) error { return plain.Render(c, 200, "thing") })
 	e.GET("/records/:id", func(c echo.Context) error { return plain.Render(c, 200, "record "+c.Param("id")) })
+	e.GET("/export.csv", func(c echo.Context) error {
+		web.StartCSV(c, "export.csv")
+		_, err := io.WriteString(c.Response(), "name\nZoë Łukasz 山田\n")
+		return err
+	})
+	e.GET("/broken.csv", func(c echo.Context) error {
+		web.StartCSV(c, "broken.csv")
+		_, _ = io.WriteString(c.Response(), "name\nfirst row\n")
+		c.Response().Flush()
+		return errors.New("database went away after the first row")
+	})
 	e.GET("/panic", func(c echo.Context) error { panic("secret panic detail") })
 	e.GET("/fail", func(c echo.Context) error { return errors.New("secret database password leaked") })
 	e.GET("/down", func(c echo.Context) error { return web.Errorf(web.CodeUnavailable, "x") })
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &kit{e: e, srv: srv, logs: logs}
+	return &kit{e: e, srv: srv, logs: logs, metrics: reg}
 }
 
 func (k *kit) do(t *testing.T, method, path, contentType, body string, header http.Header) (*http.Response, string) {
@@ -394,4 +428,99 @@ func TestCSVCellDefusesFormulas(t *testing.T) {
 			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestCSVStartsWithAByteOrderMark(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	resp, body := k.do(t, "GET", "/export.csv", "", "", nil)
+	if resp.StatusCode != 200 || body != web.ByteOrderMark+"name\nZoë Łukasz 山田\n" {
+		t.Fatalf("export = %d %q", resp.StatusCode, body)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control = %q", cc)
+	}
+}
+
+// TestInterruptedDownloadFailsForTheClient shows that an error after a
+// download has started is logged, counted and reaches the client as a
+// broken transfer, not as a short file that looks complete.
+func TestInterruptedDownloadFailsForTheClient(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	resp, err := http.Get(k.srv.URL + "/broken.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err == nil {
+		t.Fatalf("the client read a whole file (%q); want a failed transfer", body)
+	}
+	if !strings.Contains(string(body), "first row") {
+		t.Errorf("the rows sent before the error are missing: %q", body)
+	}
+	logs := k.logs.String()
+	if !strings.Contains(logs, `"level":"ERROR"`) || !strings.Contains(logs, "response interrupted: database went away") ||
+		!strings.Contains(logs, `"route":"/broken.csv"`) {
+		t.Errorf("the interruption is not logged: %s", logs)
+	}
+	if got := counter(t, k.metrics, "groundwork_http_responses_interrupted_total"); got != 1 {
+		t.Errorf("interrupted responses counted = %v, want 1", got)
+	}
+}
+
+// TestMadeUpMethodsAddNoMetricSeries sends requests with invented methods
+// and checks the number of metric series stays put after the first.
+func TestMadeUpMethodsAddNoMetricSeries(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, web.Config{})
+	send := func(method string) {
+		req, _ := http.NewRequest(method, k.srv.URL+"/plain", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	send("BREW")
+	before := series(t, k.metrics)
+	for i := range 200 {
+		send(fmt.Sprintf("M%03dX", i))
+	}
+	if after := series(t, k.metrics); after != before {
+		t.Fatalf("metric series grew from %d to %d with made-up methods", before, after)
+	}
+}
+
+// series counts the time series the registry exposes.
+func series(t *testing.T, reg *prometheus.Registry) int {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range families {
+		n += len(f.GetMetric())
+	}
+	return n
+}
+
+// counter sums the values of the counter named name.
+func counter(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() == name {
+			for _, m := range f.GetMetric() {
+				sum += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return sum
 }
