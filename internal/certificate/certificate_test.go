@@ -342,7 +342,7 @@ func TestAgreedSupervisionCompletesTheProgramme(t *testing.T) {
 		t.Fatal(err)
 	}
 	record := "/supervision/records/" + r.ID
-	if code, _ := tm.tiaAt.Post(record+"/sign", record, url.Values{}); code != http.StatusSeeOther {
+	if code, _ := tm.tiaAt.Post(record+"/sign", record, url.Values{"version": {"1"}}); code != http.StatusSeeOther {
 		t.Fatalf("agree = %d", code)
 	}
 	c := tm.certificateOf(t, tm.trainee, certificate.ProgrammeAchievement)

@@ -63,6 +63,10 @@ type CompetencyState struct {
 	ModuleSlug   string    `bun:"module_slug,notnull"`
 	Status       Status    `bun:"status,notnull"`
 	UpdatedAt    time.Time `bun:"updated_at,notnull"`
+	// Version counts the competency's steps: it moves on with every
+	// request, sign-off, return and withdrawal, so a reviewer's form can
+	// say which step (and so which evidence) they read. 0 is no step yet.
+	Version int `bun:"version,notnull"`
 }
 
 // Event is one append-only step of a competency: who did what, when, and
@@ -97,6 +101,10 @@ var (
 	ErrNotPending   = web.Errorf(web.CodeConflict, "This competency is not waiting for sign-off (it may have been reviewed already).")
 	ErrNotSigned    = web.Errorf(web.CodeConflict, "This competency is not signed off, so there is nothing to withdraw.")
 	ErrSignedBefore = web.Errorf(web.CodeConflict, "One of these competencies is already signed off.")
+	// ErrMovedOn refuses a review made on a page that no longer shows the
+	// competency as it stands: the trainee asked again with new evidence,
+	// or someone else reviewed it.
+	ErrMovedOn = web.Errorf(web.CodeConflict, "A competency you ticked changed after you opened the page (new evidence, or someone else reviewed it). Nothing was signed off: read the page again first.")
 )
 
 // Request asks for sign-off of a competency with evidence. Only one request
@@ -108,7 +116,7 @@ func (s *Service) Request(ctx context.Context, trainee *account.User, m *catalog
 		if err := s.checkRecord(ctx, tx, trainee.ID, ev.RecordID); err != nil {
 			return err
 		}
-		if err := claim(ctx, tx, trainee.ID, m.Slug, competencyID, Pending, Returned, Withdrawn); err != nil {
+		if err := claim(ctx, tx, trainee.ID, m.Slug, competencyID, nil, Pending, Returned, Withdrawn); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrAlreadyAsked
 			}
@@ -129,16 +137,41 @@ func (s *Service) Request(ctx context.Context, trainee *account.User, m *catalog
 // one comment and optionally the record of the session where they were
 // observed. A competency need not have been asked for (an observed session
 // is evidence enough), but none may be signed off already: then nothing
-// changes.
+// changes. It does not check what the reviewer read; a reviewer acting on
+// a page uses SignOffRead.
 func (s *Service) SignOff(ctx context.Context, by, trainee *account.User, m *catalog.Module, ids []string, comment, recordID string) error {
+	return s.signOff(ctx, by, trainee, m, ids, nil, comment, recordID)
+}
+
+// SignOffRead is SignOff over what the reviewer read: read holds, for each
+// competency to sign off, the version (CompetencyState.Version) their page
+// showed. If any has moved on since (the trainee asked again with other
+// evidence, or someone else reviewed it), nothing is signed off and the
+// error is ErrMovedOn. Each version is checked in the statement that
+// signs, so nothing can come between the check and the sign-off.
+func (s *Service) SignOffRead(ctx context.Context, by, trainee *account.User, m *catalog.Module, read map[string]int, comment, recordID string) error {
+	ids := make([]string, 0, len(read))
+	for _, comp := range m.Competencies {
+		if _, ok := read[comp.ID]; ok {
+			ids = append(ids, comp.ID)
+		}
+	}
+	return s.signOff(ctx, by, trainee, m, ids, read, comment, recordID)
+}
+
+func (s *Service) signOff(ctx context.Context, by, trainee *account.User, m *catalog.Module, ids []string, read map[string]int, comment, recordID string) error {
 	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.checkRecord(ctx, tx, trainee.ID, recordID); err != nil {
 			return err
 		}
 		for _, id := range ids {
-			if err := claim(ctx, tx, trainee.ID, m.Slug, id, SignedOff, Pending, Returned, Withdrawn); err != nil {
+			var seen *int
+			if v, ok := read[id]; ok {
+				seen = &v
+			}
+			if err := claim(ctx, tx, trainee.ID, m.Slug, id, seen, SignedOff, Pending, Returned, Withdrawn); err != nil {
 				if errors.Is(err, sql.ErrNoRows) {
-					return ErrSignedBefore
+					return whyNotClaimed(ctx, tx, trainee.ID, id)
 				}
 				return err
 			}
@@ -158,26 +191,47 @@ func (s *Service) SignOff(ctx context.Context, by, trainee *account.User, m *cat
 	return err
 }
 
-// Return sends a pending request back to the trainee with feedback.
-func (s *Service) Return(ctx context.Context, by, trainee *account.User, m *catalog.Module, id, feedback string) error {
-	return s.move(ctx, by, trainee, m, id, ReturnEvent, feedback, ErrNotPending, Pending)
+// whyNotClaimed tells a refused sign-off's reason: the competency is signed
+// off already, or it moved on since the reviewer read it.
+func whyNotClaimed(ctx context.Context, tx bun.IDB, traineeID, id string) error {
+	var st CompetencyState
+	err := tx.NewSelect().Model(&st).Where("trainee_id = ?", traineeID).Where("competency_id = ?", id).Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("load competency status: %w", err)
+	}
+	if st.Status == SignedOff {
+		return ErrSignedBefore
+	}
+	return ErrMovedOn
+}
+
+// Return sends a pending request back to the trainee with feedback. read
+// is the version of the competency the reviewer's page showed: feedback on
+// evidence that has since been replaced is refused with ErrNotPending.
+func (s *Service) Return(ctx context.Context, by, trainee *account.User, m *catalog.Module, id string, read int, feedback string) error {
+	return s.move(ctx, by, trainee, m, id, &read, ReturnEvent, feedback, ErrNotPending, Pending)
 }
 
 // Withdraw takes back a sign-off with a reason. The module's completion
 // reopens (completion is computed from sign-offs), and OnWithdraw flags any
 // certificate already issued; nothing is deleted.
 func (s *Service) Withdraw(ctx context.Context, by, trainee *account.User, m *catalog.Module, id, reason string) error {
-	return s.move(ctx, by, trainee, m, id, WithdrawalEvent, reason, ErrNotSigned, SignedOff)
+	return s.move(ctx, by, trainee, m, id, nil, WithdrawalEvent, reason, ErrNotSigned, SignedOff)
 }
 
 // move changes a competency from one of from to the status of kind, keeping
-// the step with body; none is the error when the competency is elsewhere.
-func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalog.Module, id string, kind EventKind, body string, none error, from ...Status) error {
+// the step with body; none is the error when the competency is elsewhere,
+// or, when seen is given, at another version than seen.
+func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalog.Module, id string, seen *int, kind EventKind, body string, none error, from ...Status) error {
 	to := Status(kind)
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*CompetencyState)(nil)).Set("status = ?, updated_at = ?", to, now()).
+		q := tx.NewUpdate().Model((*CompetencyState)(nil)).Set("status = ?, updated_at = ?, version = version + 1", to, now()).
 			Where("trainee_id = ?", trainee.ID).Where("competency_id = ?", id).
-			Where("status IN (?)", bun.In(from)).Exec(ctx)
+			Where("status IN (?)", bun.In(from))
+		if seen != nil {
+			q = q.Where("version = ?", *seen)
+		}
+		res, err := q.Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("%s competency: %w", kind, err)
 		}
@@ -195,16 +249,23 @@ func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalo
 }
 
 // claim sets a competency's status to to, creating the row, but only when
-// it has no status yet or its status is one of from; otherwise it returns
-// sql.ErrNoRows. One statement, so concurrent claims cannot both win.
-func claim(ctx context.Context, tx bun.Tx, traineeID, moduleSlug, id string, to Status, from ...Status) error {
-	var got string
-	err := tx.NewRaw(`INSERT INTO competency_status (trainee_id, competency_id, module_slug, status, updated_at)
-VALUES (?, ?, ?, ?, ?)
+// it has no status yet or its status is one of from and, when seen is
+// given, its version is seen; otherwise it returns sql.ErrNoRows. One
+// statement, so concurrent claims cannot both win.
+func claim(ctx context.Context, tx bun.Tx, traineeID, moduleSlug, id string, seen *int, to Status, from ...Status) error {
+	query := `INSERT INTO competency_status (trainee_id, competency_id, module_slug, status, updated_at, version)
+VALUES (?, ?, ?, ?, ?, 1)
 ON CONFLICT (trainee_id, competency_id) DO UPDATE
-SET status = excluded.status, module_slug = excluded.module_slug, updated_at = excluded.updated_at
-WHERE competency_status.status IN (?)
-RETURNING competency_id`, traineeID, id, moduleSlug, to, now(), bun.In(from)).Scan(ctx, &got)
+SET status = excluded.status, module_slug = excluded.module_slug, updated_at = excluded.updated_at,
+    version = competency_status.version + 1
+WHERE competency_status.status IN (?)`
+	args := []any{traineeID, id, moduleSlug, to, now(), bun.In(from)}
+	if seen != nil {
+		query += ` AND competency_status.version = ?`
+		args = append(args, *seen)
+	}
+	var got string
+	err := tx.NewRaw(query+"\nRETURNING competency_id", args...).Scan(ctx, &got)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("claim competency: %w", err)
 	}

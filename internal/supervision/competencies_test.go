@@ -87,7 +87,7 @@ func TestSignOffReturnAndWithdraw(t *testing.T) {
 	if code, _ := tm.s1.Post(theirs+"/return", theirs, url.Values{"competency": {"ethics-records-consent"}}); code != http.StatusBadRequest {
 		t.Errorf("returning without feedback = %d, want 400", code)
 	}
-	if code, _ := tm.s1.Post(theirs+"/return", theirs, url.Values{"competency": {"ethics-records-consent"}, "feedback": {"Say how you checked they understood."}}); code != http.StatusSeeOther {
+	if code, _ := tm.s1.Post(theirs+"/return", theirs, url.Values{"competency": {"ethics-records-consent"}, "seen": {"1"}, "feedback": {"Say how you checked they understood."}}); code != http.StatusSeeOther {
 		t.Fatalf("return = %d", code)
 	}
 	if code := ask("ethics-records-consent", "Read the form back and checked understanding in plain words."); code != http.StatusSeeOther {
@@ -96,6 +96,7 @@ func TestSignOffReturnAndWithdraw(t *testing.T) {
 
 	// Several signed off at once with one comment, one not asked for.
 	signOff := url.Values{"module": {"ethics-and-boundaries"}, "competencies": {"ethics-records-consent", "ethics-explains-confidentiality"},
+		"seen-ethics-records-consent": {"3"}, "seen-ethics-explains-confidentiality": {"0"},
 		"comment": {"Observed at the Tuesday drop-in: clear, kind and accurate."}}
 	if code, _ := tm.s1.Post(theirs+"/sign-off", theirs, signOff); code != http.StatusSeeOther {
 		t.Fatalf("sign off = %d", code)
@@ -154,7 +155,7 @@ func TestHoursTotalsAndOverdue(t *testing.T) {
 			t.Fatal(err)
 		}
 		if agreed {
-			if err := supervision.Sign(ctx, svc.DB, r, ""); err != nil {
+			if err := svc.Sign(ctx, r, r.Version, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

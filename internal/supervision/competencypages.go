@@ -22,6 +22,7 @@ type competencyRow struct {
 	Competency catalog.Competency
 	Status     Status
 	Since      time.Time
+	Version    int // what the review forms say the reviewer read
 	History    []Event
 	Error      string // a problem with the request just made
 	Evidence   string // the evidence just typed, kept on a problem
@@ -110,7 +111,8 @@ func (p *pages) loadCompetencies(ctx context.Context, t *account.User, problem *
 		}
 		mc := moduleCompetencies{Module: m}
 		for _, comp := range m.Competencies {
-			row := competencyRow{Competency: comp, Status: states[comp.ID].Status, Since: states[comp.ID].UpdatedAt}
+			row := competencyRow{Competency: comp, Status: states[comp.ID].Status, Since: states[comp.ID].UpdatedAt,
+				Version: states[comp.ID].Version}
 			for _, e := range history {
 				if e.CompetencyID == comp.ID {
 					row.History = append(row.History, e)
@@ -194,44 +196,60 @@ func (p *pages) signOff(c echo.Context) error {
 	if !ok {
 		return web.Errorf(web.CodeInvalid, "That module is not in the curriculum.")
 	}
-	var ids []string
+	read := map[string]int{}
 	for _, comp := range m.Competencies {
 		if slices.Contains(f.Values["competencies"], comp.ID) {
-			ids = append(ids, comp.ID)
+			if read[comp.ID], err = versionRead(f, "seen-"+comp.ID); err != nil {
+				return err
+			}
 		}
 	}
 	comment := strings.ReplaceAll(f.Get("comment"), "\r\n", "\n")
 	switch {
-	case len(ids) == 0:
+	case len(read) == 0:
 		return web.Errorf(web.CodeInvalid, "Tick the competencies you are signing off.")
 	case comment == "" || utf8.RuneCountInString(comment) > maxNote:
 		return web.Errorf(web.CodeInvalid, "Write a comment of up to %d characters: what you saw that shows these competencies.", maxNote)
 	}
-	if err := p.svc.SignOff(c.Request().Context(), account.CurrentUser(c), t, m, ids, comment, f.Get("record")); err != nil {
+	if err := p.svc.SignOffRead(c.Request().Context(), account.CurrentUser(c), t, m, read, comment, f.Get("record")); err != nil {
 		return err
 	}
-	web.AddFlash(c, "success", "Signed off: "+strconv.Itoa(len(ids))+" of "+t.Name+"'s competencies in "+m.Title+".")
+	web.AddFlash(c, "success", "Signed off: "+strconv.Itoa(len(read))+" of "+t.Name+"'s competencies in "+m.Title+".")
 	return c.Redirect(http.StatusSeeOther, competenciesURL(t, false))
+}
+
+// versionRead reads the version of a competency the review form was shown
+// with, from field.
+func versionRead(f *web.Form, field string) (int, error) {
+	v, err := strconv.Atoi(f.Get(field))
+	if err != nil || v < 0 {
+		return 0, web.Errorf(web.CodeInvalid, "This form does not say what you read. Open the trainee's competencies again and use the form there.")
+	}
+	return v, nil
 }
 
 func (p *pages) returnRequest(c echo.Context) error {
 	return p.review(c, "feedback", "Write feedback the trainee can act on.", "Returned with your feedback.",
-		func(by, t *account.User, m *catalog.Module, id, body string) error {
-			return p.svc.Return(c.Request().Context(), by, t, m, id, body)
+		func(by, t *account.User, m *catalog.Module, id, body string, f *web.Form) error {
+			read, err := versionRead(f, "seen")
+			if err != nil {
+				return err
+			}
+			return p.svc.Return(c.Request().Context(), by, t, m, id, read, body)
 		})
 }
 
 func (p *pages) withdraw(c echo.Context) error {
 	return p.review(c, "reason", "Give the reason for withdrawing the sign-off: it is kept and shown to the trainee.",
 		"Sign-off withdrawn. The module is no longer complete until it is signed off again.",
-		func(by, t *account.User, m *catalog.Module, id, body string) error {
+		func(by, t *account.User, m *catalog.Module, id, body string, _ *web.Form) error {
 			return p.svc.Withdraw(c.Request().Context(), by, t, m, id, body)
 		})
 }
 
 // review handles returning and withdrawing: one competency, with a
 // required text in field.
-func (p *pages) review(c echo.Context, field, missing, done string, act func(by, t *account.User, m *catalog.Module, id, body string) error) error {
+func (p *pages) review(c echo.Context, field, missing, done string, act func(by, t *account.User, m *catalog.Module, id, body string, f *web.Form) error) error {
 	t, f, err := p.reviewed(c)
 	if err != nil {
 		return err
@@ -244,7 +262,7 @@ func (p *pages) review(c echo.Context, field, missing, done string, act func(by,
 	if body == "" || utf8.RuneCountInString(body) > maxNote {
 		return web.Errorf(web.CodeInvalid, "%s (up to %d characters)", missing, maxNote)
 	}
-	if err := act(account.CurrentUser(c), t, m, id, body); err != nil {
+	if err := act(account.CurrentUser(c), t, m, id, body, f); err != nil {
 		return err
 	}
 	web.AddFlash(c, "success", done)

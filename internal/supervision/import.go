@@ -18,7 +18,23 @@ type Bulk struct {
 func (b Bulk) Len() int { return len(b.Records) + len(b.States) + len(b.Events) }
 
 // Import writes b in bulk, records first so events can point at them.
+// Records are taken as at their first version, agreed to it when signed;
+// each competency's version counts its steps in b.
 func Import(ctx context.Context, idb bun.IDB, b Bulk) error {
+	for i := range b.Records {
+		r := &b.Records[i]
+		r.Version, r.ContentHash = 1, r.Content.hash()
+		if r.Locked() {
+			r.SignedVersion = &r.Version
+		}
+	}
+	steps := map[[2]string]int{}
+	for _, e := range b.Events {
+		steps[[2]string{e.TraineeID, e.CompetencyID}]++
+	}
+	for i := range b.States {
+		b.States[i].Version = steps[[2]string{b.States[i].TraineeID, b.States[i].CompetencyID}]
+	}
 	if len(b.Records) > 0 {
 		if _, err := idb.NewInsert().Model(&b.Records).Exec(ctx); err != nil {
 			return fmt.Errorf("import supervision records: %w", err)

@@ -1,6 +1,8 @@
 package supervision
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -95,6 +97,19 @@ type recordData struct {
 	CanSign    bool
 	CanAmend   bool
 	IsTrainee  bool
+	// SignProblem is why a signature was just refused, shown at the form
+	// with the comment that was typed kept in Comment.
+	SignProblem string
+	Comment     string
+}
+
+// AmendmentVersion is the version the i-th amendment (oldest first) made:
+// after agreement only amendments change a record.
+func (d recordData) AmendmentVersion(i int) int {
+	if d.Record.SignedVersion == nil {
+		return 0
+	}
+	return *d.Record.SignedVersion + i + 1
 }
 
 func (p *pages) record(c echo.Context) error {
@@ -102,6 +117,11 @@ func (p *pages) record(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return p.showRecord(c, http.StatusOK, r, t, recordData{})
+}
+
+// showRecord renders r's page; data carries a refused signature, if any.
+func (p *pages) showRecord(c echo.Context, status int, r *Record, t *account.User, data recordData) error {
 	ctx := c.Request().Context()
 	me := account.CurrentUser(c)
 	amendments, err := Amendments(ctx, p.svc.DB, r.ID)
@@ -109,15 +129,25 @@ func (p *pages) record(c echo.Context) error {
 		return err
 	}
 	cat := p.store.Catalog()
-	data := recordData{Record: r, Trainee: t, Amendments: amendments,
-		Modules: modulesOf(cat, r.ModuleSlugs()), Comps: competenciesOf(cat, r.CompetencyIDs()),
-		IsAuthor: r.AuthorID == me.ID, CanSign: CanSign(me, t, r), CanAmend: CanAmend(me, t, r), IsTrainee: me.ID == t.ID}
+	data.Record, data.Trainee, data.Amendments = r, t, amendments
+	data.Modules, data.Comps = modulesOf(cat, r.ModuleSlugs()), competenciesOf(cat, r.CompetencyIDs())
+	data.IsAuthor, data.IsTrainee = r.AuthorID == me.ID, me.ID == t.ID
+	data.CanSign, data.CanAmend = CanSign(me, t, r), CanAmend(me, t, r)
 	if r.AuthorID != me.ID {
 		if err := p.auditView(c, t, "supervision record "+r.ID); err != nil {
 			return err
 		}
 	}
-	return p.views["record"].Render(c, http.StatusOK, data)
+	return p.views["record"].Render(c, status, data)
+}
+
+// seenVersion reads the version of the record the form was shown with.
+func seenVersion(f *web.Form) (int, error) {
+	v, err := strconv.Atoi(f.Get("version"))
+	if err != nil || v < 1 {
+		return 0, web.Errorf(web.CodeInvalid, "This form does not say which version of the record you read. Open the record again and use its form.")
+	}
+	return v, nil
 }
 
 func (p *pages) sign(c echo.Context) error {
@@ -139,12 +169,33 @@ func (p *pages) sign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := Sign(c.Request().Context(), p.svc.DB, r, comment); err != nil {
+	seen, err := seenVersion(f)
+	if err != nil {
 		return err
 	}
-	p.svc.changed(c.Request().Context(), t.ID)
-	web.AddFlash(c, "success", "Signed. The record is now agreed by both of you and locked.")
+	err = p.svc.Sign(c.Request().Context(), r, seen, comment)
+	if errors.Is(err, ErrChanged) {
+		return p.refuseSignature(c, seen, comment)
+	}
+	if err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Signed version "+strconv.Itoa(seen)+". The record is now agreed by both of you and locked.")
 	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
+}
+
+// refuseSignature shows the record as it is now, with why the signature on
+// version seen was refused and the comment kept.
+func (p *pages) refuseSignature(c echo.Context, seen int, comment string) error {
+	r, t, err := p.recordOf(c)
+	if err != nil {
+		return err
+	}
+	problem := fmt.Sprintf("This record changed after you opened it: you read version %d, and it is now version %d. Read it again before you agree.", seen, r.Version)
+	if r.Locked() {
+		problem = fmt.Sprintf("This record was signed after you opened it (version %d was agreed), so there is nothing left to sign.", *r.SignedVersion)
+	}
+	return p.showRecord(c, http.StatusConflict, r, t, recordData{SignProblem: problem, Comment: comment})
 }
 
 // comment keeps the trainee's comment on a record they do not agree with
@@ -192,6 +243,8 @@ type formData struct {
 	Kinds   []Kind
 	Modules []*catalog.Module
 	Actions []int
+	// Problem is why the form was refused as a whole, when it was.
+	Problem string
 }
 
 // Action is where the form posts: a new record, an edit or an amendment.
@@ -442,7 +495,9 @@ func (p *pages) amendForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Record: r, Amend: true, Form: formFrom(r)})
+	f := formFrom(r)
+	f.Set("version", strconv.Itoa(r.Version))
+	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Record: r, Amend: true, Form: f})
 }
 
 func (p *pages) amend(c echo.Context) error {
@@ -454,14 +509,27 @@ func (p *pages) amend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	seen, err := seenVersion(f)
+	if err != nil {
+		return err
+	}
 	content, _ := p.contentFrom(f, r.ByTrainee(), true)
 	if !f.Valid() {
 		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Record: r, Amend: true, Form: f})
 	}
-	if err := Amend(c.Request().Context(), p.svc.DB, r, account.CurrentUser(c), content, f.Get("reason")); err != nil {
+	err = p.svc.Amend(c.Request().Context(), r, account.CurrentUser(c), seen, content, f.Get("reason"))
+	if errors.Is(err, ErrChanged) {
+		current, err := Get(c.Request().Context(), p.svc.DB, r.ID)
+		if err != nil {
+			return err
+		}
+		problem := fmt.Sprintf("This record was amended after you opened this form: you read version %d, and it is now version %d. "+
+			"Nothing was saved. Your changes are below: open the record, read what it says now, and amend that.", seen, current.Version)
+		return p.renderForm(c, http.StatusConflict, formData{Trainee: t, Record: current, Amend: true, Form: f, Problem: problem})
+	}
+	if err != nil {
 		return err
 	}
-	p.svc.changed(c.Request().Context(), t.ID)
 	web.AddFlash(c, "success", "Amendment saved. The record's history keeps what it said before, with your reason.")
 	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
 }

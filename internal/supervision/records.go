@@ -5,7 +5,9 @@ package supervision
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,7 +117,21 @@ type Record struct {
 	Comment      string     `bun:"trainee_comment,notnull"`
 	CreatedAt    time.Time  `bun:"created_at,notnull"`
 	UpdatedAt    time.Time  `bun:"updated_at,notnull"`
-	AuthorName   string     `bun:"author_name,scanonly"`
+	// Version counts the changes to what the record says, from 1: every
+	// edit of its content before agreement and every amendment after.
+	Version int `bun:"version,notnull"`
+	// ContentHash identifies the content of Version, so that an edit of
+	// the private note alone keeps the version.
+	ContentHash string `bun:"content_hash,notnull"`
+	// SignedVersion is the version the other party agreed to or confirmed.
+	SignedVersion *int   `bun:"signed_version"`
+	AuthorName    string `bun:"author_name,scanonly"`
+}
+
+// AmendedSinceSigned reports whether the record has changed since the
+// other party signed it.
+func (r *Record) AmendedSinceSigned() bool {
+	return r.SignedVersion != nil && *r.SignedVersion != r.Version
 }
 
 // Locked reports whether both parties have signed.
@@ -151,7 +167,23 @@ var (
 	ErrLocked   = web.Errorf(web.CodeConflict, "This record is agreed by both of you and locked. To change it, add an amendment with the reason.")
 	ErrUnlocked = web.Errorf(web.CodeConflict, "This record is not agreed yet: its author can still edit it, so it needs no amendment.")
 	ErrSigned   = web.Errorf(web.CodeConflict, "This record is already signed.")
+	// ErrChanged refuses a signature or an amendment made on a version of
+	// the record that is no longer the current one.
+	ErrChanged = web.Errorf(web.CodeConflict, "This record changed after you opened it. Read it again before you agree.")
 )
+
+// hash identifies what c says: two contents hash alike only when every
+// field a signer reads is the same.
+func (c Content) hash() string {
+	c.HeldOn = c.HeldOn.UTC()
+	if c.NextOn != nil {
+		next := c.NextOn.UTC()
+		c.NextOn = &next
+	}
+	b, _ := json.Marshal(c) // plain fields only: cannot fail
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
 
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
@@ -159,7 +191,8 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 func Create(ctx context.Context, idb bun.IDB, author, trainee *account.User, c Content, privateNote string) (*Record, error) {
 	t := now()
 	r := &Record{ID: uuid.Must(uuid.NewV7()).String(), TraineeID: trainee.ID, SupervisorID: trainee.SupervisorID,
-		AuthorID: author.ID, Content: c, PrivateNote: privateNote, AuthorSigned: t, CreatedAt: t, UpdatedAt: t}
+		AuthorID: author.ID, Content: c, PrivateNote: privateNote, AuthorSigned: t, CreatedAt: t, UpdatedAt: t,
+		Version: 1, ContentHash: c.hash()}
 	if _, err := idb.NewInsert().Model(r).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("create supervision record: %w", err)
 	}
@@ -183,34 +216,69 @@ func Get(ctx context.Context, idb bun.IDB, id string) (*Record, error) {
 	return r, nil
 }
 
+// setContent writes c as the record's content, with its hash.
+func setContent(q *bun.UpdateQuery, c Content) *bun.UpdateQuery {
+	return q.Set("held_on = ?, minutes = ?, kind = ?, modules = ?, competencies = ?, summary = ?, actions = ?, next_on = ?",
+		c.HeldOn, c.Minutes, c.Kind, c.Modules, c.Competencies, c.Summary, c.Actions, c.NextOn).
+		Set("content_hash = ?", c.hash())
+}
+
 // Edit changes an unlocked record; only the author may, and their new
-// content replaces the old (nobody else has signed it yet).
+// content replaces the old (nobody else has signed it yet). A change of
+// content makes a new version, which a signature on an older one cannot
+// cover.
 func Edit(ctx context.Context, idb bun.IDB, r *Record, c Content, privateNote string) error {
-	res, err := idb.NewUpdate().Model((*Record)(nil)).
-		Set("held_on = ?, minutes = ?, kind = ?, modules = ?, competencies = ?, summary = ?, actions = ?, next_on = ?",
-			c.HeldOn, c.Minutes, c.Kind, c.Modules, c.Competencies, c.Summary, c.Actions, c.NextOn).
+	// SET expressions read the row as it was, so content_hash here is the
+	// old content's: the version moves on only when the content differs.
+	res, err := setContent(idb.NewUpdate().Model((*Record)(nil)), c).
+		Set("version = version + CASE WHEN content_hash = ? THEN 0 ELSE 1 END", c.hash()).
 		Set("private_note = ?, updated_at = ?", privateNote, now()).
 		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Exec(ctx)
 	return oneRow(res, err, ErrLocked)
 }
 
-// Sign records the other party's signature: the trainee agreeing to their
-// supervisor's record, or the supervisor confirming the trainee's. It locks
-// the record. comment, when given, is added to the trainee's comment.
-func Sign(ctx context.Context, idb bun.IDB, r *Record, comment string) error {
-	combined := r.Comment
-	if comment != "" {
-		combined = strings.TrimSpace(combined + "\n\n" + comment)
-	}
+// Sign records the other party's signature on version seen of r, the one
+// they read: the trainee agreeing to their supervisor's record, or the
+// supervisor confirming the trainee's. It locks the record, keeps the
+// version signed and adds comment, when given, to the trainee's comment.
+// The version is checked in the statement that signs, so an edit cannot
+// come between them; a record that changed since seen is refused with
+// ErrChanged and nothing is recorded. Agreed hours may complete the
+// programme, so OnChange runs after.
+func (s *Service) Sign(ctx context.Context, r *Record, seen int, comment string) error {
+	comment = strings.TrimSpace(comment)
 	t := now()
-	res, err := idb.NewUpdate().Model((*Record)(nil)).
-		Set("other_signed_at = ?, updated_at = ?, trainee_comment = ?", t, t, combined).
-		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Exec(ctx)
-	return oneRow(res, err, ErrSigned)
+	res, err := s.DB.NewUpdate().Model((*Record)(nil)).
+		Set("other_signed_at = ?, updated_at = ?, signed_version = version", t, t).
+		Set("trainee_comment = CASE WHEN ? = '' THEN trainee_comment WHEN trainee_comment = '' THEN ? ELSE trainee_comment || ? END",
+			comment, comment, "\n\n"+comment).
+		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Where("version = ?", seen).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("sign supervision record: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return s.whyNotSigned(ctx, r.ID)
+	}
+	s.changed(ctx, r.TraineeID)
+	return nil
+}
+
+// whyNotSigned tells a refused signature's reason: the record is signed
+// already, or it changed since the signer read it.
+func (s *Service) whyNotSigned(ctx context.Context, id string) error {
+	current, err := Get(ctx, s.DB, id)
+	if err != nil {
+		return err
+	}
+	if current.Locked() {
+		return ErrSigned
+	}
+	return ErrChanged
 }
 
 // AddComment keeps the trainee's comment on a record they do not agree with
-// yet; the author can then edit it.
+// yet; the author can then edit it. The comment is the trainee's own, not
+// part of what they sign, so the version stays.
 func AddComment(ctx context.Context, idb bun.IDB, r *Record, comment string) error {
 	res, err := idb.NewUpdate().Model((*Record)(nil)).Set("trainee_comment = ?, updated_at = ?", comment, now()).
 		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Exec(ctx)
@@ -218,9 +286,12 @@ func AddComment(ctx context.Context, idb bun.IDB, r *Record, comment string) err
 }
 
 // Amend changes a locked record, keeping the content before it with who,
-// when and why.
-func Amend(ctx context.Context, conn bun.IDB, r *Record, by *account.User, c Content, reason string) error {
-	return db.InTx(ctx, conn, nil, func(ctx context.Context, tx bun.Tx) error {
+// when and why. seen is the version the amender read: an amendment made
+// on an older one is refused with ErrChanged, so the content kept as
+// "before" is always what the amender saw. OnChange runs after, as the
+// hours may have changed.
+func (s *Service) Amend(ctx context.Context, r *Record, by *account.User, seen int, c Content, reason string) error {
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		current, err := Get(ctx, tx, r.ID)
 		if err != nil {
 			return err
@@ -228,18 +299,26 @@ func Amend(ctx context.Context, conn bun.IDB, r *Record, by *account.User, c Con
 		if !current.Locked() {
 			return ErrUnlocked
 		}
+		if current.Version != seen {
+			return ErrChanged
+		}
 		previous, _ := json.Marshal(current.Content)
 		a := &Amendment{ID: uuid.Must(uuid.NewV7()).String(), RecordID: r.ID, AmendedBy: by.ID, AmendedAt: now(),
 			Reason: reason, Previous: string(previous)}
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
 			return fmt.Errorf("amend supervision record: %w", err)
 		}
-		_, err = tx.NewUpdate().Model((*Record)(nil)).
-			Set("held_on = ?, minutes = ?, kind = ?, modules = ?, competencies = ?, summary = ?, actions = ?, next_on = ?",
-				c.HeldOn, c.Minutes, c.Kind, c.Modules, c.Competencies, c.Summary, c.Actions, c.NextOn).
-			Set("updated_at = ?", now()).Where("id = ?", r.ID).Exec(ctx)
-		return err
+		// Every amendment is a new version, even one that restores older
+		// content: its reason is part of the record.
+		res, err := setContent(tx.NewUpdate().Model((*Record)(nil)), c).
+			Set("version = version + 1, updated_at = ?", now()).
+			Where("id = ?", r.ID).Where("version = ?", seen).Exec(ctx)
+		return oneRow(res, err, ErrChanged)
 	})
+	if err == nil {
+		s.changed(ctx, r.TraineeID)
+	}
+	return err
 }
 
 // Amendments lists a record's amendments, oldest first, with who made them.

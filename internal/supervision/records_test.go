@@ -31,10 +31,10 @@ func TestLockedRecordsRefuseEditsAndKeepAmendments(t *testing.T) {
 	}
 
 	// The trainee agrees: the record locks.
-	if code, _ := tm.a.Post(rec+"/sign", rec, url.Values{"comment": {"Agreed, thank you."}}); code != http.StatusSeeOther {
+	if code, _ := tm.a.Post(rec+"/sign", rec, url.Values{"comment": {"Agreed, thank you."}, "version": {"2"}}); code != http.StatusSeeOther {
 		t.Fatalf("agree = %d", code)
 	}
-	if code, _ := tm.a.Post(rec+"/sign", "/dashboard", url.Values{}); code != http.StatusConflict {
+	if code, _ := tm.a.Post(rec+"/sign", "/dashboard", url.Values{"version": {"2"}}); code != http.StatusConflict {
 		t.Errorf("agreeing twice = %d, want 409", code)
 	}
 	if code, _ := tm.s1.Post(rec+"/edit", "/dashboard", edit); code != http.StatusConflict {
@@ -50,7 +50,7 @@ func TestLockedRecordsRefuseEditsAndKeepAmendments(t *testing.T) {
 	}
 
 	// An amendment needs a reason, keeps the old content and who, when, why.
-	amend := url.Values{"held_on": edit["held_on"], "minutes": {"90"}, "kind": {"one_to_one"},
+	amend := url.Values{"version": {"2"}, "held_on": edit["held_on"], "minutes": {"90"}, "kind": {"one_to_one"},
 		"summary": {"Talked through the first weeks, the night shift and lone working."}}
 	if code, page := tm.s1.PostPage(rec+"/amend", rec+"/amend", amend); code != http.StatusUnprocessableEntity || !strings.Contains(page, "Say why the record changes") {
 		t.Errorf("an amendment without a reason = %d", code)
@@ -92,7 +92,7 @@ func TestTraineeRecordsPeerSupervisionForConfirmation(t *testing.T) {
 	if !strings.Contains(queue, "waiting for you to confirm") {
 		t.Error("the supervisor's queue does not show the record to confirm")
 	}
-	if code, _ := tm.s1.Post(rec+"/sign", rec, url.Values{}); code != http.StatusSeeOther {
+	if code, _ := tm.s1.Post(rec+"/sign", rec, url.Values{"version": {"1"}}); code != http.StatusSeeOther {
 		t.Fatalf("the supervisor confirming = %d", code)
 	}
 	totals, err := supervision.HoursBetween(context.Background(), tm.site.App.DB, tm.traineeA.ID, time.Time{}, time.Time{})
