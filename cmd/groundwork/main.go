@@ -3,6 +3,7 @@
 //	groundwork [serve]                 run the web server (the default)
 //	groundwork migrate up|down|status|unlock
 //	groundwork user create --email EMAIL --name NAME --role ROLE [--password-stdin]
+//	groundwork user reset-link --email EMAIL
 //	groundwork version
 //
 // Every command takes --help. Settings come from GROUNDWORK_* environment
@@ -37,7 +38,7 @@ func commands() []command {
 		{"migrate", "apply or inspect database migrations: up, down, status, unlock", runMigrate},
 		{"courses", "check the curriculum or print its statistics: courses check|stats [--database-url URL] [DIR]", runCourses},
 		{"demo", "fill the database with a demonstration organisation: demo [--trainees N]", runDemo},
-		{"user", "create an account: user create --email --name --role", runUser},
+		{"user", "create an account, or print a reset link: user create|reset-link --email ...", runUser},
 		{"version", "print the version", runVersion},
 	}
 }

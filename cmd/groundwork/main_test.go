@@ -244,6 +244,33 @@ func TestUserCreate(t *testing.T) {
 	}
 }
 
+// TestUserResetLink: an operator prints a working reset link for an
+// account; it is audited; an unknown email gets a clear refusal.
+func TestUserResetLink(t *testing.T) {
+	t.Parallel()
+	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}
+	create := groundworkCmd(t, env, "user", "create", "--email", "rio@example.org", "--name", "Rio", "--role", "trainee", "--password-stdin")
+	create.Stdin = strings.NewReader("a long enough passphrase\n")
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("create: %v\n%s", err, out)
+	}
+	out, err := groundworkCmd(t, env, "user", "reset-link", "--email", "Rio@Example.org").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "/reset/") {
+		t.Fatalf("reset-link: %v\n%s", err, out)
+	}
+	if out, err := groundworkCmd(t, env, "user", "reset-link", "--email", "nobody@example.org").CombinedOutput(); err == nil || !strings.Contains(string(out), "No active account") {
+		t.Fatalf("reset-link for an unknown email: %v\n%s", err, out)
+	}
+	if out, err := groundworkCmd(t, env, "user", "reset-link").CombinedOutput(); err == nil || !strings.Contains(string(out), "--email") {
+		t.Fatalf("reset-link without --email: %v\n%s", err, out)
+	}
+	conn := dbtest.Open(t, env[0][len("GROUNDWORK_DATABASE_URL="):])
+	n, err := conn.NewSelect().Table("audit_log").Where("action = ?", "reset_link_printed").Count(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("%d audit entries, %v", n, err)
+	}
+}
+
 func TestCoursesCheck(t *testing.T) {
 	t.Parallel()
 	example, _ := filepath.Abs("../../internal/catalog/testdata/example")

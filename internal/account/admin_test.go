@@ -29,6 +29,8 @@ func TestAdminRoutesRefuseOtherRoles(t *testing.T) {
 		{"POST", "/admin/users/" + admin.ID + "/active"},
 		{"POST", "/admin/users/" + admin.ID + "/signout"},
 		{"POST", "/admin/users/" + admin.ID + "/supervisor"},
+		{"GET", "/admin/users/" + admin.ID + "/delete"},
+		{"POST", "/admin/users/" + admin.ID + "/delete"},
 		{"GET", "/admin/cohorts"},
 		{"POST", "/admin/cohorts"},
 		{"GET", "/admin/cohorts/" + cohort.ID},

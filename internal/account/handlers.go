@@ -27,7 +27,7 @@ type handlers struct {
 // pageNames lists every page, so a missing template fails the start.
 var pageNames = []string{
 	"signin", "forgot", "forgot_sent", "reset", "invitation", "setup", "profile",
-	"admin_users", "admin_invite", "admin_user", "admin_cohorts", "admin_cohort",
+	"admin_users", "admin_invite", "admin_invited", "admin_user", "admin_delete", "admin_cohorts", "admin_cohort",
 }
 
 // Routes mounts the account pages and returns the /admin group, guarded for
@@ -68,6 +68,8 @@ func Routes(e *echo.Echo, r *web.Renderer, svc *Service) (*echo.Group, error) {
 	admin.POST("/users/:id/active", h.setActive)
 	admin.POST("/users/:id/signout", h.signOutEverywhere)
 	admin.POST("/users/:id/supervisor", h.assignSupervisor)
+	admin.GET("/users/:id/delete", h.deleteForm)
+	admin.POST("/users/:id/delete", h.deleteUser)
 	admin.GET("/cohorts", h.cohorts)
 	admin.POST("/cohorts", h.createCohort)
 	admin.GET("/cohorts/:id", h.cohort)
@@ -187,7 +189,7 @@ func (h *handlers) forgot(c echo.Context) error {
 	if !f.Valid() {
 		return h.render(c, "forgot", http.StatusUnprocessableEntity, formPage{Form: f})
 	}
-	if err := h.svc.RequestReset(c.Request().Context(), f.Get("email"), c.RealIP()); err != nil {
+	if err := h.svc.RequestReset(c.Request().Context(), CurrentUser(c), f.Get("email"), c.RealIP()); err != nil {
 		return err
 	}
 	return h.render(c, "forgot_sent", http.StatusOK, nil)

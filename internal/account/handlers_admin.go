@@ -67,8 +67,9 @@ func (h *handlers) invite(c echo.Context) error {
 	}
 	emailField(f, "email")
 	f.OneOf("role", "Choose a role.", string(Trainee), string(Supervisor), string(Admin))
+	var link string
 	if f.Valid() {
-		err = h.svc.Invite(c.Request().Context(), CurrentUser(c), f.Get("email"), Role(f.Get("role")), c.RealIP())
+		link, err = h.svc.Invite(c.Request().Context(), CurrentUser(c), f.Get("email"), Role(f.Get("role")), c.RealIP())
 		if errors.Is(err, ErrEmailTaken) {
 			f.Fail("email", "Someone already has an account with this email.")
 		} else if err != nil {
@@ -78,7 +79,54 @@ func (h *handlers) invite(c echo.Context) error {
 	if !f.Valid() {
 		return h.render(c, "admin_invite", http.StatusUnprocessableEntity, formPage{Form: f, Data: Roles})
 	}
+	if h.svc.ShowInvitationLinks {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return h.render(c, "admin_invited", http.StatusOK, invitedPage{Email: NormalizeEmail(f.Get("email")), Link: link})
+	}
 	web.AddFlash(c, "success", "Invitation sent to "+NormalizeEmail(f.Get("email"))+". The link works for 7 days.")
+	return c.Redirect(http.StatusSeeOther, "/admin/users")
+}
+
+// invitedPage shows a new invitation's link, once, to the admin who made
+// it, when no mail is delivered.
+type invitedPage struct {
+	Email, Link string
+}
+
+// deletePage is the data of the page that confirms deleting a person.
+type deletePage struct {
+	User *User
+}
+
+func (h *handlers) deleteForm(c echo.Context) error {
+	u, err := UserByID(c.Request().Context(), h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return h.render(c, "admin_delete", http.StatusOK, formPage{Form: web.NewForm(), Data: deletePage{User: u}})
+}
+
+// deleteUser deletes a person once the admin has typed their email.
+func (h *handlers) deleteUser(c echo.Context) error {
+	u, err := UserByID(c.Request().Context(), h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	f.Required("email", "Type the person's email to confirm.")
+	if f.Valid() && NormalizeEmail(f.Get("email")) != u.Email {
+		f.Fail("email", "This is not their email. Type it exactly as shown to confirm.")
+	}
+	if !f.Valid() {
+		return h.render(c, "admin_delete", http.StatusUnprocessableEntity, formPage{Form: f, Data: deletePage{User: u}})
+	}
+	if err := h.svc.DeleteUser(c.Request().Context(), CurrentUser(c), u, c.RealIP()); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "The person's details have been deleted. Their supervision records and sign-offs remain, under “"+DeletedName+"”.")
 	return c.Redirect(http.StatusSeeOther, "/admin/users")
 }
 

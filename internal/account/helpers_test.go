@@ -16,20 +16,41 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/app"
 	"groundwork/internal/db/dbtest"
+	"groundwork/internal/mail/mailtest"
 )
 
-// site is the real Groundwork server on a fresh database.
+// site is the real Groundwork server on a fresh database. Its mail goes to
+// a recorder, as it would to an SMTP server.
 type site struct {
-	t   *testing.T
-	app *app.App
-	srv *httptest.Server
+	t    testing.TB
+	app  *app.App
+	srv  *httptest.Server
+	mail *mailtest.Recorder
 }
 
+// newSite starts a site whose mail is delivered (to a recorder).
 func newSite(t *testing.T) *site {
+	t.Helper()
+	return startSite(t, &mailtest.Recorder{})
+}
+
+// newSiteWithoutMail starts a site with no mail server configured.
+func newSiteWithoutMail(t *testing.T) *site {
+	t.Helper()
+	return startSite(t, nil)
+}
+
+func startSite(t testing.TB, rec *mailtest.Recorder, configure ...func(*app.Config)) *site {
 	t.Helper()
 	cfg := app.DefaultConfig()
 	cfg.DatabaseURL = dbtest.URL(t)
 	cfg.DBMaxConns = 8
+	if rec != nil {
+		cfg.Mailer = rec
+	}
+	for _, f := range configure {
+		f(cfg)
+	}
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +62,7 @@ func newSite(t *testing.T) *site {
 		srv.Close()
 		a.Close()
 	})
-	return &site{t: t, app: a, srv: srv}
+	return &site{t: t, app: a, srv: srv, mail: rec}
 }
 
 // service returns the account service wired into the app.
@@ -61,7 +82,7 @@ const testPassword = "correct horse battery staple"
 
 // browser is one person's cookie jar; it does not follow redirects.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	s      *site
 	client *http.Client
 	ip     string
@@ -156,20 +177,26 @@ func (b *browser) setCookie(c *http.Cookie) {
 
 var linkPattern = regexp.MustCompile(`https?://[^\s"<]+/(invitations|reset|setup)/[A-Z0-9]+`)
 
-// lastLink returns the newest single-use link in the outbox mail to email.
+// lastLink delivers due mail and returns the single-use link in the newest
+// mail received at email, as the person would find it in their inbox.
 func (s *site) lastLink(email string) string {
 	s.t.Helper()
-	var body string
-	err := s.app.DB.NewSelect().Table("mail_outbox").Column("body").Where("to_addr = ?", email).
-		OrderExpr("created_at DESC").Limit(1).Scan(context.Background(), &body)
-	if err != nil {
-		s.t.Fatalf("no mail to %s: %v", email, err)
+	if _, err := s.app.Outbox.SendDue(context.Background()); err != nil {
+		s.t.Fatal(err)
 	}
-	link := linkPattern.FindString(body)
-	if link == "" {
-		s.t.Fatalf("no link in mail to %s:\n%s", email, body)
+	sent := s.mail.Sent()
+	for i := len(sent) - 1; i >= 0; i-- {
+		if sent[i].To != email {
+			continue
+		}
+		link := linkPattern.FindString(sent[i].Body)
+		if link == "" {
+			s.t.Fatalf("no link in mail to %s:\n%s", email, sent[i].Body)
+		}
+		return strings.TrimPrefix(link, s.srv.URL)
 	}
-	return strings.TrimPrefix(link, s.srv.URL)
+	s.t.Fatalf("no mail to %s", email)
+	return ""
 }
 
 // text strips tags and unescapes, for assertions on what people read.

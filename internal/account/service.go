@@ -25,6 +25,12 @@ type Service struct {
 	// OnJoinCohort runs in the transaction that adds a trainee to a cohort;
 	// the learning capability uses it to enrol them in the programme.
 	OnJoinCohort func(ctx context.Context, tx bun.IDB, by, traineeID string) error
+	// ShowInvitationLinks is set when no mail is delivered: an invitation
+	// is then not mailed, and the admin who creates it sees its link once.
+	ShowInvitationLinks bool
+	// Forgetters remove a deleted person's data held by other capabilities,
+	// in the transaction that deletes the account.
+	Forgetters []Forgetter
 }
 
 // ErrSignInFailed is the one answer to any failed sign-in, so that nobody
@@ -111,10 +117,14 @@ func (s *Service) SignOut(c echo.Context) error {
 // link returns an absolute URL under the base URL.
 func (s *Service) link(path string) string { return s.BaseURL + path }
 
-// Invite creates a 7-day invitation for email with role and mails it.
-func (s *Service) Invite(ctx context.Context, by *User, email string, role Role, ip string) error {
+// Invite creates a 7-day invitation for email with role and returns its
+// link. When mail is delivered (ShowInvitationLinks is false) the link is
+// mailed; otherwise nothing is queued and the inviting admin, who sees the
+// link once, passes it on.
+func (s *Service) Invite(ctx context.Context, by *User, email string, role Role, ip string) (string, error) {
 	email = NormalizeEmail(email)
-	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+	var link string
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		existing, err := userByEmail(ctx, tx, email)
 		if err != nil {
 			return err
@@ -126,11 +136,15 @@ func (s *Service) Invite(ctx context.Context, by *User, email string, role Role,
 		if err != nil {
 			return err
 		}
-		if err := mail.Enqueue(ctx, tx, invitationMail(email, by.Name, role, s.link("/invitations/"+token))); err != nil {
-			return err
+		link = s.link("/invitations/" + token)
+		if !s.ShowInvitationLinks {
+			if err := mail.Enqueue(ctx, tx, mail.Invitation, invitationMail(email, by.Name, role, link)); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Action: audit.Invited, IP: ip, Detail: "role " + string(role)})
 	})
+	return link, err
 }
 
 // Invitee returns the email and role of a live invitation, to show its form.
@@ -162,29 +176,91 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, i
 	return user, err
 }
 
+// resetsPerHour is how many reset links one account is sent in an hour.
+const resetsPerHour = 3
+
 // RequestReset mails a one-hour reset link when email belongs to an active
-// account, and otherwise does nothing; the caller says the same either way.
-// At most three links an hour are sent to one account.
-func (s *Service) RequestReset(ctx context.Context, email, ip string) error {
+// account, and otherwise sends nothing; the caller says the same either
+// way. by is the signed-in person who asked, or nil (anonymous); ip is
+// their address. Every request is audited with both, and does the same
+// database work (a token made and hashed, the same queries, a write and a
+// commit) whether or not the email is known, so that neither the answer
+// nor its timing tells whether an account exists. At most resetsPerHour
+// links an hour are sent to one account.
+func (s *Service) RequestReset(ctx context.Context, by *User, email, ip string) error {
+	entry := audit.Entry{Action: audit.PasswordResetRequested, IP: ip, Detail: "requested by anonymous"}
+	if by != nil {
+		entry.ActorID, entry.Detail = by.ID, "requested by a signed-in user"
+	}
+	token := newToken()
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		user, err := userByEmail(ctx, tx, email)
-		if err != nil || user == nil || !user.Active {
+		if err != nil {
 			return err
 		}
-		recent, err := tx.NewSelect().Model((*accountToken)(nil)).Where("user_id = ?", user.ID).
+		userID := "00000000-0000-0000-0000-000000000000" // matches nobody, so the count costs the same
+		if user != nil && user.Active {
+			userID, entry.SubjectID = user.ID, user.ID
+		}
+		recent, err := tx.NewSelect().Model((*accountToken)(nil)).Where("user_id = ?", userID).
 			Where("kind = ?", Reset).Where("created_at > ?", now().Add(-time.Hour)).Count(ctx)
-		if err != nil || recent >= 3 {
+		if err != nil {
 			return err
+		}
+		if entry.SubjectID == "" || recent >= resetsPerHour {
+			if entry.SubjectID == "" {
+				entry.Detail += "; no active account"
+			} else {
+				entry.Detail += "; limit reached, nothing sent"
+			}
+			return s.recordDecoy(ctx, tx, token, entry)
+		}
+		if err := saveToken(ctx, tx, &accountToken{Kind: Reset, Email: user.Email, UserID: &user.ID}, token, ResetTTL); err != nil {
+			return err
+		}
+		if err := mail.Enqueue(ctx, tx, mail.PasswordReset, resetMail(user.Email, user.Name, s.link("/reset/"+token))); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, entry)
+	})
+}
+
+// recordDecoy does the writes of a reset that sends nothing, so it takes
+// as long as one that does: the token row is written and removed again in
+// the transaction (it never commits), and the audit entry is kept.
+func (s *Service) recordDecoy(ctx context.Context, tx bun.Tx, token string, entry audit.Entry) error {
+	decoy := &accountToken{Kind: Reset}
+	if err := saveToken(ctx, tx, decoy, token, ResetTTL); err != nil {
+		return err
+	}
+	if _, err := tx.NewDelete().Model(decoy).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("reset request: %w", err)
+	}
+	return audit.Record(ctx, tx, entry)
+}
+
+// ResetLink makes a one-hour reset link for the active account with email,
+// for an operator at the command line (never for a web page), and audits
+// it as printed by operator.
+func (s *Service) ResetLink(ctx context.Context, email, operator string) (string, error) {
+	var link string
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		user, err := userByEmail(ctx, tx, email)
+		if err != nil {
+			return err
+		}
+		if user == nil || !user.Active {
+			return web.Errorf(web.CodeNotFound, "No active account has this email.")
 		}
 		token, err := issueToken(ctx, tx, &accountToken{Kind: Reset, Email: user.Email, UserID: &user.ID}, ResetTTL)
 		if err != nil {
 			return err
 		}
-		if err := mail.Enqueue(ctx, tx, resetMail(user.Email, user.Name, s.link("/reset/"+token))); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{SubjectID: user.ID, Action: audit.PasswordResetRequested, IP: ip})
+		link = s.link("/reset/" + token)
+		return audit.Record(ctx, tx, audit.Entry{SubjectID: user.ID, Action: audit.ResetLinkPrinted, IP: "command line",
+			Detail: "printed for " + operator})
 	})
+	return link, err
 }
 
 // CheckResetLink reports whether a reset link is live, to show its form.

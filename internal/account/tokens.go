@@ -52,15 +52,23 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// newToken returns a new random token of 260 bits.
+func newToken() string { return rand.Text() + rand.Text() }
+
 // issueToken stores a new single-use link of kind t and returns its token.
 func issueToken(ctx context.Context, idb bun.IDB, t *accountToken, ttl time.Duration) (string, error) {
-	token := rand.Text() + rand.Text() // 260 bits
+	token := newToken()
+	return token, saveToken(ctx, idb, t, token, ttl)
+}
+
+// saveToken stores t as the single-use link for token, valid for ttl.
+func saveToken(ctx context.Context, idb bun.IDB, t *accountToken, token string, ttl time.Duration) error {
 	at := now()
 	t.ID, t.TokenHash, t.CreatedAt, t.ExpiresAt = newID(), hashToken(token), at, at.Add(ttl)
 	if _, err := idb.NewInsert().Model(t).Exec(ctx); err != nil {
-		return "", fmt.Errorf("issue %s link: %w", t.Kind, err)
+		return fmt.Errorf("issue %s link: %w", t.Kind, err)
 	}
-	return token, nil
+	return nil
 }
 
 // peekToken returns the live token without using it, to show its form.

@@ -184,13 +184,17 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 	a.Accounts = &account.Service{DB: a.DB, Sessions: sessions, BaseURL: strings.TrimRight(a.Config.BaseURL, "/"),
 		OnJoinCohort: func(ctx context.Context, tx bun.IDB, by, traineeID string) error {
 			return learning.Enrol(ctx, tx, learning.ProgrammeScope, by, traineeID)
-		}}
+		},
+		ShowInvitationLinks: !a.Outbox.Delivers(),
+		// Deleting a person reaches every capability's tables, in one transaction.
+		Forgetters: []account.Forgetter{account.ForgetFunc(learning.ForgetUser),
+			account.ForgetFunc(supervision.ForgetUser), account.ForgetFunc(certificate.ForgetUser)}}
 	a.Echo.Use(sessions.Middleware)
 	admin, err := account.Routes(a.Echo, renderer, a.Accounts)
 	if err != nil {
 		return err
 	}
-	if err := mail.Routes(admin, renderer, a.DB); err != nil {
+	if err := mail.Routes(admin, renderer, a.DB, a.Outbox); err != nil {
 		return err
 	}
 	if err := learning.ReportRoutes(admin, renderer, a.Courses, progress); err != nil {

@@ -39,13 +39,15 @@ const (
 	CertificateRevoked     Action = "certificate_revoked"
 	CertificateReissued    Action = "certificate_reissued"
 	CertificateKept        Action = "certificate_kept"
+	UserDeleted            Action = "user_deleted"
+	ResetLinkPrinted       Action = "reset_link_printed"
 )
 
 // Actions lists every action, for filters.
 var Actions = []Action{SignIn, SignInFailed, LockedOut, SignOut, Invited, InvitationAccepted, RoleChanged,
 	Deactivated, Reactivated, SignedOutEverywhere, SupervisorAssigned, PasswordChanged, PasswordResetRequested,
 	PasswordReset, EmailChanged, SetupCompleted, RecordViewed, Enrolled, Unenrolled,
-	CertificateRevoked, CertificateReissued, CertificateKept}
+	CertificateRevoked, CertificateReissued, CertificateKept, UserDeleted, ResetLinkPrinted}
 
 // Entry is one line of the log. Empty ActorID or SubjectID means none (an
 // anonymous failed sign-in has no actor).

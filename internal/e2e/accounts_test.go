@@ -7,12 +7,17 @@ import (
 	"testing"
 
 	"groundwork/internal/account"
+	"groundwork/internal/app"
+	"groundwork/internal/mail"
+	"groundwork/internal/mail/mailtest"
 )
 
-// TestInvitationJourney: an admin invites a trainee; the trainee accepts the
-// invitation from the outbox (no SMTP is configured), signs in and out.
+// TestInvitationJourney: an admin invites a trainee; the trainee opens the
+// invitation they received by email, chooses a password, signs in and out.
+// The admin's outbox shows that an invitation went, not its link.
 func TestInvitationJourney(t *testing.T) {
-	srv := StartServer(t)
+	inbox := &mailtest.Recorder{}
+	srv := StartServer(t, func(cfg *app.Config) { cfg.Mailer = inbox })
 	const adminPassword = "admin passphrase for tests"
 	if _, _, err := srv.App.Accounts.CreateUser(context.Background(), "lead@example.org", "Lead", account.Admin, adminPassword); err != nil {
 		t.Fatal(err)
@@ -31,12 +36,25 @@ func TestInvitationJourney(t *testing.T) {
 		t.Fatalf("after inviting: %q", flash)
 	}
 
-	page.Go(srv.URL + "/admin/outbox")
-	page.Submit(`main table a`)
-	body := page.Text("main")
-	link := regexp.MustCompile(`http://\S+/invitations/[A-Z0-9]+`).FindString(body)
+	if _, err := srv.App.Outbox.SendDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var link string
+	for _, m := range inbox.Sent() {
+		if m.To == "noor@example.org" && m.Kind == mail.Invitation {
+			link = regexp.MustCompile(`http://\S+/invitations/[A-Z0-9]+`).FindString(m.Body)
+		}
+	}
 	if link == "" {
-		t.Fatalf("no invitation link in the outbox message:\n%s", body)
+		t.Fatalf("no invitation reached noor@example.org: %+v", inbox.Sent())
+	}
+	page.Go(srv.URL + "/admin/outbox?all=1")
+	if row := page.Text("main tbody tr"); !strings.Contains(row, "Invitation") || !strings.Contains(row, "1 recipient") || !strings.Contains(row, "sent") {
+		t.Fatalf("the outbox row: %q", row)
+	}
+	page.Submit(`main table a`)
+	if body := page.Text("main"); strings.Contains(body, "/invitations/") || strings.Contains(body, "noor@example.org") {
+		t.Fatalf("the outbox shows the invitation:\n%s", body)
 	}
 	page.Submit("header form button") // the admin signs out
 

@@ -76,7 +76,7 @@ func (s *Service) certify(ctx context.Context, ev *Event, reg *Registration, fac
 			return err
 		}
 		fresh = true
-		return mail.Enqueue(ctx, tx, s.afterwards(ev, reg, s.Certificates.VerifyURL(c)))
+		return mail.Enqueue(ctx, tx, mail.Attendance, s.afterwards(ev, reg, s.Certificates.VerifyURL(c)))
 	})
 	return fresh, err
 }

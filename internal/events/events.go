@@ -154,7 +154,7 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Get returns the session with id, or not found.
 func Get(ctx context.Context, idb bun.IDB, id string) (*Event, error) {
-	if uuid.Validate(id) != nil {
+	if !web.IsID(id) {
 		return nil, web.NotFound()
 	}
 	e := new(Event)

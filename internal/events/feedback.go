@@ -2,17 +2,21 @@ package events
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"math/big"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"groundwork/internal/db"
 	"groundwork/internal/web"
 )
 
-// MinAnswers is how many people must answer before a session's feedback
-// shows: fewer, and a facilitator could tell who said what.
+// MinAnswers is how many answers a session collects before any is
+// released to event_feedback, and so before its feedback shows: fewer,
+// and a facilitator could tell who said what.
 const MinAnswers = 3
 
 // Answer is one anonymous feedback form. Nothing in it points at who gave
@@ -28,28 +32,142 @@ type Answer struct {
 	Comment    string `bun:"comment,notnull"`
 }
 
+// heldAnswer is an answer waiting until its session has MinAnswers of
+// them; it has the same columns as Answer.
+type heldAnswer struct {
+	bun.BaseModel `bun:"table:event_feedback_pending"`
+
+	ID         string `bun:"id,pk"`
+	EventID    string `bun:"event_id,notnull"`
+	Usefulness int    `bun:"usefulness,notnull"`
+	Clarity    int    `bun:"clarity,notnull"`
+	Recommend  int    `bun:"recommend,notnull"`
+	Comment    string `bun:"comment,notnull"`
+}
+
 // ErrAnswered means the registrant has given their feedback already.
 var ErrAnswered = web.Errorf(web.CodeConflict, "You have already given feedback on this session. Thank you.")
 
-// GiveFeedback stores a's answers for reg's session. The registration
-// keeps only that feedback was given, so nobody answers twice; the answer
-// keeps nothing about the registration.
+// errBadAnswer means an answer is out of range; the form checks first.
+var errBadAnswer = web.Errorf(web.CodeInvalid, "Choose a rating for each question.")
+
+// GiveFeedback stores a as reg's anonymous feedback on their session.
+//
+// Nothing that reads the database, system columns included, can link the
+// answer to reg: the right to answer is spent in one transaction and the
+// answer stored in another. Spending it rewrites every spent registration
+// of the session, one row at a time in a random order, so that they all
+// carry the same transaction ID (PostgreSQL's xmin) and their physical
+// order says nothing of who answered when. The answer is held, unlinked,
+// until the session has MinAnswers of them; then they are released to
+// event_feedback together, in a random order, in one transaction, so
+// released answers share one xmin and arrive in batches. Neither
+// transaction writes anything else: no time, no mail, no audit entry.
 func (s *Service) GiveFeedback(ctx context.Context, reg *Registration, a Answer) error {
+	if a.Usefulness < 1 || a.Usefulness > 5 || a.Clarity < 1 || a.Clarity > 5 || a.Recommend < 0 || a.Recommend > 10 {
+		return errBadAnswer
+	}
+	if err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		return spendRight(ctx, tx, reg)
+	}); err != nil {
+		return err
+	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*Registration)(nil)).Set("feedback_given = ?", true).
-			Where("id = ?", reg.ID).Where("feedback_given = ?", false).Where("attended = ?", true).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("give feedback: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrAnswered
-		}
-		a.ID, a.EventID = uuid.NewString(), reg.EventID
-		if _, err := tx.NewInsert().Model(&a).Exec(ctx); err != nil {
-			return fmt.Errorf("give feedback: %w", err)
-		}
-		return nil
+		return holdAnswer(ctx, tx, reg.EventID, a)
 	})
+}
+
+// spendRight marks reg as having answered, if they attended and have not
+// answered yet, then rewrites every spent registration of the session in
+// a random order.
+func spendRight(ctx context.Context, tx bun.Tx, reg *Registration) error {
+	if err := lockFeedback(ctx, tx, reg.EventID); err != nil {
+		return err
+	}
+	res, err := tx.NewUpdate().Model((*Registration)(nil)).Set("feedback_given = ?", true).
+		Where("id = ?", reg.ID).Where("feedback_given = ?", false).Where("attended = ?", true).
+		Where("purged_at IS NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("spend feedback right: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrAnswered
+	}
+	var spent []string
+	if err := tx.NewSelect().Model((*Registration)(nil)).Column("id").Where("event_id = ?", reg.EventID).
+		Where("feedback_given = ?", true).Scan(ctx, &spent); err != nil {
+		return fmt.Errorf("spend feedback right: %w", err)
+	}
+	shuffle(spent)
+	for _, id := range spent {
+		// Setting a column to itself still writes a new row version.
+		if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("feedback_given = feedback_given").
+			Where("id = ?", id).Exec(ctx); err != nil {
+			return fmt.Errorf("spend feedback right: %w", err)
+		}
+	}
+	return nil
+}
+
+// holdAnswer keeps a for eventID and releases the session's held answers
+// once there are MinAnswers of them.
+func holdAnswer(ctx context.Context, tx bun.Tx, eventID string, a Answer) error {
+	if err := lockFeedback(ctx, tx, eventID); err != nil {
+		return err
+	}
+	h := &heldAnswer{ID: uuid.NewString(), EventID: eventID, Usefulness: a.Usefulness, Clarity: a.Clarity,
+		Recommend: a.Recommend, Comment: a.Comment}
+	if _, err := tx.NewInsert().Model(h).Exec(ctx); err != nil {
+		return fmt.Errorf("hold feedback: %w", err)
+	}
+	var held []heldAnswer
+	if err := tx.NewSelect().Model(&held).Where("event_id = ?", eventID).Scan(ctx); err != nil {
+		return fmt.Errorf("hold feedback: %w", err)
+	}
+	if len(held) < MinAnswers {
+		return nil
+	}
+	shuffle(held)
+	for _, h := range held {
+		// A fresh key: nothing ties the answer to the row it was held in.
+		released := Answer{ID: uuid.NewString(), EventID: h.EventID, Usefulness: h.Usefulness, Clarity: h.Clarity,
+			Recommend: h.Recommend, Comment: h.Comment}
+		if _, err := tx.NewInsert().Model(&released).Exec(ctx); err != nil {
+			return fmt.Errorf("release feedback: %w", err)
+		}
+	}
+	if _, err := tx.NewDelete().Model((*heldAnswer)(nil)).Where("event_id = ?", eventID).Exec(ctx); err != nil {
+		return fmt.Errorf("release feedback: %w", err)
+	}
+	return nil
+}
+
+// lockFeedback serialises the feedback transactions of one session, so
+// that two releases never take the same held answers and two rewrites of
+// the spent registrations never deadlock. On PostgreSQL it is an advisory
+// lock, which leaves no trace in any row (a row lock would leave the
+// transaction's ID in the session's xmax); SQLite's transactions already
+// run one at a time.
+func lockFeedback(ctx context.Context, tx bun.Tx, eventID string) error {
+	if tx.Dialect().Name() != dialect.PG {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "feedback:"+eventID); err != nil {
+		return fmt.Errorf("lock feedback: %w", err)
+	}
+	return nil
+}
+
+// shuffle puts xs in a random order drawn from crypto/rand, so that the
+// order rows are written in cannot be predicted or replayed.
+func shuffle[T any](xs []T) {
+	for i := len(xs) - 1; i > 0; i-- {
+		j, err := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
+		if err != nil {
+			panic(err) // crypto/rand never fails on supported platforms
+		}
+		xs[i], xs[j.Int64()] = xs[j.Int64()], xs[i]
+	}
 }
 
 // Summary is the feedback of a session or an audience, in aggregate.

@@ -29,7 +29,7 @@ func newFixture(t *testing.T) *fixture {
 
 // schedule saves a session starting in `in` with capacity seats, open for
 // registration now, facilitated by the supervisor.
-func (fx *fixture) schedule(t *testing.T, capacity int, in time.Duration) *events.Event {
+func (fx *fixture) schedule(t testing.TB, capacity int, in time.Duration) *events.Event {
 	t.Helper()
 	start := time.Now().UTC().Add(in).Truncate(time.Minute)
 	ev := &events.Event{Title: "Talking with young people about drugs", Description: "For **teachers**.",

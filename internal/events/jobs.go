@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"groundwork/internal/certificate"
 	"groundwork/internal/db"
 	"groundwork/internal/mail"
 )
@@ -74,28 +75,43 @@ func (s *Service) remind(ctx context.Context, reg *Registration) (bool, error) {
 			return err
 		}
 		sent = true
-		return mail.Enqueue(ctx, tx, s.reminder(ev, reg))
+		return mail.Enqueue(ctx, tx, mail.Reminder, s.reminder(ev, reg))
 	})
 	return sent, err
 }
 
-// Purge empties the personal data of registrations to sessions that ended
-// more than Retention before at: name, email, organisation and access
-// needs. The rows stay, for counts of registrations and attendance;
-// certificates keep the name printed on them. It returns how many
-// registrations it emptied.
+// Purge deletes the registrations to sessions that ended more than
+// Retention before at, the unsent mail to their addresses (unless the
+// address is booked on a session still running), and the feedback answers
+// those sessions still held below MinAnswers. Released feedback stays, as
+// does each certificate of attendance: the attendee asked for it and
+// others check it, so it keeps the name printed on it. It returns how many
+// registrations it deleted.
 func (s *Service) Purge(ctx context.Context, at time.Time) (int, error) {
 	var n int
 	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		ended := tx.NewSelect().Model((*Event)(nil)).Column("id").Where("ends_at < ?", at.Add(-s.Retention))
-		res, err := tx.NewUpdate().Model((*Registration)(nil)).
-			Set("name = '', email = '', organisation = '', access_needs = '', purged_at = ?, updated_at = ?", at, at).
-			Where("purged_at IS NULL").Where("event_id IN (?)", ended).Exec(ctx)
+		var gone []string
+		if err := tx.NewSelect().Model((*Registration)(nil)).Column("email").Where("event_id IN (?)", ended).
+			Where("email NOT IN (?)", tx.NewSelect().Model((*Registration)(nil)).Column("email").
+				Where("event_id NOT IN (?)", ended).Where("purged_at IS NULL")).
+			Scan(ctx, &gone); err != nil {
+			return fmt.Errorf("purge registrations: %w", err)
+		}
+		for _, addr := range gone {
+			if err := mail.Forget(ctx, tx, addr); err != nil {
+				return err
+			}
+		}
+		res, err := tx.NewDelete().Model((*Registration)(nil)).Where("event_id IN (?)", ended).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("purge registrations: %w", err)
 		}
 		affected, _ := res.RowsAffected()
 		n = int(affected)
+		if _, err := tx.NewDelete().Model((*heldAnswer)(nil)).Where("event_id IN (?)", ended).Exec(ctx); err != nil {
+			return fmt.Errorf("purge held feedback: %w", err)
+		}
 		_, err = tx.NewUpdate().Model((*Event)(nil)).Set("purged_at = ?", at).
 			Where("purged_at IS NULL").Where("ends_at < ?", at.Add(-s.Retention)).Exec(ctx)
 		return err
@@ -103,20 +119,24 @@ func (s *Service) Purge(ctx context.Context, at time.Time) (int, error) {
 	return n, err
 }
 
-// Forget empties reg's personal data at their own request, and cancels
-// their place first if they still hold one.
+// Forget deletes reg at their own request, in one transaction: it cancels
+// their place first if they still hold one (the seat goes to the first
+// person waiting), withdraws their certificate of attendance, deletes
+// every unsent mail to their address, and deletes the registration.
 func (s *Service) Forget(ctx context.Context, reg *Registration) error {
-	if reg.Status != Withdrawn {
-		if err := s.Cancel(ctx, reg); err != nil && err != ErrCancelled {
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.cancel(ctx, tx, reg); err != nil && err != ErrCancelled {
 			return err
 		}
-	}
-	t := now()
-	_, err := s.DB.NewUpdate().Model((*Registration)(nil)).
-		Set("name = '', email = '', organisation = '', access_needs = '', purged_at = ?, updated_at = ?", t, t).
-		Where("id = ?", reg.ID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("delete registration data: %w", err)
-	}
-	return nil
+		if err := certificate.ForgetAttendance(ctx, tx, reg.ID); err != nil {
+			return err
+		}
+		if err := mail.Forget(ctx, tx, reg.Email); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*Registration)(nil)).Where("id = ?", reg.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("delete registration: %w", err)
+		}
+		return nil
+	})
 }

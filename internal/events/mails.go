@@ -3,6 +3,7 @@ package events
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"groundwork/internal/events/ics"
 	"groundwork/internal/mail"
@@ -58,7 +59,14 @@ func (s *Service) letter(ev *Event, reg *Registration, subject string, paragraph
 	fmt.Fprintf(&b, "%s\nWhen: %s\nWhere: %s\n\n", ev.Title, when(ev), where(ev, reg))
 	fmt.Fprintf(&b, "Your registration, to view or cancel it, and the calendar invitation:\n%s\n\n", s.privateURL(reg))
 	fmt.Fprintf(&b, "%s\n", s.Organisation)
-	return mail.Message{To: reg.Email, Subject: subject + ": " + ev.Title, Body: b.String()}
+	return mail.Message{To: reg.Email, Subject: oneLine(subject + ": " + ev.Title), Body: b.String()}
+}
+
+// oneLine makes s fit a mail header: line breaks and other control
+// characters become spaces. Sessions saved before titles were checked may
+// still hold them, and one would stop every mail about the session.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == ' ' }), " ")
 }
 
 // confirmation tells a new registrant their seat or waitlist place.
@@ -68,6 +76,18 @@ func (s *Service) confirmation(ev *Event, reg *Registration) mail.Message {
 			fmt.Sprintf("The session is full, so you are number %d on the waitlist. If a place frees up, it is yours at once and we will write to you.", *reg.Position))
 	}
 	return s.withInvitation(s.letter(ev, reg, "Your place is confirmed", "Thank you for registering. Your place is confirmed. The calendar invitation is attached."), ev, reg)
+}
+
+// alreadyBooked answers a registration for an email already booked on
+// the session: it goes to that address, so only its owner learns the
+// booking exists, and carries their link again.
+func (s *Service) alreadyBooked(ev *Event, reg *Registration) mail.Message {
+	m := s.letter(ev, reg, "You are already booked",
+		"Someone, perhaps you, asked to register this email address for the session below. You are already booked, so nothing has changed. If it was not you, you need do nothing.")
+	if reg.Status == Confirmed {
+		m = s.withInvitation(m, ev, reg)
+	}
+	return m
 }
 
 // promotion tells someone on the waitlist that a seat is now theirs.

@@ -39,7 +39,7 @@ var RegisterLimit = middleware.RateLimiterMemoryStoreConfig{Rate: rate.Every(20 
 // feedback summary on admin.
 func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, staff echo.MiddlewareFunc) error {
 	p := &pages{svc: svc, views: map[string]*web.Page{}}
-	for _, name := range []string{"catalogue", "session", "registration",
+	for _, name := range []string{"catalogue", "session", "registered", "registration",
 		"manage", "session_form", "manage_session", "attendance", "sheet", "feedback_summary"} {
 		page, err := r.Page("events/" + name)
 		if err != nil {
@@ -51,6 +51,7 @@ func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, staf
 	e.GET("/sessions", p.catalogue)
 	e.GET("/sessions/:id", p.session)
 	e.POST("/sessions/:id/register", p.register, limit)
+	e.GET("/sessions/:id/registered", p.registered)
 	e.GET("/registrations/:token", p.registration)
 	e.POST("/registrations/:token/cancel", p.cancel)
 	e.POST("/registrations/:token/forget", p.forget)
@@ -167,15 +168,21 @@ func (p *pages) register(c echo.Context) error {
 	if !f.Valid() {
 		return p.renderSession(c, http.StatusUnprocessableEntity, ev, f)
 	}
-	reg, err := p.svc.Register(ctx, ev.ID, r, "")
-	if err == ErrRegistered {
-		f.Fail("email", ErrRegistered.Message)
-		return p.renderSession(c, http.StatusConflict, ev, f)
+	// A new registration and one for an email already booked answer alike:
+	// the private link goes by mail only, to the address's owner.
+	if _, err := p.svc.Register(ctx, ev.ID, r, ""); err != nil {
+		return err
 	}
+	return c.Redirect(http.StatusSeeOther, "/sessions/"+ev.ID+"/registered")
+}
+
+// registered asks the registrant to look for their confirmation mail.
+func (p *pages) registered(c echo.Context) error {
+	ev, err := Get(c.Request().Context(), p.svc.DB, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/registrations/"+p.svc.Link.Token(reg.ID)+"?new=1")
+	return p.views["registered"].Render(c, http.StatusOK, ev)
 }
 
 // registrant reads and checks a registrant's details from f.

@@ -19,7 +19,6 @@ type registrationData struct {
 	Registration *Registration
 	Event        *Event
 	Token        string
-	New          bool
 	Certificate  *certificate.Certificate
 	VerifyURL    string
 	FeedbackOpen bool
@@ -63,7 +62,7 @@ func (p *pages) registration(c echo.Context) error {
 }
 
 func (p *pages) renderRegistration(c echo.Context, status int, reg *Registration, ev *Event, f *web.Form) error {
-	d := registrationData{Registration: reg, Event: ev, Token: c.Param("token"), New: c.QueryParam("new") != "", Form: f,
+	d := registrationData{Registration: reg, Event: ev, Token: c.Param("token"), Form: f,
 		Now: now(), Questions: questions}
 	cert, err := certificate.OfRegistration(c.Request().Context(), p.svc.DB, reg.ID)
 	switch {
@@ -96,7 +95,7 @@ func (p *pages) forget(c echo.Context) error {
 	if err := p.svc.Forget(c.Request().Context(), reg); err != nil {
 		return err
 	}
-	web.AddFlash(c, "success", "Your details are deleted. We no longer hold your name, email, organisation or access needs for this session.")
+	web.AddFlash(c, "success", "Your registration is deleted: we no longer hold your name, email, organisation or access needs for this session, nor any mail to you about it.")
 	return c.Redirect(http.StatusSeeOther, "/sessions/"+ev.ID)
 }
 

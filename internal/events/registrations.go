@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/db"
@@ -82,7 +81,7 @@ func (l Link) mac(id string) string {
 // ID returns the registration ID in token when its HMAC is right.
 func (l Link) ID(token string) (string, bool) {
 	id, mac, ok := strings.Cut(token, ".")
-	if !ok || uuid.Validate(id) != nil || !hmac.Equal([]byte(mac), []byte(l.mac(id))) {
+	if !ok || !web.IsID(id) || !hmac.Equal([]byte(mac), []byte(l.mac(id))) {
 		return "", false
 	}
 	return id, true
@@ -102,6 +101,12 @@ func lock(ctx context.Context, tx bun.Tx, eventID string) (*Event, error) {
 // full, and queues the confirmation. byStaff is the staff member adding
 // them by hand ("" for a registration through the public form), who may do
 // so outside the registration window and without the consent tick.
+//
+// Through the public form, an email already booked on the session is not
+// an error: whoever typed it may not own it, so the answer must not say
+// whether it was booked. The existing registrant is mailed their link
+// instead, and their registration is returned; the caller answers exactly
+// as for a new one. Staff adding someone already booked get ErrRegistered.
 func (s *Service) Register(ctx context.Context, eventID string, r Registrant, byStaff string) (*Registration, error) {
 	var reg *Registration
 	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -112,6 +117,20 @@ func (s *Service) Register(ctx context.Context, eventID string, r Registrant, by
 		t := now()
 		if ev.Cancelled() || (byStaff == "" && !ev.Open(t)) {
 			return ErrClosed
+		}
+		if reg, err = booked(ctx, tx, ev.ID, r.Email); err != nil || reg != nil {
+			if err == nil && byStaff != "" {
+				err = ErrRegistered
+			}
+			if err != nil {
+				return err
+			}
+			// The same kind of writes as a new registration, so that the
+			// answer takes about as long.
+			if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("updated_at = ?", t).Where("id = ?", reg.ID).Exec(ctx); err != nil {
+				return fmt.Errorf("register: %w", err)
+			}
+			return mail.Enqueue(ctx, tx, mail.Registration, s.alreadyBooked(ev, reg))
 		}
 		reg = &Registration{ID: newID(), EventID: ev.ID, Name: r.Name, Email: r.Email,
 			Organisation: r.Organisation, Audience: r.Audience, AccessNeeds: r.AccessNeeds, CreatedAt: t, UpdatedAt: t}
@@ -129,10 +148,24 @@ func (s *Service) Register(ctx context.Context, eventID string, r Registrant, by
 			}
 			return fmt.Errorf("register: %w", err)
 		}
-		return mail.Enqueue(ctx, tx, s.confirmation(ev, reg))
+		return mail.Enqueue(ctx, tx, mail.Registration, s.confirmation(ev, reg))
 	})
 	if err != nil {
 		return nil, err
+	}
+	return reg, nil
+}
+
+// booked returns the live registration of email on a session, or nil.
+func booked(ctx context.Context, tx bun.Tx, eventID, email string) (*Registration, error) {
+	reg := new(Registration)
+	err := selectRegistrations(tx, reg).Where("r.event_id = ?", eventID).Where("r.email = ?", email).
+		Where("r.status <> ?", Withdrawn).Where("r.purged_at IS NULL").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("register: %w", err)
 	}
 	return reg, nil
 }
@@ -197,26 +230,31 @@ func Registrations(ctx context.Context, idb bun.IDB, eventID string) ([]Registra
 // first person waiting, who is told by mail.
 func (s *Service) Cancel(ctx context.Context, reg *Registration) error {
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		ev, err := lock(ctx, tx, reg.EventID)
-		if err != nil {
-			return err
-		}
-		cur := new(Registration)
-		if err := tx.NewSelect().Model(cur).Where("id = ?", reg.ID).Scan(ctx); err != nil {
-			return fmt.Errorf("cancel registration: %w", err)
-		}
-		if cur.Status == Withdrawn {
-			return ErrCancelled
-		}
-		if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("status = ?, position = NULL, updated_at = ?", Withdrawn, now()).
-			Where("id = ?", reg.ID).Exec(ctx); err != nil {
-			return fmt.Errorf("cancel registration: %w", err)
-		}
-		if cur.Status != Confirmed {
-			return nil
-		}
-		return s.freeSeat(ctx, tx, ev)
+		return s.cancel(ctx, tx, reg)
 	})
+}
+
+// cancel is Cancel inside tx.
+func (s *Service) cancel(ctx context.Context, tx bun.Tx, reg *Registration) error {
+	ev, err := lock(ctx, tx, reg.EventID)
+	if err != nil {
+		return err
+	}
+	cur := new(Registration)
+	if err := tx.NewSelect().Model(cur).Where("id = ?", reg.ID).Scan(ctx); err != nil {
+		return fmt.Errorf("cancel registration: %w", err)
+	}
+	if cur.Status == Withdrawn {
+		return ErrCancelled
+	}
+	if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("status = ?, position = NULL, updated_at = ?", Withdrawn, now()).
+		Where("id = ?", reg.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("cancel registration: %w", err)
+	}
+	if cur.Status != Confirmed {
+		return nil
+	}
+	return s.freeSeat(ctx, tx, ev)
 }
 
 // freeSeat gives up one confirmed seat and hands it to the first person on
@@ -250,5 +288,5 @@ func (s *Service) promoteNext(ctx context.Context, tx bun.Tx, ev *Event) (bool, 
 	if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("confirmed = confirmed + 1").Where("id = ?", ev.ID).Exec(ctx); err != nil {
 		return false, fmt.Errorf("promote: %w", err)
 	}
-	return true, mail.Enqueue(ctx, tx, s.promotion(ev, next))
+	return true, mail.Enqueue(ctx, tx, mail.Promotion, s.promotion(ev, next))
 }

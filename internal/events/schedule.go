@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -36,6 +37,11 @@ func fromForm(f *web.Form, e *Event, staff []account.User, publicModules []strin
 	e.Audience, e.Format = Audience(f.Get("audience")), Format(f.Get("format"))
 	e.Address, e.OnlineLink = strings.TrimSpace(f.Get("address")), strings.TrimSpace(f.Get("online_link"))
 	e.TimeZone, e.PreReading = strings.TrimSpace(f.Get("time_zone")), f.Get("pre_reading")
+	for _, field := range []string{"title", "online_link", "time_zone"} {
+		if hasControl(f.Get(field)) {
+			f.Fail(field, "Keep this to one line: remove the line breaks.")
+		}
+	}
 	f.Required("title", "Give the session a title.")
 	f.MaxLength("title", 150)
 	f.Required("description", "Describe the session: who it is for and what they will take away.")
@@ -93,7 +99,33 @@ func localTime(f *web.Form, field string, loc *time.Location, missing string) ti
 		f.Fail(field, "Give a date and time.")
 		return time.Time{}
 	}
+	if !web.SaneYear(t) {
+		f.Fail(field, fmt.Sprintf("Give a date between the years %d and %d.", web.FirstYear, web.LastYear))
+		return time.Time{}
+	}
 	return t.UTC()
+}
+
+// hasControl reports whether s holds a line break or another control
+// character, which no one-line field may hold.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
+}
+
+// errBadSession refuses a session that the form would have refused: a
+// line break in a one-line field, or a date outside the years the form
+// accepts.
+var errBadSession = web.Errorf(web.CodeInvalid, "The session has a line break in its title, link or time zone, or a date outside the years %d to %d.", web.FirstYear, web.LastYear)
+
+// sane reports whether e passes the form's checks on one-line fields and
+// dates, for sessions saved without the form.
+func sane(e *Event) bool {
+	for _, t := range []time.Time{e.StartsAt, e.EndsAt, e.OpensAt, e.ClosesAt} {
+		if !web.SaneYear(t) {
+			return false
+		}
+	}
+	return !hasControl(e.Title) && !hasControl(e.OnlineLink) && !hasControl(e.TimeZone)
 }
 
 // checkTimes keeps the times in order.
@@ -128,6 +160,9 @@ func chosenStaff(f *web.Form, staff []account.User) []string {
 // (its time, zone, place or link) tells everyone registered, with an
 // updated calendar invitation.
 func (s *Service) Save(ctx context.Context, e *Event, facilitators []string) error {
+	if !sane(e) {
+		return errBadSession
+	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		if e.ID == "" {
 			t := now()
@@ -197,7 +232,7 @@ func (s *Service) tellEveryone(ctx context.Context, tx bun.Tx, ev *Event, letter
 	}
 	for i := range regs {
 		if regs[i].Status != Withdrawn {
-			if err := mail.Enqueue(ctx, tx, letter(ev, &regs[i])); err != nil {
+			if err := mail.Enqueue(ctx, tx, mail.SessionUpdate, letter(ev, &regs[i])); err != nil {
 				return err
 			}
 		}

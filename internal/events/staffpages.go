@@ -313,6 +313,9 @@ func (p *pages) mark(c echo.Context) error {
 	if !f.Valid() {
 		return web.Errorf(web.CodeInvalid, "Choose attended or no-show.")
 	}
+	if !web.IsID(f.Get("registration")) {
+		return web.Errorf(web.CodeInvalid, "That is not a registration on this register. Reload the register and try again.")
+	}
 	if err := p.svc.MarkAttendance(c.Request().Context(), ev.ID, f.Get("registration"), f.Get("attended") == "yes"); err != nil {
 		return err
 	}

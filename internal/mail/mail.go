@@ -1,7 +1,9 @@
 // Package mail queues outgoing mail in an outbox table, in the same
 // transaction as the change it reports, and sends it in the background
-// through SMTP with retries. With no SMTP server configured the mail stays
-// in the outbox, where admins can read it.
+// through SMTP with retries. Once a mail is sent, or has failed for good,
+// its recipient, subject, body and calendar are purged: what remains (kind,
+// times, attempts, status) shows that it went, and nobody, admins included,
+// can read another person's mail or the links in it.
 package mail
 
 import (
@@ -19,9 +21,45 @@ import (
 	"groundwork/internal/web"
 )
 
+// Kind says what a mail is for. It is all an admin sees of a mail.
+type Kind string
+
+// The kinds of mail Groundwork sends.
+const (
+	Invitation    Kind = "invitation"     // a new account's first link
+	PasswordReset Kind = "password_reset" // a reset link
+	Registration  Kind = "registration"   // a public session's confirmation or waitlist place
+	Promotion     Kind = "promotion"      // a waitlisted place that became a seat
+	SessionUpdate Kind = "session_update" // a session moved or cancelled
+	Reminder      Kind = "reminder"       // shortly before a session
+	Attendance    Kind = "attendance"     // after a session: certificate and feedback
+)
+
+// Label is the kind's name for people.
+func (k Kind) Label() string {
+	switch k {
+	case Invitation:
+		return "Invitation"
+	case PasswordReset:
+		return "Password reset"
+	case Registration:
+		return "Registration"
+	case Promotion:
+		return "Place from the waitlist"
+	case SessionUpdate:
+		return "Session changed or cancelled"
+	case Reminder:
+		return "Session reminder"
+	case Attendance:
+		return "Attendance certificate and feedback"
+	}
+	return "Other"
+}
+
 // Message is a plain-text mail to one person, with a calendar invitation
 // when Calendar (iCalendar text) is set.
 type Message struct {
+	Kind              Kind
 	To, Subject, Body string
 	Calendar          string
 }
@@ -31,6 +69,7 @@ type Item struct {
 	bun.BaseModel `bun:"table:mail_outbox"`
 
 	ID            string     `bun:"id,pk"`
+	Kind          Kind       `bun:"kind,notnull"`
 	To            string     `bun:"to_addr,notnull"`
 	Subject       string     `bun:"subject,notnull"`
 	Body          string     `bun:"body,notnull"`
@@ -54,15 +93,24 @@ func (it Item) Status() string {
 	return "pending"
 }
 
-// Enqueue checks m and adds it to the outbox. Call it with the transaction
-// of the change the mail reports, so the mail exists exactly when the change
-// does.
-func Enqueue(ctx context.Context, idb bun.IDB, m Message) error {
+// When is when the mail was sent or given up, or nil while it waits.
+func (it Item) When() *time.Time {
+	if it.SentAt != nil {
+		return it.SentAt
+	}
+	return it.FailedAt
+}
+
+// Enqueue checks m and adds it to the outbox as a mail of kind. Call it
+// with the transaction of the change the mail reports, so the mail exists
+// exactly when the change does.
+func Enqueue(ctx context.Context, idb bun.IDB, kind Kind, m Message) error {
+	m.Kind = kind
 	if err := check(m); err != nil {
 		return err
 	}
 	t := time.Now().UTC().Truncate(time.Microsecond)
-	it := &Item{ID: uuid.Must(uuid.NewV7()).String(), To: m.To, Subject: m.Subject, Body: m.Body, Calendar: m.Calendar, CreatedAt: t, NextAttemptAt: t}
+	it := &Item{ID: uuid.Must(uuid.NewV7()).String(), Kind: m.Kind, To: m.To, Subject: m.Subject, Body: m.Body, Calendar: m.Calendar, CreatedAt: t, NextAttemptAt: t}
 	if _, err := idb.NewInsert().Model(it).Exec(ctx); err != nil {
 		return fmt.Errorf("queue mail: %w", err)
 	}
@@ -76,6 +124,8 @@ func check(m Message) error {
 	switch {
 	case err != nil || addr.Address != m.To:
 		return fmt.Errorf("queue mail: invalid recipient")
+	case m.Kind == "":
+		return errors.New("queue mail: no kind")
 	case m.Subject == "" || m.Body == "":
 		return errors.New("queue mail: empty subject or body")
 	case strings.ContainsAny(m.To+m.Subject, "\r\n"):
@@ -122,7 +172,8 @@ func Get(ctx context.Context, idb bun.IDB, id string) (*Item, error) {
 	return it, nil
 }
 
-// Forget deletes every message to addr, sent or not, so that a person who
+// Forget deletes every message to addr that still holds it (unsent mail:
+// sent and failed mail no longer holds any address), so that a person who
 // asks to be forgotten leaves nothing behind in the outbox. Call it in the
 // transaction that deletes the rest of their details.
 func Forget(ctx context.Context, idb bun.IDB, addr string) error {
@@ -133,4 +184,14 @@ func Forget(ctx context.Context, idb bun.IDB, addr string) error {
 		return fmt.Errorf("forget mail: %w", err)
 	}
 	return nil
+}
+
+// purged lists the columns emptied once a mail no longer needs them.
+var purged = []string{"to_addr", "subject", "body", "calendar"}
+
+// purge empties what the mail said and to whom, keeping its kind, times,
+// attempts and status.
+func (it *Item) purge() []string {
+	it.To, it.Subject, it.Body, it.Calendar = "", "", "", ""
+	return purged
 }

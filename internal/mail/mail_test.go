@@ -28,8 +28,11 @@ func TestEnqueueRefusesBadMessages(t *testing.T) {
 		{To: "a@example.org", Subject: "s\r\nBcc: victim@example.org", Body: "b"},
 		{To: "a@example.org", Subject: "", Body: "b"},
 	}
+	if err := mail.Enqueue(context.Background(), conn, "", mail.Message{To: "a@example.org", Subject: "s", Body: "b"}); err == nil {
+		t.Error("Enqueue accepted a mail with no kind")
+	}
 	for _, m := range bad {
-		if err := mail.Enqueue(context.Background(), conn, m); err == nil {
+		if err := mail.Enqueue(context.Background(), conn, mail.Reminder, m); err == nil {
 			t.Errorf("Enqueue(%+v) accepted", m)
 		}
 	}
@@ -44,7 +47,7 @@ func TestSendDueDeliversOnce(t *testing.T) {
 	conn := dbtest.New(t)
 	ctx := context.Background()
 	for i := range 30 {
-		if err := mail.Enqueue(ctx, conn, mail.Message{To: fmt.Sprintf("p%d@example.org", i), Subject: "Hello", Body: "Body"}); err != nil {
+		if err := mail.Enqueue(ctx, conn, mail.Reminder, mail.Message{To: fmt.Sprintf("p%d@example.org", i), Subject: "Hello", Body: "Body"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -87,10 +90,10 @@ func TestFailingSenderBacksOffThenGivesUp(t *testing.T) {
 	t.Parallel()
 	conn := dbtest.New(t)
 	ctx := context.Background()
-	if err := mail.Enqueue(ctx, conn, mail.Message{To: "a@example.org", Subject: "S", Body: "B"}); err != nil {
+	if err := mail.Enqueue(ctx, conn, mail.PasswordReset, mail.Message{To: "a@example.org", Subject: "S", Body: "B /reset/SECRET"}); err != nil {
 		t.Fatal(err)
 	}
-	rec := &mailtest.Recorder{Fail: errors.New("connection refused")}
+	rec := &mailtest.Recorder{Fail: errors.New("550 <A@example.org>: mailbox unavailable")}
 	out := mail.NewOutbox(conn, rec, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for attempt := 1; attempt <= 8; attempt++ {
 		if n, err := out.SendDue(ctx); err != nil || n != 0 {
@@ -117,6 +120,13 @@ func TestFailingSenderBacksOffThenGivesUp(t *testing.T) {
 		} else if it.Status() != "failed" {
 			t.Fatalf("after 8 attempts the status is %s, want failed", it.Status())
 		}
+		if strings.Contains(strings.ToLower(it.LastError), "a@example.org") {
+			t.Fatalf("the error kept the address: %q", it.LastError)
+		}
+	}
+	// Failed for good: nothing of what the mail said, or to whom, remains.
+	if found := dbtest.Mentions(t, conn, "a@example.org", "SECRET"); len(found) > 0 {
+		t.Fatalf("a failed mail kept its content:\n%s", strings.Join(found, "\n"))
 	}
 }
 
@@ -124,7 +134,7 @@ func TestWithoutSMTPMailStaysAndLogsNoPersonalData(t *testing.T) {
 	t.Parallel()
 	conn := dbtest.New(t)
 	ctx := context.Background()
-	if err := mail.Enqueue(ctx, conn, mail.Message{To: "private@example.org", Subject: "Secret subject", Body: "token ABC123"}); err != nil {
+	if err := mail.Enqueue(ctx, conn, mail.PasswordReset, mail.Message{To: "private@example.org", Subject: "Secret subject", Body: "token ABC123"}); err != nil {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
@@ -141,6 +151,56 @@ func TestWithoutSMTPMailStaysAndLogsNoPersonalData(t *testing.T) {
 	}
 	if items, _ := mail.List(ctx, conn, mail.Filter{Unsent: true}); len(items) != 1 {
 		t.Fatal("the mail left the outbox without a sender")
+	}
+	// After a day unsent, the mail is given up and purged.
+	if _, err := conn.NewUpdate().Table("mail_outbox").Set("created_at = ?", time.Now().UTC().Add(-25*time.Hour)).Where("TRUE").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := out.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := mail.List(ctx, conn, mail.Filter{})
+	if len(items) != 1 || items[0].Status() != "failed" || items[0].Kind != mail.PasswordReset {
+		t.Fatalf("a day later: %+v", items)
+	}
+	if found := dbtest.Mentions(t, conn, "private@example.org", "Secret subject", "ABC123"); len(found) > 0 {
+		t.Fatalf("mail given up kept its content:\n%s", strings.Join(found, "\n"))
+	}
+}
+
+// TestSentMailIsPurged: once delivered, a mail keeps its kind, times,
+// attempts and status, and nothing of its recipient, subject, body or
+// calendar.
+func TestSentMailIsPurged(t *testing.T) {
+	t.Parallel()
+	conn := dbtest.New(t)
+	ctx := context.Background()
+	msg := mail.Message{To: "noor@example.org", Subject: "Your place: Naloxone", Body: "Hello Noor, /registrations/LINKTOKEN", Calendar: "BEGIN:VCALENDAR\r\nATTENDEE:Noor\r\nEND:VCALENDAR\r\n"}
+	if err := mail.Enqueue(ctx, conn, mail.Registration, msg); err != nil {
+		t.Fatal(err)
+	}
+	rec := &mailtest.Recorder{}
+	out := mail.NewOutbox(conn, rec, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if n, err := out.SendDue(ctx); n != 1 || err != nil {
+		t.Fatalf("SendDue = %d, %v", n, err)
+	}
+	sent := rec.Sent()
+	if len(sent) != 1 || sent[0].Body != msg.Body || sent[0].Kind != mail.Registration || sent[0].Calendar != msg.Calendar {
+		t.Fatalf("delivered %+v", sent)
+	}
+	items, err := mail.List(ctx, conn, mail.Filter{})
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox: %v %v", items, err)
+	}
+	it := items[0]
+	if it.To != "" || it.Subject != "" || it.Body != "" || it.Calendar != "" {
+		t.Fatalf("the sent mail kept its content: %+v", it)
+	}
+	if it.Kind != mail.Registration || it.Status() != "sent" || it.Attempts != 1 || it.SentAt == nil || it.CreatedAt.IsZero() {
+		t.Fatalf("the sent mail lost what shows it went: %+v", it)
+	}
+	if found := dbtest.Mentions(t, conn, "noor", "Naloxone", "LINKTOKEN"); len(found) > 0 {
+		t.Fatalf("the database still holds the mail:\n%s", strings.Join(found, "\n"))
 	}
 }
 

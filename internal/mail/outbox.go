@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -33,11 +34,16 @@ type Outbox struct {
 	told   map[string]bool // unsent messages already logged, when there is no sender
 }
 
-// NewOutbox returns an outbox that sends through sender, or, with a nil
-// sender, leaves mail for admins to read.
+// NewOutbox returns an outbox that sends through sender. With a nil sender
+// mail waits unsent, and is given up (failed and purged) after
+// unsentLimit.
 func NewOutbox(db *bun.DB, sender Sender, logger *slog.Logger) *Outbox {
 	return &Outbox{db: db, sender: sender, logger: logger, told: map[string]bool{}}
 }
+
+// Delivers reports whether the outbox has a sender, so that mail reaches
+// people; without one, mail waits unsent and nobody can read it.
+func (o *Outbox) Delivers() bool { return o.sender != nil }
 
 // Run calls SendDue every interval until ctx is done.
 func (o *Outbox) Run(ctx context.Context, interval time.Duration) {
@@ -61,6 +67,9 @@ func (o *Outbox) Run(ctx context.Context, interval time.Duration) {
 // twice.
 func (o *Outbox) SendDue(ctx context.Context) (int, error) {
 	if o.sender == nil {
+		if err := o.giveUpUnsent(ctx); err != nil {
+			return 0, err
+		}
 		return 0, o.logUnsent(ctx)
 	}
 	sent := 0
@@ -88,7 +97,7 @@ func (o *Outbox) sendOne(ctx context.Context) (done, ok bool, err error) {
 	if err != nil || it == nil {
 		return false, false, err
 	}
-	sendErr := o.sender.Send(ctx, Message{To: it.To, Subject: it.Subject, Body: it.Body, Calendar: it.Calendar})
+	sendErr := o.sender.Send(ctx, Message{Kind: it.Kind, To: it.To, Subject: it.Subject, Body: it.Body, Calendar: it.Calendar})
 	if err := o.recordAttempt(ctx, it, sendErr); err != nil {
 		return false, true, err
 	}
@@ -123,14 +132,16 @@ func (o *Outbox) recordAttempt(ctx context.Context, it *Item, sendErr error) err
 	cols := []string{"attempts"}
 	switch {
 	case sendErr == nil:
-		it.SentAt = &t
-		cols = append(cols, "sent_at")
+		it.SentAt, it.LastError = &t, ""
+		cols = append(cols, "sent_at", "last_error")
+		cols = append(cols, it.purge()...)
 	case it.Attempts >= maxAttempts:
-		it.FailedAt, it.LastError = &t, sendErr.Error()
+		it.FailedAt, it.LastError = &t, withoutAddress(sendErr.Error(), it.To)
 		cols = append(cols, "failed_at", "last_error")
+		cols = append(cols, it.purge()...)
 		o.logger.Error("mail failed for good", slog.String("id", it.ID), slog.Int("attempts", it.Attempts))
 	default:
-		it.NextAttemptAt, it.LastError = t.Add(retryDelay(it.Attempts)), sendErr.Error()
+		it.NextAttemptAt, it.LastError = t.Add(retryDelay(it.Attempts)), withoutAddress(sendErr.Error(), it.To)
 		cols = append(cols, "next_attempt_at", "last_error")
 		o.logger.Warn("mail not sent; will retry", slog.String("id", it.ID), slog.Int("attempts", it.Attempts))
 	}
@@ -149,9 +160,40 @@ func retryDelay(attempts int) time.Duration {
 	return d
 }
 
+// withoutAddress keeps an SMTP error for admins to read, with the
+// recipient's address (which servers often quote) taken out.
+func withoutAddress(msg, addr string) string {
+	if addr == "" {
+		return msg
+	}
+	re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(addr))
+	return re.ReplaceAllString(msg, "(the recipient)")
+}
+
+// unsentLimit is how long mail waits when no SMTP server is configured
+// before it is given up: longer than any link in it stays valid except an
+// invitation's, and invitations are shown to the inviting admin instead.
+const unsentLimit = 24 * time.Hour
+
+// giveUpUnsent marks mail that has waited longer than unsentLimit failed
+// and purges it, so that with no SMTP server nothing personal piles up.
+func (o *Outbox) giveUpUnsent(ctx context.Context) error {
+	t := now()
+	q := o.db.NewUpdate().Model((*Item)(nil)).
+		Set("failed_at = ?", t).Set("last_error = ?", "not sent: no SMTP server is configured").
+		Where("sent_at IS NULL").Where("failed_at IS NULL").Where("created_at < ?", t.Add(-unsentLimit))
+	for _, col := range purged {
+		q = q.Set("? = ''", bun.Ident(col))
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("give up unsent mail: %w", err)
+	}
+	return nil
+}
+
 // logUnsent notes each newly queued message once when no SMTP server is
-// configured. It logs the ID only: addresses, subjects and bodies hold
-// personal data and single-use links.
+// configured. It logs the ID and kind only: addresses, subjects and bodies
+// hold personal data and single-use links.
 func (o *Outbox) logUnsent(ctx context.Context) error {
 	items, err := List(ctx, o.db, Filter{Unsent: true, Limit: 100})
 	if err != nil {
@@ -160,7 +202,7 @@ func (o *Outbox) logUnsent(ctx context.Context) error {
 	for _, it := range items {
 		if !o.told[it.ID] {
 			o.told[it.ID] = true
-			o.logger.Info("mail queued; no SMTP configured, admins can read it at /admin/outbox", slog.String("id", it.ID))
+			o.logger.Info("mail queued; no SMTP server is configured, so it waits unsent", slog.String("id", it.ID), slog.String("kind", string(it.Kind)))
 		}
 	}
 	return nil

@@ -20,10 +20,12 @@ var Templates = web.Source{Namespace: "mail", FS: web.MustSub(templates, "templa
 type outboxPage struct {
 	Items      []Item
 	UnsentOnly bool
+	Delivers   bool
 }
 
 // Routes mounts the outbox pages on g, which the caller guards for admins.
-func Routes(g *echo.Group, r *web.Renderer, db bun.IDB) error {
+// They show each mail's kind, times and status, never its address or text.
+func Routes(g *echo.Group, r *web.Renderer, db bun.IDB, out *Outbox) error {
 	list, err := r.Page("mail/outbox")
 	if err != nil {
 		return err
@@ -38,7 +40,7 @@ func Routes(g *echo.Group, r *web.Renderer, db bun.IDB) error {
 		if err != nil {
 			return err
 		}
-		return list.Render(c, http.StatusOK, outboxPage{Items: items, UnsentOnly: unsent})
+		return list.Render(c, http.StatusOK, outboxPage{Items: items, UnsentOnly: unsent, Delivers: out.Delivers()})
 	})
 	g.GET("/outbox/:id", func(c echo.Context) error {
 		it, err := Get(c.Request().Context(), db, c.Param("id"))

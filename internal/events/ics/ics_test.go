@@ -173,3 +173,15 @@ func TestCancelledInvitations(t *testing.T) {
 		t.Error("a cancelled invitation lacks STATUS:CANCELLED or its sequence")
 	}
 }
+
+// A session ending thousands of years after it starts (a typing mistake
+// stored before dates were checked) still gets a short VTIMEZONE: the
+// changes around its start and around its end, not every one between.
+func TestTimeZoneStaysBoundedForFarDates(t *testing.T) {
+	e := event("Europe/London", time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC))
+	e.End = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	out := write(t, e)
+	if parts := strings.Count(out, "BEGIN:STANDARD") + strings.Count(out, "BEGIN:DAYLIGHT"); parts == 0 || parts > 10 {
+		t.Fatalf("%d time zone parts for a session from 2027 to 9999", parts)
+	}
+}

@@ -6,15 +6,21 @@ import (
 )
 
 // timezone writes the VTIMEZONE of loc for an event from start to end.
-// It lists the zone's actual transitions from a year before the event to
-// a year after, each as its own STANDARD or DAYLIGHT part with one DTSTART
-// and no recurrence rule: every calendar client reads explicit transitions
-// alike, and they stay right even when a zone changes its rules, as a
-// yearly RRULE would not.
+// It lists the zone's actual transitions from a year before the start to
+// a year after it, and the same around the end, each as its own STANDARD
+// or DAYLIGHT part with one DTSTART and no recurrence rule: every calendar
+// client reads explicit transitions alike, and they stay right even when a
+// zone changes its rules, as a yearly RRULE would not. The two windows keep
+// the work bounded however far apart the dates are.
 func timezone(b *builder, loc *time.Location, start, end time.Time) {
 	b.line("BEGIN:VTIMEZONE")
 	b.line("TZID:" + loc.String())
-	transitions := transitionsOf(loc, start.AddDate(-1, 0, 0), end.AddDate(1, 0, 0))
+	transitions := transitionsOf(loc, start.AddDate(-1, 0, 0), start.AddDate(1, 0, 0))
+	if after := start.AddDate(1, 0, 0); end.AddDate(-1, 0, 0).After(after) {
+		transitions = append(transitions, transitionsOf(loc, end.AddDate(-1, 0, 0), end.AddDate(1, 0, 0))...)
+	} else {
+		transitions = append(transitions, transitionsOf(loc, after, end.AddDate(1, 0, 0))...)
+	}
 	if len(transitions) == 0 {
 		name, offset := start.In(loc).Zone()
 		part(b, "STANDARD", "19700101T000000", offset, offset, name)
