@@ -123,7 +123,7 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.checkSignOffs(ctx); err != nil {
 		return err
 	}
-	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision}
+	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision, Now: a.Config.Clock}
 	if err := a.buildCertificates(ctx, progress); err != nil {
 		return err
 	}

@@ -58,6 +58,9 @@ type Config struct {
 	// Mailer, when set, delivers mail instead of SMTP. It has no flag: it
 	// is for programs that embed Groundwork, such as its tests.
 	Mailer mail.Sender
+	// Clock, when set, is the time knowledge checks read instead of the
+	// system clock. It has no flag: it is for tests that move time.
+	Clock func() time.Time
 }
 
 // option describes one setting for flags, environment and documentation.

@@ -39,6 +39,8 @@ type Progress struct {
 	// person's progress on, so that certificates can be issued. It must not
 	// fail the request: the step is already recorded.
 	OnChange func(ctx context.Context, userID string)
+	// Now, when set, replaces the system clock for knowledge checks.
+	Now func() time.Time
 }
 
 var _ catalog.Progress = (*Progress)(nil)

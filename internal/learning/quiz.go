@@ -31,55 +31,107 @@ type Attempt struct {
 	Answers       string     `bun:"answers,notnull"` // JSON: question ID -> chosen option indexes
 	Score         *int       `bun:"score"`
 	Passed        *bool      `bun:"passed"`
+	// ExpiredAt is when the attempt was closed without being submitted.
+	ExpiredAt *time.Time `bun:"expired_at"`
 }
 
 // Answers maps a question ID to the indexes of the options chosen, in the
 // quiz file's order.
 type Answers map[string][]int
 
-// openAttemptFor is how long an unsubmitted attempt is reused when the
-// person reloads the form, instead of starting another.
-const openAttemptFor = 2 * time.Hour
+// OpenAttemptFor is how long an attempt can be submitted after it starts.
+// Reloading the form within it shows the same attempt.
+const OpenAttemptFor = 2 * time.Hour
 
 // ErrWait means the retake cool-down after a failed attempt has not passed.
 type ErrWait struct{ Until time.Time }
 
 func (e *ErrWait) Error() string { return "retake not yet allowed" }
 
+// ErrExpired means the attempt can no longer be submitted: it was open
+// longer than OpenAttemptFor, the module was updated since it began,
+// or it began before a retake wait ended. It does not count as a try.
+var ErrExpired = errors.New("attempt expired")
+
 // Start returns the person's open attempt at the module's quiz, or a new
 // one with freshly shuffled options. It refuses while a failed attempt's
-// cool-down runs.
+// cool-down runs. The database holds at most one open attempt per person
+// and module, so parallel starts all return the same attempt.
 func (p *Progress) Start(ctx context.Context, userID string, m *catalog.Module) (*Attempt, error) {
 	if m.Quiz == nil {
 		return nil, web.NotFound()
 	}
-	last, err := p.lastSubmitted(ctx, userID, m.Slug)
+	// The open attempt can be submitted between the insert and the read;
+	// a second round then sees that submission.
+	for range 3 {
+		a, err := p.startOnce(ctx, userID, m)
+		if a != nil || err != nil {
+			return a, err
+		}
+	}
+	return nil, fmt.Errorf("start attempt: the open attempt kept changing")
+}
+
+func (p *Progress) startOnce(ctx context.Context, userID string, m *catalog.Module) (*Attempt, error) {
+	t := p.now()
+	until, err := p.retakeAt(ctx, userID, m)
 	if err != nil {
 		return nil, err
 	}
-	if last != nil && !*last.Passed {
-		until := last.SubmittedAt.Add(time.Duration(m.RetakeAfterMinutes) * time.Minute)
-		if now().Before(until) {
-			return nil, &ErrWait{Until: until}
-		}
+	if t.Before(until) {
+		return nil, &ErrWait{Until: until}
 	}
-	open := new(Attempt)
-	err = p.DB.NewSelect().Model(open).Where("user_id = ?", userID).Where("module_slug = ?", m.Slug).
-		Where("submitted_at IS NULL").Where("started_at > ?", now().Add(-openAttemptFor)).
-		Where("module_version = ?", m.Version).OrderExpr("started_at DESC").Limit(1).Scan(ctx)
-	if err == nil {
-		return open, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("read open attempt: %w", err)
+	if err := p.expireStale(ctx, userID, m, until); err != nil {
+		return nil, err
 	}
 	order, _ := json.Marshal(shuffle(m.Quiz))
 	a := &Attempt{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, ModuleSlug: m.Slug, ModuleVersion: m.Version,
-		OptionOrder: string(order), StartedAt: now()}
-	if _, err := p.DB.NewInsert().Model(a).Exec(ctx); err != nil {
+		OptionOrder: string(order), StartedAt: t}
+	if _, err := p.DB.NewInsert().Model(a).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("start attempt: %w", err)
 	}
-	return a, nil
+	open := new(Attempt)
+	err = p.DB.NewSelect().Model(open).Where("user_id = ?", userID).Where("module_slug = ?", m.Slug).
+		Where("submitted_at IS NULL").Where("expired_at IS NULL").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read open attempt: %w", err)
+	}
+	return open, nil
+}
+
+// retakeAt is when the person may next start the module's knowledge check.
+func (p *Progress) retakeAt(ctx context.Context, userID string, m *catalog.Module) (time.Time, error) {
+	last, err := p.lastSubmitted(ctx, userID, m.Slug)
+	return retakeAfter(last, m), err
+}
+
+// retakeAfter is the end of the wait after last, the person's latest
+// submission, when it failed; otherwise the zero time.
+func retakeAfter(last *Attempt, m *catalog.Module) time.Time {
+	if last == nil || *last.Passed {
+		return time.Time{}
+	}
+	return last.SubmittedAt.Add(time.Duration(m.RetakeAfterMinutes) * time.Minute)
+}
+
+// expireStale closes the person's open attempt at the module when it can no
+// longer be submitted, so that it does not block a new one.
+func (p *Progress) expireStale(ctx context.Context, userID string, m *catalog.Module, until time.Time) error {
+	t := p.now()
+	_, err := p.DB.NewUpdate().Model((*Attempt)(nil)).Set("expired_at = ?", t).
+		Where("user_id = ?", userID).Where("module_slug = ?", m.Slug).
+		Where("submitted_at IS NULL").Where("expired_at IS NULL").
+		WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Where("started_at <= ?", t.Add(-OpenAttemptFor)).WhereOr("module_version <> ?", m.Version).
+				WhereOr("started_at < ?", until)
+		}).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("expire attempts: %w", err)
+	}
+	return nil
 }
 
 // shuffle gives each question a random order of its options. True/false
@@ -135,24 +187,87 @@ func Score(q *catalog.Quiz, ans Answers) int {
 var ErrAlreadySubmitted = errors.New("attempt already submitted")
 
 // Submit scores and closes the attempt. Only the first submission counts.
+// It refuses, recording nothing, an attempt that expired (ErrExpired) and
+// any submission while a failed attempt's retake wait runs (*ErrWait).
 func (p *Progress) Submit(ctx context.Context, a *Attempt, m *catalog.Module, ans Answers) error {
+	if err := p.Submittable(ctx, a, m); err != nil {
+		return err
+	}
+	t := p.now()
 	score := Score(m.Quiz, ans)
 	passed := score >= m.PassMark
 	encoded, _ := json.Marshal(ans)
+	wait := time.Duration(m.RetakeAfterMinutes) * time.Minute
+	// The conditions repeat the checks above in the statement itself, so a
+	// submission racing another cannot slip past them.
+	failedSince := p.DB.NewSelect().Model((*Attempt)(nil)).ColumnExpr("1").
+		Where("user_id = ?", a.UserID).Where("module_slug = ?", m.Slug).
+		Where("passed = ?", false).Where("submitted_at > ?", a.StartedAt.Add(-wait))
 	res, err := p.DB.NewUpdate().Model((*Attempt)(nil)).
-		Set("submitted_at = ?", now()).Set("answers = ?", string(encoded)).
+		Set("submitted_at = ?", t).Set("answers = ?", string(encoded)).
 		Set("score = ?", score).Set("passed = ?", passed).
-		Where("id = ?", a.ID).Where("submitted_at IS NULL").Exec(ctx)
+		Where("id = ?", a.ID).Where("submitted_at IS NULL").Where("expired_at IS NULL").
+		Where("module_version = ?", m.Version).Where("started_at > ?", t.Add(-OpenAttemptFor)).
+		Where("NOT EXISTS (?)", failedSince).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("submit attempt: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrAlreadySubmitted
+		return p.refused(ctx, a, m)
 	}
 	if passed {
 		p.changed(ctx, a.UserID)
 	}
 	return nil
+}
+
+// Submittable returns nil when the attempt can be submitted now, and
+// otherwise why not: ErrAlreadySubmitted, *ErrWait while a failed attempt's
+// retake wait runs, or ErrExpired (closing the attempt).
+func (p *Progress) Submittable(ctx context.Context, a *Attempt, m *catalog.Module) error {
+	if a.SubmittedAt != nil {
+		return ErrAlreadySubmitted
+	}
+	t := p.now()
+	last, err := p.lastSubmitted(ctx, a.UserID, m.Slug)
+	if err != nil {
+		return err
+	}
+	if last != nil && last.ID == a.ID {
+		return ErrAlreadySubmitted // submitted since it was read
+	}
+	until := retakeAfter(last, m)
+	if t.Before(until) {
+		return &ErrWait{Until: until}
+	}
+	if a.ExpiredAt != nil || a.ModuleVersion != m.Version || !a.StartedAt.After(t.Add(-OpenAttemptFor)) || a.StartedAt.Before(until) {
+		return p.expire(ctx, a)
+	}
+	return nil
+}
+
+// refused says why a submission changed nothing, reading the attempt as it
+// is now.
+func (p *Progress) refused(ctx context.Context, a *Attempt, m *catalog.Module) error {
+	current, err := p.AttemptOf(ctx, a.UserID, a.ID)
+	if err != nil {
+		return err
+	}
+	if err := p.Submittable(ctx, current, m); err != nil {
+		return err
+	}
+	return p.expire(ctx, current)
+}
+
+// expire closes an open attempt that can no longer be submitted and
+// returns ErrExpired. The attempt is kept.
+func (p *Progress) expire(ctx context.Context, a *Attempt) error {
+	_, err := p.DB.NewUpdate().Model((*Attempt)(nil)).Set("expired_at = ?", p.now()).
+		Where("id = ?", a.ID).Where("submitted_at IS NULL").Where("expired_at IS NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("expire attempt: %w", err)
+	}
+	return ErrExpired
 }
 
 // AttemptOf returns the attempt with id when it belongs to userID; anyone
@@ -189,6 +304,25 @@ func (p *Progress) lastSubmitted(ctx context.Context, userID, module string) (*A
 		return nil, err
 	}
 	return &list[0], nil
+}
+
+// Passed reports whether the person has passed the module's knowledge check
+// in any attempt.
+func (p *Progress) Passed(ctx context.Context, userID, module string) (bool, error) {
+	ok, err := p.DB.NewSelect().Model((*Attempt)(nil)).Where("user_id = ?", userID).
+		Where("module_slug = ?", module).Where("passed = ?", true).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read attempts: %w", err)
+	}
+	return ok, nil
+}
+
+// now is the time by the Progress clock.
+func (p *Progress) now() time.Time {
+	if p.Now != nil {
+		return p.Now().UTC().Truncate(time.Microsecond)
+	}
+	return now()
 }
 
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,9 +33,30 @@ func site(t *testing.T) (*app.App, string) {
 // siteFrom starts Groundwork on the curriculum in dir.
 func siteFrom(t *testing.T, dir string) (*app.App, string) {
 	t.Helper()
+	return siteWith(t, dir, nil)
+}
+
+// clock is a test clock: the real time, moved on when a test says so.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) now() time.Time        { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) move(by time.Duration) { c.offset.Add(int64(by)) }
+
+// clockedSite starts Groundwork on the curriculum in dir with knowledge
+// checks reading the returned clock.
+func clockedSite(t *testing.T, dir string) (*app.App, string, *clock) {
+	t.Helper()
+	clk := &clock{}
+	a, base := siteWith(t, dir, clk.now)
+	return a, base, clk
+}
+
+func siteWith(t *testing.T, dir string, now func() time.Time) (*app.App, string) {
+	t.Helper()
 	cfg := app.DefaultConfig()
 	cfg.DatabaseURL = dbtest.URL(t)
 	cfg.CoursesDir = dir
+	cfg.Clock = now
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +97,8 @@ func startQuiz(t *testing.T, v *visitor) string {
 
 func TestKnowledgeCheckFailRetakePass(t *testing.T) {
 	t.Parallel()
-	a, base := site(t)
+	dir, _ := filepath.Abs("../catalog/testdata/example")
+	a, base, clk := clockedSite(t, dir)
 	v := trainee(t, a, base, "t@example.org")
 	ctx := context.Background()
 
@@ -96,9 +119,17 @@ func TestKnowledgeCheckFailRetakePass(t *testing.T) {
 		t.Fatalf("submit = %d %q", code, loc)
 	}
 	_, result := v.get(loc)
-	for _, want := range []string{"Not passed yet", "50%", "Labels like this are linked to stigma", "(your answer)", "(correct)"} {
+	// The question answered right is explained; the one answered wrong
+	// shows the answer given, but neither the right option nor any
+	// explanation of it.
+	for _, want := range []string{"Not passed yet", "50%", "It gives them information and control.", "✗ not right"} {
 		if !strings.Contains(result, want) {
-			t.Errorf("result page lacks %q", want)
+			t.Errorf("failed result page lacks %q", want)
+		}
+	}
+	for _, key := range []string{"Labels like this are linked to stigma", "Person-first words respect the person", "(correct)", "option-correct"} {
+		if strings.Contains(result, key) {
+			t.Errorf("failed result page hands over %q", key)
 		}
 	}
 	// A second submit of the same attempt changes nothing.
@@ -111,10 +142,7 @@ func TestKnowledgeCheckFailRetakePass(t *testing.T) {
 		t.Fatal("no cool-down after a failed attempt")
 	}
 	// Ten minutes later the retake opens, as a new attempt.
-	if _, err := a.DB.NewUpdate().Table("quiz_attempts").Set("submitted_at = ?", time.Now().UTC().Add(-11*time.Minute)).
-		Where("submitted_at IS NOT NULL").Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
+	clk.move(11 * time.Minute)
 	retake := startQuiz(t, v)
 	if retake == action {
 		t.Fatal("the retake reused the submitted attempt")
@@ -123,6 +151,13 @@ func TestKnowledgeCheckFailRetakePass(t *testing.T) {
 	_, passed := v.get(retake)
 	if !strings.Contains(passed, "Passed") || !strings.Contains(passed, "100%") || !strings.Contains(passed, "Your attempts") {
 		t.Fatal("the retake did not pass or the attempts are not listed")
+	}
+	// Once passed, every review is full, the failed attempt's included.
+	_, review := v.get(action)
+	for _, want := range []string{"Labels like this are linked to stigma", "Person-first words respect the person", "(correct)", "(your answer)"} {
+		if !strings.Contains(review, want) {
+			t.Errorf("the review after a pass lacks %q", want)
+		}
 	}
 	n, _ := a.DB.NewSelect().Table("quiz_attempts").Where("submitted_at IS NOT NULL").Count(ctx)
 	if n != 2 {

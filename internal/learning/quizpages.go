@@ -23,9 +23,9 @@ var Templates = web.Source{Namespace: "learning", FS: web.MustSub(templates, "te
 
 // quizPages serves the knowledge check: the form, submission and results.
 type quizPages struct {
-	store              *catalog.Store
-	progress           *Progress
-	form, result, wait *web.Page
+	store                       *catalog.Store
+	progress                    *Progress
+	form, result, wait, expired *web.Page
 }
 
 // shownQuestion is a question as the form shows it, options in this
@@ -48,12 +48,17 @@ type formData struct {
 	AttemptID string
 	Questions []shownQuestion
 	Missing   int
+	// Hours is how long the attempt can be submitted after it opens.
+	Hours int
 }
 
 // resultData is what the result page shows.
 type resultData struct {
-	Module    *catalog.Module
-	Attempt   *Attempt
+	Module  *catalog.Module
+	Attempt *Attempt
+	// Full is true once the person has passed the module's knowledge
+	// check: only then does the page show the answer key.
+	Full      bool
 	Questions []resultQuestion
 	Right     int
 	RetakeAt  *time.Time
@@ -64,12 +69,23 @@ type resultQuestion struct {
 	Number           int
 	Scenario, Prompt string
 	Right            bool
-	Options          []resultOption
+	// Options are every option when the review is full; otherwise only
+	// those chosen, explained only when the question was answered right.
+	Options []resultOption
 }
 
 type resultOption struct {
 	Text, Explanation string
 	Chosen, Correct   bool
+}
+
+// openHours is OpenAttemptFor in whole hours, as pages say it.
+const openHours = int(OpenAttemptFor / time.Hour)
+
+// waitData is what the retake wait page shows.
+type waitData struct {
+	Module *catalog.Module
+	Until  time.Time
 }
 
 // startable returns the module named in the URL when the viewer may
@@ -99,15 +115,12 @@ func (q *quizPages) show(c echo.Context) error {
 	a, err := q.progress.Start(c.Request().Context(), viewer.UserID, m)
 	var wait *ErrWait
 	if errors.As(err, &wait) {
-		return q.wait.Render(c, http.StatusOK, struct {
-			Module *catalog.Module
-			Until  time.Time
-		}{m, wait.Until})
+		return q.wait.Render(c, http.StatusOK, waitData{m, wait.Until})
 	}
 	if err != nil {
 		return err
 	}
-	return q.form.Render(c, http.StatusOK, formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), nil)})
+	return q.form.Render(c, http.StatusOK, formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), nil), Hours: openHours})
 }
 
 // shown lays out the questions in the attempt's option order, marking any
@@ -155,21 +168,40 @@ func (q *quizPages) submit(c echo.Context) error {
 		return web.NotFound()
 	}
 	resultURL := "/modules/" + m.Slug + "/quiz/" + a.ID
-	if a.SubmittedAt != nil {
-		return c.Redirect(http.StatusSeeOther, resultURL) // a double submit: the first one stands
+	if err := q.progress.Submittable(ctx, a, m); err != nil {
+		return q.refuse(c, m, resultURL, err)
 	}
 	ans, missing, err := readAnswers(c, m.Quiz)
 	if err != nil {
 		return err
 	}
 	if missing > 0 {
-		data := formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), ans), Missing: missing}
+		data := formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), ans), Missing: missing, Hours: openHours}
 		return q.form.Render(c, http.StatusUnprocessableEntity, data)
 	}
-	if err := q.progress.Submit(ctx, a, m, ans); err != nil && !errors.Is(err, ErrAlreadySubmitted) {
-		return err
+	if err := q.progress.Submit(ctx, a, m, ans); err != nil {
+		return q.refuse(c, m, resultURL, err)
 	}
 	return c.Redirect(http.StatusSeeOther, resultURL)
+}
+
+// refuse answers a submission that was not recorded: a double submit sees
+// the first one's result; a submission during the retake wait or of an
+// expired attempt gets a page saying so.
+func (q *quizPages) refuse(c echo.Context, m *catalog.Module, resultURL string, err error) error {
+	var wait *ErrWait
+	switch {
+	case errors.Is(err, ErrAlreadySubmitted):
+		return c.Redirect(http.StatusSeeOther, resultURL)
+	case errors.As(err, &wait):
+		return q.wait.Render(c, http.StatusConflict, waitData{m, wait.Until})
+	case errors.Is(err, ErrExpired):
+		return q.expired.Render(c, http.StatusConflict, struct {
+			Module *catalog.Module
+			Hours  int
+		}{m, openHours})
+	}
+	return err
 }
 
 // readAnswers reads the chosen options, refusing indexes that do not exist
@@ -217,7 +249,11 @@ func (q *quizPages) showResult(c echo.Context) error {
 	if a.SubmittedAt == nil {
 		return c.Redirect(http.StatusSeeOther, "/modules/"+m.Slug+"/quiz")
 	}
-	data := resultData{Module: m, Attempt: a, Questions: results(m.Quiz, a)}
+	passed, err := q.progress.Passed(ctx, viewer.UserID, m.Slug)
+	if err != nil {
+		return err
+	}
+	data := resultData{Module: m, Attempt: a, Full: passed, Questions: results(m.Quiz, a, passed)}
 	for _, rq := range data.Questions {
 		if rq.Right {
 			data.Right++
@@ -233,17 +269,27 @@ func (q *quizPages) showResult(c echo.Context) error {
 	return q.result.Render(c, http.StatusOK, data)
 }
 
-// results pairs each question with what was chosen and every explanation.
-func results(quiz *catalog.Quiz, a *Attempt) []resultQuestion {
+// results pairs each question with what was chosen. A full review shows
+// every option, marked and explained. Otherwise it shows only the options
+// chosen, unmarked, and explains them only where the question was answered
+// right, which tells nothing the verdict does not: no answer key to carry
+// into a retake.
+func results(quiz *catalog.Quiz, a *Attempt, full bool) []resultQuestion {
 	chosen, order := a.Chosen(), a.Order()
 	var out []resultQuestion
 	for i, question := range quiz.Questions {
 		rq := resultQuestion{Number: i + 1, Scenario: question.Scenario, Prompt: question.Prompt,
 			Right: Score(&catalog.Quiz{Questions: []catalog.Question{question}}, chosen) == 100}
 		for _, idx := range orderOf(order, question) {
-			o := question.Options[idx]
-			rq.Options = append(rq.Options, resultOption{Text: o.Text, Explanation: o.Explanation,
-				Chosen: slices.Contains(chosen[question.ID], idx), Correct: o.Correct})
+			o, picked := question.Options[idx], slices.Contains(chosen[question.ID], idx)
+			switch {
+			case full:
+				rq.Options = append(rq.Options, resultOption{Text: o.Text, Explanation: o.Explanation, Chosen: picked, Correct: o.Correct})
+			case picked && rq.Right:
+				rq.Options = append(rq.Options, resultOption{Text: o.Text, Explanation: o.Explanation, Chosen: true})
+			case picked:
+				rq.Options = append(rq.Options, resultOption{Text: o.Text, Chosen: true})
+			}
 		}
 		out = append(out, rq)
 	}
@@ -255,7 +301,7 @@ func results(quiz *catalog.Quiz, a *Attempt) []resultQuestion {
 func QuizRoutes(e *echo.Echo, r *web.Renderer, store *catalog.Store, p *Progress, guard echo.MiddlewareFunc) error {
 	q := &quizPages{store: store, progress: p}
 	var err error
-	for name, dst := range map[string]**web.Page{"quiz": &q.form, "result": &q.result, "wait": &q.wait} {
+	for name, dst := range map[string]**web.Page{"quiz": &q.form, "result": &q.result, "wait": &q.wait, "expired": &q.expired} {
 		if *dst, err = r.Page("learning/" + name); err != nil {
 			return err
 		}

@@ -1,0 +1,97 @@
+package learning_test
+
+import (
+	"context"
+	"io/fs"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun/migrate"
+
+	"groundwork/internal/db"
+	"groundwork/internal/db/dbtest"
+	"groundwork/migrations"
+)
+
+// TestMigrationKeepsOneOpenAttempt upgrades a database holding attempts
+// opened in parallel before at most one could be open: the newest stays
+// open, the others are kept but expired, and submitted ones are untouched.
+func TestMigrationKeepsOneOpenAttempt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, err := db.Open(ctx, dbtest.URL(t), db.Options{MaxOpenConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	const upgrade = "20261206000014"
+	older := fstest.MapFS{}
+	err = fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path >= upgrade {
+			return err
+		}
+		data, err := fs.ReadFile(migrations.FS, path)
+		older[path] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(older); err != nil {
+		t.Fatal(err)
+	}
+	m := migrate.NewMigrator(conn, ms, migrate.WithMarkAppliedOnSuccess(true),
+		migrate.WithTemplateData(map[string]string{"Dialect": string(db.DialectOf(conn))}))
+	if err := m.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	user := uuid.NewString()
+	at := time.Now().UTC().Truncate(time.Second)
+	if _, err := conn.ExecContext(ctx, "INSERT INTO users (id, email, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+		user, "t@example.org", "Trainee", "trainee", at, at); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()}
+	insert := "INSERT INTO quiz_attempts (id, user_id, module_slug, module_version, option_order, started_at, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	for i, id := range ids[:3] {
+		if _, err := conn.ExecContext(ctx, insert, id, user, "first-contact", "v1", "{}", at.Add(time.Duration(i)*time.Minute), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, insert, ids[3], user, "first-contact", "v1", "{}", at, at); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := db.Migrate(ctx, conn); err != nil {
+		t.Fatalf("the upgrade failed on parallel open attempts: %v", err)
+	}
+	var rows []struct {
+		ID          string     `bun:"id"`
+		SubmittedAt *time.Time `bun:"submitted_at"`
+		ExpiredAt   *time.Time `bun:"expired_at"`
+	}
+	if err := conn.NewSelect().Table("quiz_attempts").Column("id", "submitted_at", "expired_at").Scan(ctx, &rows); err != nil {
+		t.Fatal(err)
+	}
+	expired := map[string]*time.Time{}
+	for _, r := range rows {
+		expired[r.ID] = r.ExpiredAt
+	}
+	if len(rows) != 4 || expired[ids[0]] == nil || expired[ids[1]] == nil || expired[ids[2]] != nil || expired[ids[3]] != nil {
+		t.Fatalf("after the upgrade: %+v, want the first two expired and every attempt kept", rows)
+	}
+	if !expired[ids[0]].Equal(at.Add(time.Minute)) {
+		t.Errorf("the oldest attempt expired at %v, want when the next began (%v)", expired[ids[0]], at.Add(time.Minute))
+	}
+	// The database now refuses a second open attempt.
+	if _, err := conn.ExecContext(ctx, insert, uuid.NewString(), user, "first-contact", "v1", "{}", at, nil); err == nil {
+		t.Fatal("a second open attempt was accepted")
+	}
+}
