@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -163,12 +164,18 @@ func (p *pages) cohortZip(c echo.Context) error {
 	if len(certs) == 0 {
 		return web.Errorf(web.CodeNotFound, "Nobody in %s holds a certificate yet.", cohort.Name)
 	}
+	// The first certificate is drawn before anything is sent, so a failure
+	// common to all of them is an error page, not a broken download.
+	first, err := p.svc.PDF(&certs[0])
+	if err != nil {
+		return err
+	}
 	noStore(c)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/zip")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="cohort-certificates.zip"`)
 	c.Response().WriteHeader(http.StatusOK)
-	return p.writeZip(c.Response(), certs)
+	return p.writeZip(c.Response(), certs, first)
 }
 
 // currentOfCohort returns the current certificates of a cohort's members.
@@ -189,17 +196,25 @@ func (p *pages) currentOfCohort(ctx context.Context, cohortID string) ([]Certifi
 }
 
 // writeZip writes one PDF per certificate, named after holder, title and
-// number. Once the first byte is out an error can only cut the download.
-func (p *pages) writeZip(w http.ResponseWriter, certs []Certificate) error {
+// number, first being the first one's, already drawn. Each PDF is drawn,
+// written and let go before the next, so memory stays flat however large
+// the cohort. PDFs are stored, not deflated again: their streams are
+// compressed already. Once the first byte is out an error can only cut the
+// download: the caller returns it, and the connection is aborted so the
+// client sees a failed download, never a short archive that looks whole.
+func (p *pages) writeZip(w io.Writer, certs []Certificate, first []byte) error {
 	zw := zip.NewWriter(w)
 	for i := range certs {
 		cert := &certs[i]
-		body, err := p.svc.PDF(cert)
-		if err != nil {
-			return err
+		body := first
+		if i > 0 {
+			var err error
+			if body, err = p.svc.PDF(cert); err != nil {
+				return err
+			}
 		}
 		name := fmt.Sprintf("%s - %s - %s.pdf", fileName(cert.HolderName), fileName(cert.Title), cert.Number)
-		f, err := zw.Create(name)
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: cert.IssuedAt})
 		if err != nil {
 			return fmt.Errorf("zip certificates: %w", err)
 		}

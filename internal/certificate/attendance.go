@@ -38,7 +38,12 @@ func (s *Service) IssueAttendance(ctx context.Context, idb bun.IDB, a Attendance
 		Achievement: "session:" + a.EventID, Kind: AttendanceKind, HolderName: a.Name,
 		RecipientSalt: salt, RecipientHash: credential.HashEmail(a.Email, salt),
 		Title: a.Title, Description: a.Description, SignedOffBy: string(names), IssuedAt: now()}
-	_, err := idb.NewInsert().Model(c).
+	index, err := newStatusIndex(ctx, idb)
+	if err != nil {
+		return nil, fmt.Errorf("issue attendance certificate: %w", err)
+	}
+	c.StatusIndex = index
+	_, err = idb.NewInsert().Model(c).
 		On("CONFLICT (registration_id) WHERE reissue_of IS NULL AND registration_id IS NOT NULL DO NOTHING").Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("issue attendance certificate: %w", err)

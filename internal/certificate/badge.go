@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"strings"
+	"time"
 
 	"groundwork/internal/certificate/certpdf"
 	"groundwork/internal/certificate/credential"
@@ -15,8 +16,14 @@ import (
 // public key that verifies every credential.
 func (s *Service) IssuerURL() string { return s.Issuer.BaseURL + "/issuer" }
 
-// RevocationListURL is where the revoked credentials are listed.
+// RevocationListURL is the 1EdTech revocation list that credentials
+// downloaded before the status list point at.
 func (s *Service) RevocationListURL() string { return s.IssuerURL() + "/revocations" }
+
+// StatusListURL is the stable URL of the issuer's Bitstring Status List
+// credential, where every credential that no longer stands has its bit
+// set.
+func (s *Service) StatusListURL() string { return s.IssuerURL() + "/status/revocation" }
 
 // VerifyURL is the public page that checks c, printed as the QR code.
 func (s *Service) VerifyURL(c *Certificate) string { return s.Issuer.BaseURL + "/verify/" + c.Token }
@@ -57,7 +64,7 @@ func (s *Service) Badge(c *Certificate) credential.Badge {
 		RecipientSalt: c.RecipientSalt, RecipientHash: c.RecipientHash,
 		Achievement: credential.Achievement{ID: s.achievementURL(c), Name: c.Title,
 			Description: c.Description, Criteria: criteria},
-		RevocationListURL: s.RevocationListURL(),
+		Status: &credential.StatusEntry{ListURL: s.StatusListURL(), Index: c.StatusIndex},
 	}
 }
 
@@ -80,18 +87,51 @@ func (s *Service) Profile() ([]byte, error) {
 	return credential.Profile(s.issuer(), s.Key.Public().(ed25519.PublicKey))
 }
 
-// RevocationList returns the revocation list document.
+// RevocationList returns the 1EdTech revocation list: every credential that
+// no longer stands, revoked (with its reason) or superseded by a re-issue.
 func (s *Service) RevocationList(ctx context.Context) ([]byte, error) {
 	var rows []Certificate
-	if err := selectCertificates(s.DB, &rows).Where("r.revoked_at IS NOT NULL").
-		OrderExpr("r.revoked_at, c.id").Scan(ctx); err != nil {
+	if err := selectCertificates(s.DB, &rows).Where("r.revoked_at IS NOT NULL OR n.id IS NOT NULL").
+		OrderExpr("c.issued_at, c.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("revocation list: %w", err)
 	}
 	revoked := make([]credential.RevokedCredential, len(rows))
-	for i := range rows {
-		revoked[i] = credential.RevokedCredential{ID: s.CredentialURL(&rows[i]), Reason: rows[i].RevokedReason}
+	for i, c := range rows {
+		reason := c.RevokedReason
+		if c.Status() == Superseded {
+			reason = "Superseded by " + c.SupersededBy
+		}
+		revoked[i] = credential.RevokedCredential{ID: s.CredentialURL(&c), Reason: reason}
 	}
 	return credential.RevocationList(s.RevocationListURL(), s.IssuerURL(), revoked)
+}
+
+// StatusList returns the signed BitstringStatusListCredential: a bit for
+// every certificate ever issued, set for those revoked or superseded. It
+// is signed as it is served, valid from now.
+func (s *Service) StatusList(ctx context.Context) ([]byte, error) {
+	count, maxIndex, err := statusListUse(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	var set []int
+	if err := s.DB.NewSelect().Model((*Certificate)(nil)).Column("c.status_index").
+		Where("EXISTS (SELECT 1 FROM certificate_revocations AS r WHERE r.certificate_id = c.id)").
+		WhereOr("EXISTS (SELECT 1 FROM certificates AS n WHERE n.reissue_of = c.id)").
+		Scan(ctx, &set); err != nil {
+		return nil, fmt.Errorf("status list: %w", err)
+	}
+	at := now().Truncate(time.Second)
+	doc, err := credential.StatusList{ID: s.StatusListURL(), Issuer: s.issuer(), ValidFrom: at,
+		Length: credential.StatusListLength(count, maxIndex), Set: set}.Document()
+	if err != nil {
+		return nil, fmt.Errorf("status list: %w", err)
+	}
+	signed, err := credential.Sign(doc, s.Key, credential.KeyID(s.issuer()), at)
+	if err != nil {
+		return nil, fmt.Errorf("status list: %w", err)
+	}
+	return signed, nil
 }
 
 // PDF renders c as its printable certificate.

@@ -1,6 +1,7 @@
 package certificate_test
 
 import (
+	"context"
 	"testing"
 
 	"groundwork/internal/app/apptest"
@@ -31,6 +32,21 @@ func BenchmarkCredential(b *testing.B) {
 	site, c := issued(b)
 	for b.Loop() {
 		if _, err := site.App.Certificates.Credential(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStatusList reads the certificates that no longer stand and
+// signs the status list, as its URL does.
+func BenchmarkStatusList(b *testing.B) {
+	tm := newTeam(b)
+	c := tm.complete(b, tm.trainee, tm.module(b, "the-workers-role"))
+	if err := tm.site.App.Certificates.Revoke(context.Background(), tm.admin, c, "Issued in error."); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := tm.site.App.Certificates.StatusList(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	}

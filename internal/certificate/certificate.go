@@ -55,6 +55,9 @@ type Certificate struct {
 	IssuedBy       *string   `bun:"issued_by"`
 	ReissueOf      *string   `bun:"reissue_of"`
 	ReissueReason  string    `bun:"reissue_reason,notnull"`
+	// StatusIndex is the certificate's place in the issuer's status list,
+	// random and unique, given at issue.
+	StatusIndex int `bun:"status_index,notnull"`
 
 	// What happened to it since, read with it.
 	RevokedAt       *time.Time `bun:"revoked_at,scanonly"`

@@ -110,6 +110,9 @@ func (s *Service) IssueDue(ctx context.Context, holderID string) ([]Certificate,
 	var issued []Certificate
 	for _, a := range todo {
 		c := freeze(holder, a, signers(history, a.modules))
+		if c.StatusIndex, err = newStatusIndex(ctx, s.DB); err != nil {
+			return issued, fmt.Errorf("issue certificate: %w", err)
+		}
 		res, err := s.DB.NewInsert().Model(c).
 			On("CONFLICT (holder_id, achievement) WHERE reissue_of IS NULL DO NOTHING").Exec(ctx)
 		if err != nil {
@@ -199,6 +202,9 @@ func (s *Service) Reissue(ctx context.Context, by *account.User, old *Certificat
 			version: old.ContentVersion, kind: old.Kind}
 		fresh = freeze(holder, a, old.Signers())
 		fresh.IssuedBy, fresh.ReissueOf, fresh.ReissueReason = &by.ID, &old.ID, reason
+		if fresh.StatusIndex, err = newStatusIndex(ctx, tx); err != nil {
+			return fmt.Errorf("re-issue certificate: %w", err)
+		}
 		if _, err := tx.NewInsert().Model(fresh).Exec(ctx); err != nil {
 			if db.IsUniqueViolation(err) {
 				return ErrSuperseded

@@ -50,6 +50,7 @@ func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, guar
 	e.GET("/credentials/:token", p.credential, limit)
 	e.GET("/issuer", p.profile)
 	e.GET("/issuer/revocations", p.revocations)
+	e.GET("/issuer/status/revocation", p.statusList)
 	e.GET("/certificates", p.mine, guard)
 	e.GET("/certificates/:id/pdf", p.pdf, guard)
 	admin.GET("/certificates", p.adminList)

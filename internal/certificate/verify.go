@@ -98,8 +98,12 @@ func (p *pages) credential(c echo.Context) error {
 	if c.QueryParam("download") != "" {
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="`+cert.Number+`.json"`)
 	}
-	return c.Blob(http.StatusOK, "application/ld+json", body)
+	return c.Blob(http.StatusOK, CredentialMediaType, body)
 }
+
+// CredentialMediaType is the media type of a credential with an embedded
+// proof, as Open Badges 3.0 names it for the web.
+const CredentialMediaType = "application/vc+ld+json"
 
 // profile serves the issuer profile with the public key.
 func (p *pages) profile(c echo.Context) error {
@@ -112,8 +116,21 @@ func (p *pages) profile(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/ld+json", body)
 }
 
-// revocations serves the list of revoked credentials; verifiers must see a
-// revocation at once, so it is revalidated every time.
+// statusList serves the signed status list credential; verifiers must see
+// a revocation or re-issue at once, so it is revalidated every time.
+func (p *pages) statusList(c echo.Context) error {
+	body, err := p.svc.StatusList(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderAccessControlAllowOrigin, "*")
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-cache")
+	return c.Blob(http.StatusOK, CredentialMediaType, body)
+}
+
+// revocations serves the 1EdTech revocation list of credentials that no
+// longer stand, for copies downloaded before credentials carried a status
+// list entry; it is revalidated every time.
 func (p *pages) revocations(c echo.Context) error {
 	body, err := p.svc.RevocationList(c.Request().Context())
 	if err != nil {

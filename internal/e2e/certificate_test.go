@@ -56,7 +56,7 @@ func TestCompletingAModuleBringsAVerifiableCertificate(t *testing.T) {
 		t.Fatalf("downloading the PDF: %q", got)
 	}
 	badge := page.Eval(`document.querySelector('section.certificate a[href*="/credentials/"]').getAttribute("href")`)
-	if got := page.Download(badge); !strings.HasPrefix(got, "200 application/ld+json {") {
+	if got := page.Download(badge); !strings.HasPrefix(got, "200 application/vc+ld+json {") {
 		t.Fatalf("downloading the badge: %q", got)
 	}
 	verify := page.Eval(`document.querySelector('section.certificate input[readonly]').value`)

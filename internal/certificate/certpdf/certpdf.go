@@ -1,31 +1,21 @@
-// Package certpdf draws a certificate as a one-page A4 landscape PDF: real
-// text in an embedded font that covers any name, the document's title and
-// language, and a QR code of the certificate's verification URL drawn as
-// vector squares.
+// Package certpdf draws a certificate as a one-page A4 landscape PDF that
+// prints any name and that screen readers can read: text shaped with
+// HarfBuzz's rules (joining, reordering, marks) and laid out in both
+// directions, in Noto fonts subset to the glyphs each document shows, and a
+// tagged structure (PDF/UA-1 is the aim) with the document's title and
+// language. The QR code of the verification URL is drawn as vector squares.
 package certpdf
 
 import (
-	"bytes"
-	_ "embed"
 	"fmt"
-	"image"
 	_ "image/jpeg" // logos may be JPEG
 	_ "image/png"  // or PNG
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
 	"rsc.io/qr"
-)
-
-// DejaVu Sans covers Latin (with every European extension, Vietnamese and
-// Māori macrons), Greek and Cyrillic, so any trainee's name prints.
-var (
-	//go:embed fonts/DejaVuSans.ttf
-	regular []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	bold []byte
 )
 
 // Data is what a certificate says, frozen at issue.
@@ -50,34 +40,40 @@ const (
 	margin       = 18.0
 	textW        = pageW - 2*margin - 20
 	qrSize       = 34.0
+	mmPerPt      = 25.4 / 72
 )
 
-// ink is the certificate's one colour, a dark teal; text is near black.
-var ink = [3]int{31, 92, 87}
+// Colours: the certificate's one colour, a dark teal, and near blacks.
+var (
+	ink   = [3]int{31, 92, 87}
+	body  = [3]int{40, 40, 40}
+	muted = [3]int{70, 70, 70}
+)
 
-// Render writes d as a one-page A4 landscape PDF to w.
+// Render writes d as a one-page A4 landscape PDF to w. Characters that no
+// font covers print as a replacement mark (the PDF's text keeps them) and
+// are logged; they never fail the certificate.
 func Render(w io.Writer, d Data) error {
-	pdf := fpdf.New("L", "mm", "A4", "")
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetMargins(margin, margin, margin)
-	pdf.AddUTF8FontFromBytes("body", "", regular)
-	pdf.AddUTF8FontFromBytes("body", "B", bold)
-	pdf.SetTitle(fmt.Sprintf("Certificate %s – %s", d.Number, d.Holder), true)
-	pdf.SetAuthor(d.Organisation, true)
-	pdf.SetSubject(d.Title, true)
-	pdf.SetCreator("Groundwork", true)
-	pdf.SetCreationDate(d.IssuedAt)
-	pdf.SetModificationDate(d.IssuedAt)
-	pdf.SetLang(lang(d.Lang))
-	pdf.AddPage()
-	frame(pdf)
-	header(pdf, d)
-	body(pdf, d)
-	footer(pdf, d)
-	if err := drawQR(pdf, d.VerifyURL, pageW-margin-8-qrSize, pageH-margin-14-qrSize); err != nil {
+	set, err := loadFonts()
+	if err != nil {
 		return err
 	}
-	if err := pdf.Output(w); err != nil {
+	ts := newTypesetter(set, lang(d.Lang))
+	doc := newDocument(ts)
+	doc.artifact(func() { frame(doc) })
+	top := header(doc, d)
+	content(doc, d, top)
+	footer(doc, d)
+	if err := drawQR(doc, d.VerifyURL, pageW-margin-8-qrSize, pageH-margin-14-qrSize); err != nil {
+		return err
+	}
+	if ts.missing > 0 {
+		slog.Warn("certificate PDF: characters no font covers are printed as a replacement mark",
+			"number", d.Number, "count", ts.missing)
+	}
+	err = doc.write(w, info{title: fmt.Sprintf("Certificate %s – %s", d.Number, d.Holder), author: d.Organisation,
+		subject: d.Title, lang: lang(d.Lang), date: d.IssuedAt})
+	if err != nil {
 		return fmt.Errorf("write certificate PDF: %w", err)
 	}
 	return nil
@@ -91,33 +87,35 @@ func lang(l string) string {
 }
 
 // frame draws a double border.
-func frame(pdf *fpdf.Fpdf) {
-	pdf.SetDrawColor(ink[0], ink[1], ink[2])
-	pdf.SetLineWidth(1.2)
-	pdf.Rect(8, 8, pageW-16, pageH-16, "D")
-	pdf.SetLineWidth(0.3)
-	pdf.Rect(11, 11, pageW-22, pageH-22, "D")
+func frame(doc *document) {
+	doc.rgb(ink)
+	doc.printf("1.2 w\n")
+	doc.rect(8, 8, pageW-16, pageH-16, "S")
+	doc.printf("0.3 w\n")
+	doc.rect(11, 11, pageW-22, pageH-22, "S")
 }
 
-// header prints the logo, if any, and the organisation.
-func header(pdf *fpdf.Fpdf, d Data) {
+// header draws the logo, if any, and the organisation, and returns where
+// the page's text may start.
+func header(doc *document, d Data) float64 {
 	top := margin + 4
 	if len(d.Logo) > 0 {
-		if cfg, format, err := image.DecodeConfig(bytes.NewReader(d.Logo)); err == nil && cfg.Height > 0 {
+		if img, err := decodeLogo(d.Logo); err == nil && img.height > 0 {
 			h := 16.0
-			w := min(h*float64(cfg.Width)/float64(cfg.Height), 60)
-			opts := fpdf.ImageOptions{ImageType: format, ReadDpi: false}
-			pdf.RegisterImageOptionsReader("logo", opts, bytes.NewReader(d.Logo))
-			pdf.ImageOptions("logo", (pageW-w)/2, top, w, 0, false, opts, 0, "")
+			w := min(h*float64(img.width)/float64(img.height), 60)
+			fig := doc.element("Figure")
+			fig.alt = "Logo of " + d.Organisation
+			doc.image(fig, img, (pageW-w)/2, top, w, h)
 			top += h + 3
 		}
 	}
-	pdf.SetTextColor(ink[0], ink[1], ink[2])
-	centred(pdf, "body", "B", 13, top, strings.ToUpper(d.Organisation))
+	doc.rgb(ink)
+	centred(doc, "P", strings.ToUpper(d.Organisation), true, 13, 10, 1, top+3)
+	return top
 }
 
-// body prints what the certificate says.
-func body(pdf *fpdf.Fpdf, d Data) {
+// content draws what the certificate says, each block below the last.
+func content(doc *document, d Data, top float64) {
 	heading, phrase := "Certificate of completion", "has completed the module"
 	switch d.Kind {
 	case "programme":
@@ -125,96 +123,86 @@ func body(pdf *fpdf.Fpdf, d Data) {
 	case "attendance":
 		heading, phrase = "Certificate of attendance", "attended the public session"
 	}
-	pdf.SetTextColor(ink[0], ink[1], ink[2])
-	centred(pdf, "body", "B", 30, 62, heading)
-	pdf.SetTextColor(40, 40, 40)
-	centred(pdf, "body", "", 12, 78, "This is to certify that")
-	centred(pdf, "body", "B", 28, 92, d.Holder)
-	centred(pdf, "body", "", 12, 106, phrase)
-	pdf.SetTextColor(ink[0], ink[1], ink[2])
-	centred(pdf, "body", "B", 19, 118, d.Title)
+	doc.rgb(ink)
+	y := max(top+25, 62.0)
+	y = centred(doc, "H1", heading, true, 30, 16, 1, y)
+	doc.rgb(body)
+	y = centred(doc, "P", "This is to certify that", false, 12, 10, 1, y+7)
+	y = centred(doc, "P", d.Holder, true, 28, 12, 2, y+6)
+	y = centred(doc, "P", phrase, false, 12, 10, 1, y+5)
+	doc.rgb(ink)
+	y = centred(doc, "P", d.Title, true, 19, 11, 2, y+5)
 	if d.Description != "" {
-		pdf.SetTextColor(70, 70, 70)
-		pdf.SetFont("body", "", 10)
-		pdf.SetXY(margin+30, 128)
-		lines := pdf.SplitText(d.Description, pageW-2*margin-60)
-		if len(lines) > 3 {
-			lines = append(lines[:2], strings.TrimSpace(lines[2])+" …")
-		}
-		for _, l := range lines {
-			pdf.CellFormat(pageW-2*margin-60, 5, l, "", 2, "C", false, 0, "")
-			pdf.SetX(margin + 30)
-		}
+		doc.rgb(muted)
+		centredIn(doc, "P", d.Description, false, 10, 10, 3, y+4, textW-40)
 	}
 }
 
-// footer prints the date, who signed off, the number and where to check.
-func footer(pdf *fpdf.Fpdf, d Data) {
-	pdf.SetTextColor(40, 40, 40)
+// centred draws s centred on the page, its top at y (mm), as an element of
+// the given role, shrinking from size down to minSize and wrapping to at
+// most maxLines lines to fit the text width. It returns the bottom.
+func centred(doc *document, role, s string, bold bool, size, minSize float64, maxLines int, y float64) float64 {
+	return centredIn(doc, role, s, bold, size, minSize, maxLines, y, textW)
+}
+
+func centredIn(doc *document, role, s string, bold bool, size, minSize float64, maxLines int, y, width float64) float64 {
+	lines, size := doc.ts.fit(s, bold, width/mmPerPt, size, minSize, maxLines)
+	leading := size * 1.2 * mmPerPt
+	if len(lines) == 0 {
+		return y + leading // the layout keeps its place
+	}
+	doc.text(doc.element(role), lines, size, pageW/2, y+size*0.8*mmPerPt, leading)
+	return y + leading*float64(len(lines))
+}
+
+// footer draws the date, who signed off, the number and where to check.
+func footer(doc *document, d Data) {
+	doc.rgb(body)
 	left, y := margin+8, pageH-margin-40.0
-	line := func(size float64, style, s string) {
-		pdf.SetFont("body", style, size)
-		pdf.SetXY(left, y)
-		pdf.CellFormat(150, 5, fit(pdf, s, 150), "", 0, "L", false, 0, "")
+	line := func(size float64, bold bool, s string) {
+		lines, fitted := doc.ts.fit(s, bold, 150/mmPerPt, size, size*0.75, 1)
+		if len(lines) > 0 {
+			doc.textLeft(doc.element("P"), lines[0], fitted, left, y+size*0.35*mmPerPt*2)
+		}
 		y += size * 0.55
 	}
-	line(11, "B", "Issued "+d.IssuedAt.UTC().Format("2 January 2006"))
+	line(11, true, "Issued "+d.IssuedAt.UTC().Format("2 January 2006"))
 	if len(d.SignedOffBy) > 0 {
 		who := "Competencies signed off by "
 		if d.Kind == "attendance" {
 			who = "Facilitated by "
 		}
-		line(10, "", who+strings.Join(d.SignedOffBy, ", "))
+		line(10, false, who+strings.Join(d.SignedOffBy, ", "))
 	}
-	line(10, "", "Certificate number "+d.Number)
+	line(10, false, "Certificate number "+d.Number)
 	if d.ContentVersion != "" {
-		line(8, "", "Content version "+d.ContentVersion)
+		line(8, false, "Content version "+d.ContentVersion)
 	}
-	line(8, "", "Check this certificate at "+d.VerifyURL)
-	pdf.SetFont("body", "", 8)
+	line(8, false, "Check this certificate at "+d.VerifyURL)
 	qx := pageW - margin - 8 - qrSize
-	pdf.SetXY(qx-10, pageH-margin-13)
-	pdf.CellFormat(qrSize+20, 4, d.Number, "", 2, "C", false, 0, "")
-	pdf.SetX(qx - 10)
-	pdf.CellFormat(qrSize+20, 4, "Scan to verify", "", 0, "C", false, 0, "")
+	label := doc.element("P")
+	for i, s := range []string{d.Number, "Scan to verify"} {
+		lines, size := doc.ts.fit(s, false, (qrSize+20)/mmPerPt, 8, 6, 1)
+		doc.text(label, lines, size, qx+qrSize/2, pageH-margin-13+3+float64(i)*4, 0)
+	}
 }
 
-// centred prints s centred on the page at y, shrinking the font until it
-// fits the text width.
-func centred(pdf *fpdf.Fpdf, family, style string, size, y float64, s string) {
-	pdf.SetFont(family, style, size)
-	for size > 8 && pdf.GetStringWidth(s) > textW {
-		size -= 0.5
-		pdf.SetFontSize(size)
-	}
-	s = fit(pdf, s, textW)
-	pdf.SetXY(margin+10, y)
-	pdf.CellFormat(textW, size*0.45, s, "", 0, "C", false, 0, "")
-}
-
-// fit cuts s with an ellipsis when even the smallest size overflows width.
-func fit(pdf *fpdf.Fpdf, s string, width float64) string {
-	if pdf.GetStringWidth(s) <= width {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 1 && pdf.GetStringWidth(string(r)+"…") > width {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
-}
-
-// drawQR draws the QR code of url at x, y as filled squares, one rectangle
-// per run of dark modules in a row, on a white quiet zone.
-func drawQR(pdf *fpdf.Fpdf, url string, x, y float64) error {
+// drawQR draws the QR code of url at x, y (mm) as filled squares, one
+// rectangle per run of dark modules in a row, on a white quiet zone: a
+// figure whose alternative text says where it leads.
+func drawQR(doc *document, url string, x, y float64) error {
 	code, err := qr.Encode(url, qr.M)
 	if err != nil {
 		return fmt.Errorf("QR code: %w", err)
 	}
+	fig := doc.element("Figure")
+	fig.alt = "QR code that opens " + url
+	fig.bbox = [4]float64{pt(x), pt(pageH - y - qrSize), pt(x + qrSize), pt(pageH - y)}
+	doc.mark(fig, "")
 	module := qrSize / float64(code.Size+8)
-	pdf.SetFillColor(255, 255, 255)
-	pdf.Rect(x, y, qrSize, qrSize, "F")
-	pdf.SetFillColor(0, 0, 0)
+	doc.rgb([3]int{255, 255, 255})
+	doc.rect(x, y, qrSize, qrSize, "f")
+	doc.rgb([3]int{0, 0, 0})
 	for row := range code.Size {
 		for col := 0; col < code.Size; {
 			if !code.Black(col, row) {
@@ -225,8 +213,9 @@ func drawQR(pdf *fpdf.Fpdf, url string, x, y float64) error {
 			for col < code.Size && code.Black(col, row) {
 				col++
 			}
-			pdf.Rect(x+float64(start+4)*module, y+float64(row+4)*module, float64(col-start)*module, module, "F")
+			doc.rect(x+float64(start+4)*module, y+float64(row+4)*module, float64(col-start)*module, module, "f")
 		}
 	}
+	doc.printf("EMC\n")
 	return nil
 }

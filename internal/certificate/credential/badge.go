@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,8 +27,17 @@ type Badge struct {
 	// of their email (see HashEmail), never by name.
 	RecipientSalt, RecipientHash string
 	Achievement                  Achievement
-	// RevocationListURL is where the issuer lists revoked credentials.
-	RevocationListURL string
+	// Status is the credential's entry in the issuer's status list; nil
+	// for none.
+	Status *StatusEntry
+}
+
+// StatusEntry places a credential in a Bitstring Status List: the bit at
+// Index of the list published at ListURL is set once the credential no
+// longer stands.
+type StatusEntry struct {
+	ListURL string
+	Index   int
 }
 
 // Achievement is what was achieved; ID is its stable URL.
@@ -95,8 +105,11 @@ type (
 		Narrative string `json:"narrative"`
 	}
 	statusJSON struct {
-		ID   string `json:"id"`
-		Type string `json:"type"`
+		ID                   string `json:"id"`
+		Type                 string `json:"type"`
+		StatusPurpose        string `json:"statusPurpose"`
+		StatusListIndex      string `json:"statusListIndex"`
+		StatusListCredential string `json:"statusListCredential"`
 	}
 )
 
@@ -114,8 +127,10 @@ func (b Badge) Document() ([]byte, error) {
 				Description: b.Achievement.Description, Criteria: criteriaJSON{Narrative: b.Achievement.Criteria}},
 		},
 	}
-	if b.RevocationListURL != "" {
-		c.CredentialStatus = &statusJSON{ID: b.RevocationListURL, Type: "1EdTechRevocationList"}
+	if e := b.Status; e != nil {
+		index := strconv.Itoa(e.Index)
+		c.CredentialStatus = &statusJSON{ID: e.ListURL + "#" + index, Type: "BitstringStatusListEntry",
+			StatusPurpose: RevocationPurpose, StatusListIndex: index, StatusListCredential: e.ListURL}
 	}
 	return json.Marshal(c)
 }
@@ -148,9 +163,10 @@ type RevokedCredential struct {
 	Reason string `json:"revocationReason,omitempty"`
 }
 
-// RevocationList returns the body of the revocation list endpoint that the
-// credentials' 1EdTechRevocationList status points at: the list's ID, its
-// issuer and the revoked credentials with their reasons.
+// RevocationList returns the body of a 1EdTech revocation list: the list's
+// ID, its issuer and the revoked credentials with their reasons. Current
+// credentials carry a Bitstring Status List entry instead; the list serves
+// copies downloaded when credentials pointed at it.
 func RevocationList(listID, issuerID string, revoked []RevokedCredential) ([]byte, error) {
 	if revoked == nil {
 		revoked = []RevokedCredential{}

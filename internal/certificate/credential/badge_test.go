@@ -19,7 +19,7 @@ func sampleBadge() Badge {
 		ValidFrom: time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC), RecipientSalt: "pepper", RecipientHash: HashEmail("tia@example.org", "pepper"),
 		Achievement: Achievement{ID: "https://training.example.org/modules/the-workers-role", Name: "The drug and alcohol worker's role",
 			Description: "What a groupworker does.", Criteria: "Completed every lesson and had each competency signed off."},
-		RevocationListURL: "https://training.example.org/issuer/revocations"}
+		Status: &StatusEntry{ListURL: "https://training.example.org/issuer/status/revocation", Index: 70321}}
 }
 
 func TestHashEmail(t *testing.T) {
@@ -87,6 +87,80 @@ func TestOurSignaturesVerifyAndTamperingFails(t *testing.T) {
 	}
 	if _, err := Sign(signed, priv, "x", time.Now()); err == nil {
 		t.Error("signing twice is allowed")
+	}
+	if again, err := Sign(doc, priv, KeyID(sampleBadge().Issuer), time.Now()); err != nil || !json.Valid(again) {
+		t.Errorf("signing changed the document it was given: %v", err)
+	}
+}
+
+// The proof is a list of one, as 1EdTech's JSON Schema requires, and the
+// credential's status entry is a Bitstring Status List entry the signature
+// covers: moving the credential to another place in the list breaks it.
+func TestTheProofIsAListAndCoversTheStatus(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	doc, _ := sampleBadge().Document()
+	signed, err := Sign(doc, priv, KeyID(sampleBadge().Issuer), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parsed struct {
+		Proof            []map[string]any
+		CredentialStatus map[string]any
+	}
+	if err := json.Unmarshal(signed, &parsed); err != nil {
+		t.Fatalf("the proof is not a list: %v", err)
+	}
+	if len(parsed.Proof) != 1 || parsed.Proof[0]["cryptosuite"] != Cryptosuite {
+		t.Fatalf("proof = %v", parsed.Proof)
+	}
+	want := map[string]any{"id": "https://training.example.org/issuer/status/revocation#70321", "type": "BitstringStatusListEntry",
+		"statusPurpose": "revocation", "statusListIndex": "70321", "statusListCredential": "https://training.example.org/issuer/status/revocation"}
+	for k, v := range want {
+		if parsed.CredentialStatus[k] != v {
+			t.Errorf("credentialStatus.%s = %v, want %v", k, parsed.CredentialStatus[k], v)
+		}
+	}
+	for what, changed := range map[string]string{
+		"index":   strings.Replace(string(signed), `"statusListIndex":"70321"`, `"statusListIndex":"70322"`, 1),
+		"list":    strings.Replace(string(signed), `"statusListCredential":"https://training`, `"statusListCredential":"https://elsewhere`, 1),
+		"purpose": strings.Replace(string(signed), `"statusPurpose":"revocation"`, `"statusPurpose":"suspension"`, 1),
+	} {
+		if changed == string(signed) {
+			t.Fatalf("the %s change did not apply", what)
+		}
+		if err := Verify([]byte(changed), pub); err == nil {
+			t.Errorf("a credential with a changed status %s verifies", what)
+		}
+	}
+}
+
+// A type the contexts do not define would be signed as a relative IRI,
+// which safe mode lets through and other verifiers reject: signing refuses
+// it.
+func TestUndefinedTypesAreNotSigned(t *testing.T) {
+	_, priv, _ := ed25519.GenerateKey(nil)
+	doc, _ := sampleBadge().Document()
+	old := strings.Replace(string(doc), `"type":"BitstringStatusListEntry"`, `"type":"1EdTechRevocationList"`, 1)
+	if old == string(doc) {
+		t.Fatal("the change did not apply")
+	}
+	if _, err := Sign([]byte(old), priv, "https://training.example.org/issuer#key-1", time.Now()); err == nil ||
+		!strings.Contains(err.Error(), "1EdTechRevocationList") {
+		t.Fatalf("an undefined status type is signed: %v", err)
+	}
+}
+
+func TestRelativeIRIsAreFound(t *testing.T) {
+	for nq, want := range map[string]string{
+		`<https://a.example/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <Thing> .`:      "Thing",
+		`_:c14n0 <https://schema.org/name> "a <b> \"c\" <d>" .` + "\n" + `_:c14n0 <p> _:c14n1 .`: "p",
+		`_:c14n0 <https://schema.org/name> "x"^^<http://www.w3.org/2001/XMLSchema#string> .`:     "",
+		`<urn:uuid:1> <https://schema.org/name> "a\\" <not-an-iri> .`:                            "not-an-iri",
+	} {
+		got, found := relativeIRI(nq)
+		if got != want || found != (want != "") {
+			t.Errorf("relativeIRI(%s) = %q, %v; want %q", nq, got, found, want)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/piprate/json-gold/ld"
@@ -33,7 +34,52 @@ func canonical(doc map[string]any) (string, error) {
 		return "", fmt.Errorf("canonicalise: %w", err)
 	}
 	s, _ := out.(string)
+	if iri, ok := relativeIRI(s); ok {
+		return "", fmt.Errorf("canonicalise: %q is not an absolute IRI: a term or type is not defined by the contexts", iri)
+	}
 	return s, nil
+}
+
+// relativeIRI returns the first IRI of nquads that is not absolute. Safe
+// mode does not catch a type the contexts leave undefined: it becomes a
+// relative IRI, which other processors reject, so signing it would make a
+// credential only this package can verify.
+func relativeIRI(nquads string) (string, bool) {
+	inLiteral := false
+	for i := 0; i < len(nquads); i++ {
+		switch c := nquads[i]; {
+		case inLiteral && c == '\\':
+			i++
+		case c == '"':
+			inLiteral = !inLiteral
+		case !inLiteral && c == '<':
+			end := strings.IndexByte(nquads[i:], '>')
+			if end < 0 {
+				return nquads[i:], true
+			}
+			if iri := nquads[i+1 : i+end]; !absolute(iri) {
+				return iri, true
+			}
+			i += end
+		}
+	}
+	return "", false
+}
+
+// absolute reports whether iri starts with a scheme (RFC 3986: a letter,
+// then letters, digits, "+", "-" or ".", then ":").
+func absolute(iri string) bool {
+	for i, c := range iri {
+		switch {
+		case c == ':':
+			return i > 0
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // hashData is the data an eddsa-rdfc-2022 signature covers: the hash of
@@ -66,7 +112,8 @@ func proofOptions(context any, vm string, created time.Time) map[string]any {
 
 // Sign adds an eddsa-rdfc-2022 DataIntegrityProof (proofPurpose
 // assertionMethod) to the JSON object doc and returns the signed JSON. The
-// document keeps its own field order; the proof is appended.
+// document keeps its own field order; the proof is appended as a list of
+// one, the form both the VC data model and 1EdTech's JSON Schema accept.
 func Sign(doc []byte, key ed25519.PrivateKey, verificationMethod string, created time.Time) ([]byte, error) {
 	var parsed map[string]any
 	if err := json.Unmarshal(doc, &parsed); err != nil {
@@ -87,7 +134,22 @@ func Sign(doc []byte, key ed25519.PrivateKey, verificationMethod string, created
 		return nil, fmt.Errorf("sign credential: %w", err)
 	}
 	body := bytes.TrimSuffix(bytes.TrimSpace(doc), []byte("}"))
-	return append(append(append(body, `,"proof":`...), proof...), '}'), nil
+	out := make([]byte, 0, len(body)+len(proof)+16)
+	out = append(append(out, body...), `,"proof":[`...)
+	return append(append(out, proof...), ']', '}'), nil
+}
+
+// singleProof returns the one proof of a credential, given alone or as a
+// list of one.
+func singleProof(v any) (map[string]any, bool) {
+	if list, ok := v.([]any); ok {
+		if len(list) != 1 {
+			return nil, false
+		}
+		v = list[0]
+	}
+	proof, ok := v.(map[string]any)
+	return proof, ok
 }
 
 // Verify checks the eddsa-rdfc-2022 proof of signed with pub; an error
@@ -97,7 +159,7 @@ func Verify(signed []byte, pub ed25519.PublicKey) error {
 	if err := json.Unmarshal(signed, &doc); err != nil {
 		return fmt.Errorf("verify credential: %w", err)
 	}
-	proof, ok := doc["proof"].(map[string]any)
+	proof, ok := singleProof(doc["proof"])
 	if !ok {
 		return errors.New("verify credential: no single proof")
 	}

@@ -87,15 +87,15 @@ func TestReproducesThe1EdTechVector(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out struct {
-		Proof struct{ ProofValue string } `json:"proof"`
+		Proof []struct{ ProofValue string } `json:"proof"`
 	}
-	if err := json.Unmarshal(signed, &out); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(signed, &out); err != nil || len(out.Proof) != 1 {
+		t.Fatalf("the proof is not a list of one: %v\n%s", err, signed)
 	}
-	if out.Proof.ProofValue != v.ProofValue {
-		t.Fatalf("proofValue %s, want %s", out.Proof.ProofValue, v.ProofValue)
+	if got := out.Proof[0].ProofValue; got != v.ProofValue {
+		t.Fatalf("proofValue %s, want %s", got, v.ProofValue)
 	}
-	sig, _ := unbase58(out.Proof.ProofValue)
+	sig, _ := unbase58(out.Proof[0].ProofValue)
 	if hex.EncodeToString(sig) != v.SignatureHex {
 		t.Fatalf("signature %x, want %s", sig, v.SignatureHex)
 	}

@@ -5,6 +5,7 @@ package pdftest
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
@@ -12,6 +13,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 
@@ -50,59 +52,58 @@ func (d *Doc) Title() string { return d.r.Trailer().Key("Info").Key("Title").Tex
 // Lang is the document's language.
 func (d *Doc) Lang() string { return d.r.Trailer().Key("Root").Key("Lang").Text() }
 
-// Text extracts page 1's text as a PDF reader does for these fonts: every
-// string shown holds 16-bit codes that the fonts' ToUnicode maps (checked
-// here) map to the same Unicode values. One line per string shown.
+// Text is page 1's text as assistive technology reads it: the structure
+// tree's elements in order, each one's ActualText if it has one, else the
+// ActualText of its marked-content sequences on the page. Every font must
+// have a ToUnicode map (checked here). One line per line drawn.
 func (d *Doc) Text() (string, error) {
 	page := d.r.Page(1)
 	fonts := page.V.Key("Resources").Key("Font")
 	for _, name := range fonts.Keys() {
 		cmap, err := io.ReadAll(fonts.Key(name).Key("ToUnicode").Reader())
-		if err != nil || !bytes.Contains(cmap, []byte("<0000> <FFFF> <0000>")) {
-			return "", fmt.Errorf("font %s has no identity ToUnicode map", name)
+		if err != nil || !bytes.Contains(cmap, []byte("beginbfchar")) {
+			return "", fmt.Errorf("font %s has no ToUnicode map", name)
 		}
 	}
 	stream, err := io.ReadAll(page.V.Key("Contents").Reader())
 	if err != nil {
 		return "", err
 	}
+	marked := map[int]string{}
+	for _, m := range actualText.FindAllSubmatch(stream, -1) {
+		s, err := hexText(string(m[2]))
+		if err != nil {
+			return "", err
+		}
+		n, _ := strconv.Atoi(string(m[1]))
+		marked[n] = s
+	}
 	var out strings.Builder
-	for _, m := range shown.FindAllSubmatch(stream, -1) {
-		out.WriteString(utf16BE(unescape(m[1])) + "\n")
+	elems := d.r.Trailer().Key("Root").Key("StructTreeRoot").Key("K").Index(0).Key("K")
+	for i := range elems.Len() {
+		e := elems.Index(i)
+		if at := e.Key("ActualText"); at.Kind() == pdf.String {
+			out.WriteString(at.Text() + "\n")
+			continue
+		}
+		for j := range e.Key("K").Len() {
+			if s, ok := marked[int(e.Key("K").Index(j).Int64())]; ok {
+				out.WriteString(s + "\n")
+			}
+		}
 	}
 	return out.String(), nil
 }
 
-// shown matches a string operand followed by Tj.
-var shown = regexp.MustCompile(`(?s)\(((?:\\.|[^\\)])*)\)\s*Tj`)
+// actualText matches a marked-content sequence with its ID and text.
+var actualText = regexp.MustCompile(`/MCID (\d+) /ActualText\s*<([0-9A-Fa-f]*)>`)
 
-// escapes are the one-letter escapes of PDF strings.
-var escapes = map[byte]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f'}
-
-// unescape undoes a PDF literal string's backslash escapes.
-func unescape(b []byte) []byte {
-	var out []byte
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' || i+1 == len(b) {
-			out = append(out, b[i])
-			continue
-		}
-		i++
-		c := b[i]
-		if c >= '0' && c <= '7' {
-			n, j := 0, i
-			for ; j < len(b) && j < i+3 && b[j] >= '0' && b[j] <= '7'; j++ {
-				n = n*8 + int(b[j]-'0')
-			}
-			out, i = append(out, byte(n)), j-1
-			continue
-		}
-		if e, ok := escapes[c]; ok {
-			c = e
-		}
-		out = append(out, c)
+func hexText(h string) (string, error) {
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) < 2 || b[0] != 0xFE || b[1] != 0xFF {
+		return "", fmt.Errorf("ActualText %s is not UTF-16BE", h)
 	}
-	return out
+	return utf16BE(b[2:]), nil
 }
 
 func utf16BE(b []byte) string {
@@ -165,4 +166,11 @@ func normal(r pdf.Rect) pdf.Rect {
 		r.Min.Y, r.Max.Y = r.Max.Y, r.Min.Y
 	}
 	return r
+}
+
+// Tagged reports whether the document declares itself tagged and has a
+// structure tree.
+func (d *Doc) Tagged() bool {
+	root := d.r.Trailer().Key("Root")
+	return root.Key("MarkInfo").Key("Marked").Bool() && root.Key("StructTreeRoot").Key("K").Len() > 0
 }

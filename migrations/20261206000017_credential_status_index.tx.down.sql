@@ -1,0 +1,3 @@
+DROP INDEX certificates_status_index;
+--bun:split
+ALTER TABLE certificates DROP COLUMN status_index;
