@@ -382,7 +382,8 @@ func TestRemindersGoOutOnce(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // Raising the capacity seats the people waiting, in order; moving the
-// session tells everyone registered, with a new invitation.
+// session tells everyone registered, with a new invitation, once: the
+// person seated by the same edit learns both in their promotion.
 func TestEditingASessionSeatsTheWaitingAndTellsEveryone(t *testing.T) {
 	t.Parallel()
 	fx := newFixture(t)
@@ -411,12 +412,18 @@ func TestEditingASessionSeatsTheWaitingAndTellsEveryone(t *testing.T) {
 	if got, _ := events.Get(ctx, fx.site.App.DB, ev.ID); got.Confirmed != 2 || got.Waitlisted != 1 {
 		t.Fatalf("counts %d confirmed, %d waiting", got.Confirmed, got.Waitlisted)
 	}
-	for _, n := range []string{"ana", "bo", "cy"} {
-		if m := fx.mailTo(t, n+"@school.example"); !strings.HasPrefix(m.Subject, "Changed") {
-			t.Errorf("%s's last mail is %q, want the change", n, m.Subject)
+	for n, subject := range map[string]string{"ana": "Changed", "bo": "A place is now yours", "cy": "Changed"} {
+		mails := fx.mailsTo(t, n+"@school.example")
+		if len(mails) != 2 || !strings.HasPrefix(mails[0].Subject, subject) {
+			t.Errorf("%s has %d mails, the last %q; want the registration and then %q", n, len(mails), mails[0].Subject, subject)
+			continue
+		}
+		before, after := readInvitation(t, mails[1].Calendar), readInvitation(t, mails[0].Calendar)
+		if !after.start.Equal(cur.StartsAt) || after.sequence <= before.sequence {
+			t.Errorf("%s's new invitation starts %v with SEQUENCE %d; want %v and above %d", n, after.start, after.sequence, cur.StartsAt, before.sequence)
 		}
 	}
-	if m := fx.mailTo(t, "ana@school.example"); !strings.Contains(m.Calendar, "SEQUENCE:1") {
-		t.Error("the change carries no updated invitation")
+	if m := fx.mailTo(t, "bo@school.example"); !strings.Contains(m.Body, "time or place has also changed") {
+		t.Errorf("the promotion does not say the session moved:\n%s", m.Body)
 	}
 }

@@ -9,13 +9,14 @@ import (
 	"groundwork/internal/mail"
 )
 
-// invite is reg's calendar invitation to ev: cancelled when either is.
+// invite is reg's calendar invitation to ev: tentative while reg waits,
+// cancelled when either is.
 func (s *Service) invite(ev *Event, reg *Registration) ics.Event {
 	host := strings.TrimPrefix(strings.TrimPrefix(s.BaseURL, "https://"), "http://")
 	return ics.Event{UID: ev.ID + "@" + host, Sequence: ev.Sequence, Title: ev.Title, Description: ev.Description,
 		Location: where(ev, reg), URL: s.privateURL(reg), Start: ev.StartsAt, End: ev.EndsAt, TimeZone: ev.Location(),
 		Organizer: s.Organisation, OrganizerEmail: s.Sender, Attendee: reg.Name, AttendeeEmail: reg.Email,
-		Cancelled: ev.Cancelled() || reg.Status == Withdrawn, Stamp: ev.UpdatedAt}
+		Tentative: reg.Status == Waitlisted, Cancelled: ev.Cancelled() || reg.Status == Withdrawn, Stamp: ev.UpdatedAt}
 }
 
 // withInvitation adds reg's calendar invitation to m.
@@ -69,11 +70,13 @@ func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == ' ' }), " ")
 }
 
-// confirmation tells a new registrant their seat or waitlist place.
+// confirmation tells a new registrant their seat or waitlist place, with
+// the invitation: confirmed for a seat, tentative for the waitlist.
 func (s *Service) confirmation(ev *Event, reg *Registration) mail.Message {
 	if reg.Status == Waitlisted {
-		return s.letter(ev, reg, "You are on the waitlist",
-			fmt.Sprintf("The session is full, so you are number %d on the waitlist. If a place frees up, it is yours at once and we will write to you.", *reg.Position))
+		return s.withInvitation(s.letter(ev, reg, "You are on the waitlist",
+			fmt.Sprintf("The session is full, so you are number %d on the waitlist. If a place frees up, it is yours at once and we will write to you.", *reg.Position),
+			"The calendar invitation attached is tentative: it becomes confirmed when a place is yours."), ev, reg)
 	}
 	return s.withInvitation(s.letter(ev, reg, "Your place is confirmed", "Thank you for registering. Your place is confirmed. The calendar invitation is attached."), ev, reg)
 }
@@ -82,28 +85,30 @@ func (s *Service) confirmation(ev *Event, reg *Registration) mail.Message {
 // the session: it goes to that address, so only its owner learns the
 // booking exists, and carries their link again.
 func (s *Service) alreadyBooked(ev *Event, reg *Registration) mail.Message {
-	m := s.letter(ev, reg, "You are already booked",
-		"Someone, perhaps you, asked to register this email address for the session below. You are already booked, so nothing has changed. If it was not you, you need do nothing.")
-	if reg.Status == Confirmed {
-		m = s.withInvitation(m, ev, reg)
-	}
-	return m
+	return s.withInvitation(s.letter(ev, reg, "You are already booked",
+		"Someone, perhaps you, asked to register this email address for the session below. You are already booked, so nothing has changed. If it was not you, you need do nothing."), ev, reg)
 }
 
-// promotion tells someone on the waitlist that a seat is now theirs.
+// promotion tells someone on the waitlist that a seat is now theirs, with
+// the confirmed invitation that replaces their tentative one.
 func (s *Service) promotion(ev *Event, reg *Registration) mail.Message {
 	reg.Status = Confirmed
 	return s.withInvitation(s.letter(ev, reg, "A place is now yours",
-		"A place has come free and it is now yours: you are confirmed. The calendar invitation is attached. If you can no longer come, please cancel so the next person can have it."), ev, reg)
+		"A place has come free and it is now yours: you are confirmed. The calendar invitation attached replaces the tentative one. If you can no longer come, please cancel so the next person can have it."), ev, reg)
 }
 
-// moved tells a registrant the session's time or place changed.
+// promotionAndMove is the promotion for someone seated by the same edit
+// that moved the session: one mail that says both.
+func (s *Service) promotionAndMove(ev *Event, reg *Registration) mail.Message {
+	reg.Status = Confirmed
+	return s.withInvitation(s.letter(ev, reg, "A place is now yours",
+		"A place has come free and it is now yours: you are confirmed. The session's time or place has also changed: the details below are the new ones, and the calendar invitation attached replaces the tentative one. If you can no longer come, please cancel so the next person can have it."), ev, reg)
+}
+
+// moved tells a registrant the session's time or place changed, with the
+// updated invitation (tentative for someone still waiting).
 func (s *Service) moved(ev *Event, reg *Registration) mail.Message {
-	m := s.letter(ev, reg, "Changed", "The session's time or place has changed: the details below are the new ones. If you can no longer come, please cancel from the link below so someone waiting can have your place.")
-	if reg.Status == Confirmed {
-		m = s.withInvitation(m, ev, reg)
-	}
-	return m
+	return s.withInvitation(s.letter(ev, reg, "Changed", "The session's time or place has changed: the details below are the new ones, and the calendar invitation attached replaces the one you had. If you can no longer come, please cancel from the link below so someone waiting can have your place."), ev, reg)
 }
 
 // reminder reminds a confirmed registrant shortly before the session.

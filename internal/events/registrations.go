@@ -264,29 +264,37 @@ func (s *Service) freeSeat(ctx context.Context, tx bun.Tx, ev *Event) error {
 		Where("id = ?", ev.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("free seat: %w", err)
 	}
-	_, err := s.promoteNext(ctx, tx, ev)
+	_, err := s.promoteNext(ctx, tx, ev, s.promotion)
 	return err
 }
 
 // promoteNext gives a free seat to the first person on the waitlist and
-// tells them by mail; it reports false when nobody waits. The caller holds
+// queues letter to them; it returns nil when nobody waits. The caller holds
 // the session's lock and has checked that a seat is free.
-func (s *Service) promoteNext(ctx context.Context, tx bun.Tx, ev *Event) (bool, error) {
+//
+// The session's sequence goes up, and ev with it, so the confirmed
+// invitation in the letter replaces the tentative one in the person's
+// calendar: clients apply an update only when its sequence is higher.
+func (s *Service) promoteNext(ctx context.Context, tx bun.Tx, ev *Event, letter func(*Event, *Registration) mail.Message) (*Registration, error) {
 	next := new(Registration)
 	err := tx.NewSelect().Model(next).Where("event_id = ?", ev.ID).Where("status = ?", Waitlisted).
 		OrderExpr("position").Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("promote: %w", err)
+		return nil, fmt.Errorf("promote: %w", err)
 	}
-	if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("status = ?, position = NULL, updated_at = ?", Confirmed, now()).
+	t := now()
+	if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("status = ?, position = NULL, updated_at = ?", Confirmed, t).
 		Where("id = ?", next.ID).Exec(ctx); err != nil {
-		return false, fmt.Errorf("promote: %w", err)
+		return nil, fmt.Errorf("promote: %w", err)
 	}
-	if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("confirmed = confirmed + 1").Where("id = ?", ev.ID).Exec(ctx); err != nil {
-		return false, fmt.Errorf("promote: %w", err)
+	if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("confirmed = confirmed + 1, sequence = sequence + 1, updated_at = ?", t).
+		Where("id = ?", ev.ID).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("promote: %w", err)
 	}
-	return true, mail.Enqueue(ctx, tx, mail.Promotion, s.promotion(ev, next))
+	ev.Sequence++
+	ev.UpdatedAt = t
+	return next, mail.Enqueue(ctx, tx, mail.Promotion, letter(ev, next))
 }

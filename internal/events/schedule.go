@@ -188,7 +188,9 @@ func (s *Service) Save(ctx context.Context, e *Event, facilitators []string) err
 }
 
 // update saves the changes to e under the session's lock, fills new seats
-// from the waitlist and tells registrants when the session moved.
+// from the waitlist and, when the session moved, tells every registrant
+// once: those seated by this edit in their promotion, the rest in a change
+// notice, each with an updated invitation.
 func (s *Service) update(ctx context.Context, tx bun.Tx, e *Event) error {
 	old, err := lock(ctx, tx, e.ID)
 	if err != nil {
@@ -207,15 +209,25 @@ func (s *Service) update(ctx context.Context, tx bun.Tx, e *Event) error {
 	if err != nil {
 		return err
 	}
+	moved, promotion := hasMoved(old, ev), s.promotion
+	if moved {
+		promotion = s.promotionAndMove
+	}
+	told := map[string]bool{}
 	for free := ev.Capacity - ev.Confirmed; free > 0; free-- {
-		if waiting, err := s.promoteNext(ctx, tx, ev); err != nil || !waiting {
+		next, err := s.promoteNext(ctx, tx, ev, promotion)
+		if err != nil {
 			return err
 		}
+		if next == nil {
+			break // nobody waits: the free seats stay free
+		}
+		told[next.ID] = true
 	}
-	if hasMoved(old, ev) {
-		return s.tellEveryone(ctx, tx, ev, s.moved)
+	if !moved {
+		return nil
 	}
-	return nil
+	return s.tellEveryone(ctx, tx, ev, s.moved, told)
 }
 
 // hasMoved reports whether a change matters to people already registered.
@@ -224,14 +236,15 @@ func hasMoved(old, cur *Event) bool {
 		old.Format != cur.Format || old.Address != cur.Address || old.OnlineLink != cur.OnlineLink
 }
 
-// tellEveryone queues letter for everyone registered or waiting.
-func (s *Service) tellEveryone(ctx context.Context, tx bun.Tx, ev *Event, letter func(*Event, *Registration) mail.Message) error {
+// tellEveryone queues letter for everyone registered or waiting, except
+// the registrations in told (already written to in this change).
+func (s *Service) tellEveryone(ctx context.Context, tx bun.Tx, ev *Event, letter func(*Event, *Registration) mail.Message, told map[string]bool) error {
 	regs, err := Registrations(ctx, tx, ev.ID)
 	if err != nil {
 		return err
 	}
 	for i := range regs {
-		if regs[i].Status != Withdrawn {
+		if regs[i].Status != Withdrawn && !told[regs[i].ID] {
 			if err := mail.Enqueue(ctx, tx, mail.SessionUpdate, letter(ev, &regs[i])); err != nil {
 				return err
 			}
@@ -267,7 +280,7 @@ func (s *Service) CallOff(ctx context.Context, eventID, reason string) error {
 			return fmt.Errorf("cancel session: %w", err)
 		}
 		ev.Sequence++ // calendars replace the invitation only for a higher sequence
-		return s.tellEveryone(ctx, tx, ev, s.calledOff)
+		return s.tellEveryone(ctx, tx, ev, s.calledOff, nil)
 	})
 }
 

@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	netmail "net/mail"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -304,3 +306,41 @@ func TestSMTPSenderAttachesTheInvitation(t *testing.T) {
 		}
 	}
 }
+
+// The Message-ID names the sender's domain (of GROUNDWORK_SMTP_FROM), not
+// the machine's host name, and differs from one mail to the next. The mail
+// the fake server receives is read back with net/mail.
+func TestSMTPSenderMessageIDUsesTheSendersDomain(t *testing.T) {
+	t.Parallel()
+	ids := map[string]bool{}
+	for range 2 {
+		s, got := smtpSender(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := s.Send(ctx, mail.Message{To: "trainee@example.org", Subject: "Welcome aboard", Body: "Hello"}); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		cancel()
+		conversation := <-got
+		_, data, ok := strings.Cut(conversation, "DATA\r\n")
+		if !ok {
+			t.Fatalf("no DATA in the conversation:\n%s", conversation)
+		}
+		data, _, _ = strings.Cut(data, "\r\n.\r\n")
+		msg, err := netmail.ReadMessage(strings.NewReader(data))
+		if err != nil {
+			t.Fatalf("net/mail cannot read the mail: %v\n%s", err, data)
+		}
+		id := msg.Header.Get("Message-ID")
+		if !messageID.MatchString(id) {
+			t.Fatalf("Message-ID %q; want <random@example.org>", id)
+		}
+		ids[id] = true
+	}
+	if len(ids) != 2 {
+		t.Fatalf("two mails share a Message-ID: %v", ids)
+	}
+}
+
+// messageID is a Message-ID at the test sender's domain (gw@example.org).
+var messageID = regexp.MustCompile(`^<[A-Za-z0-9]{20,}@example\.org>$`)

@@ -2,9 +2,11 @@ package mail
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"strings"
 
 	gomail "github.com/wneessen/go-mail"
@@ -23,6 +25,7 @@ type SMTPConfig struct {
 type SMTPSender struct {
 	client *gomail.Client
 	from   string
+	domain string // the sender's domain, the right-hand side of every Message-ID
 }
 
 // NewSMTPSender checks cfg and returns a sender.
@@ -44,11 +47,20 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp: %w", err)
 	}
-	msg := gomail.NewMsg()
-	if err := msg.From(cfg.From); err != nil {
+	from, err := netmail.ParseAddress(cfg.From)
+	if err != nil {
 		return nil, fmt.Errorf("smtp from address %q: %w", cfg.From, err)
 	}
-	return &SMTPSender{client: client, from: cfg.From}, nil
+	domain := from.Address[strings.LastIndex(from.Address, "@")+1:]
+	return &SMTPSender{client: client, from: cfg.From, domain: domain}, nil
+}
+
+// messageID is a new Message-ID (without its angle brackets): at least 128
+// random bits at the sender's domain, so that it is unique and names the
+// domain the mail comes from rather than the machine that sent it (RFC
+// 5322, section 3.6.4).
+func (s *SMTPSender) messageID() string {
+	return rand.Text() + "@" + s.domain
 }
 
 // Send delivers m.
@@ -61,6 +73,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 		return errors.New("invalid recipient")
 	}
 	msg.Subject(m.Subject)
+	msg.SetMessageIDWithValue(s.messageID())
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	if m.Calendar != "" {
 		method := "REQUEST"

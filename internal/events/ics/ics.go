@@ -13,7 +13,7 @@ import (
 // Event is one session as a calendar invitation shows it.
 type Event struct {
 	UID            string // stable and globally unique, e.g. "<session id>@<host>"
-	Sequence       int    // raised when the session changes or is cancelled
+	Sequence       int    // raised when the session changes or is cancelled, or the place is confirmed
 	Title          string
 	Description    string // plain text
 	Location       string
@@ -24,8 +24,13 @@ type Event struct {
 	OrganizerEmail string
 	Attendee       string
 	AttendeeEmail  string
-	Cancelled      bool
-	Stamp          time.Time // DTSTAMP: when the information last changed
+	// Tentative marks an attendee whose place is not yet confirmed (on the
+	// waitlist): STATUS:TENTATIVE and PARTSTAT=TENTATIVE, so calendars show
+	// the session as provisional until a later invitation with a higher
+	// Sequence confirms it.
+	Tentative bool
+	Cancelled bool
+	Stamp     time.Time // DTSTAMP: when the information last changed
 }
 
 // Write writes e as a VCALENDAR with one VEVENT and the VTIMEZONE of its
@@ -35,9 +40,12 @@ func Write(w io.Writer, e Event) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	method, status := "REQUEST", "CONFIRMED"
-	if e.Cancelled {
+	method, status, partstat := "REQUEST", "CONFIRMED", "ACCEPTED"
+	switch {
+	case e.Cancelled:
 		method, status = "CANCEL", "CANCELLED"
+	case e.Tentative:
+		status, partstat = "TENTATIVE", "TENTATIVE"
 	}
 	b := &builder{}
 	b.line("BEGIN:VCALENDAR")
@@ -66,7 +74,7 @@ func Write(w io.Writer, e Event) error {
 		b.line("ORGANIZER;CN=" + param(e.Organizer) + ":mailto:" + e.OrganizerEmail)
 	}
 	if e.AttendeeEmail != "" {
-		b.line("ATTENDEE;CN=" + param(e.Attendee) + ";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:" + e.AttendeeEmail)
+		b.line("ATTENDEE;CN=" + param(e.Attendee) + ";ROLE=REQ-PARTICIPANT;PARTSTAT=" + partstat + ":mailto:" + e.AttendeeEmail)
 	}
 	b.line("STATUS:" + status)
 	b.line("END:VEVENT")

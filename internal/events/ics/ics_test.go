@@ -185,3 +185,27 @@ func TestTimeZoneStaysBoundedForFarDates(t *testing.T) {
 		t.Fatalf("%d time zone parts for a session from 2027 to 9999", parts)
 	}
 }
+
+// An attendee on the waitlist holds a tentative invitation (RFC 5545:
+// STATUS:TENTATIVE for the event, PARTSTAT=TENTATIVE for the attendee);
+// a confirmed one holds STATUS:CONFIRMED and PARTSTAT=ACCEPTED.
+func TestWaitlistedInvitationsAreTentative(t *testing.T) {
+	e := event("Europe/London", time.Date(2027, 7, 14, 9, 30, 0, 0, time.UTC))
+	for _, c := range []struct {
+		tentative        bool
+		status, partstat string
+	}{{true, "TENTATIVE", "TENTATIVE"}, {false, "CONFIRMED", "ACCEPTED"}} {
+		e.Tentative = c.tentative
+		cal := parse(t, write(t, e))
+		if m := cal.Props.Get(ical.PropMethod).Value; m != "REQUEST" {
+			t.Errorf("tentative %v: METHOD:%s", c.tentative, m)
+		}
+		ev := cal.Events()[0]
+		if got := ev.Props.Get(ical.PropStatus).Value; got != c.status {
+			t.Errorf("tentative %v: STATUS:%s, want %s", c.tentative, got, c.status)
+		}
+		if got := ev.Props.Get(ical.PropAttendee).Params.Get(ical.ParamParticipationStatus); got != c.partstat {
+			t.Errorf("tentative %v: PARTSTAT=%s, want %s", c.tentative, got, c.partstat)
+		}
+	}
+}
