@@ -36,7 +36,10 @@ func TestCurriculumShape(t *testing.T) {
 			if m.Quiz == nil || len(m.Quiz.Questions) < 10 {
 				t.Errorf("the knowledge check needs at least 10 questions")
 			}
-			checkLessons(t, m, 600, 1200)
+			// A lesson is one sitting of about ten minutes. Trainee lessons
+			// may run a little longer than public ones: the safety lessons
+			// (overdose response, capacity, referral) need every step.
+			checkLessons(t, m, 600, 1300)
 			if len(m.References) == 0 {
 				t.Error("no references")
 			}

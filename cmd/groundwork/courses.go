@@ -75,16 +75,21 @@ func lessonCount(c *catalog.Catalog) int {
 
 func printStats(w io.Writer, c *catalog.Catalog) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "MODULE\tLESSONS\tWORDS\tMIN/MAX LESSON\tQUESTIONS\tCOMPETENCIES\tPROMPTS\tFK GRADE\tREADING EASE\t")
+	fmt.Fprintln(tw, "MODULE\tLESSONS\tWORDS\tMIN/MAX LESSON\tQUESTIONS\tSCENARIOS\tLONGEST CORRECT\tCOMPETENCIES\tPROMPTS\tFK GRADE\tREADING EASE\t")
 	for _, m := range c.Modules {
 		r := m.Readability()
 		lo, hi := lessonRange(m)
-		questions := 0
+		questions, scenarios, longest := 0, "-", "-"
 		if m.Quiz != nil {
-			questions = len(m.Quiz.Questions)
+			s := m.Quiz.Stats()
+			questions = s.Questions
+			scenarios = fmt.Sprintf("%.0f%%", 100*s.ScenarioShare())
+			if s.Single > 0 {
+				longest = fmt.Sprintf("%d/%d %.0f%%", s.LongestCorrect, s.Single, 100*s.LongestCorrectShare())
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d/%d\t%d\t%d\t%d\t%.1f\t%.0f\t\n", m.Slug, len(m.Lessons), r.Words, lo, hi,
-			questions, len(m.Competencies), len(m.ReflectionPrompts), r.FleschKincaidGrade, r.FleschReadingEase)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d/%d\t%d\t%s\t%s\t%d\t%d\t%.1f\t%.0f\t\n", m.Slug, len(m.Lessons), r.Words, lo, hi,
+			questions, scenarios, longest, len(m.Competencies), len(m.ReflectionPrompts), r.FleschKincaidGrade, r.FleschReadingEase)
 	}
 	return tw.Flush()
 }

@@ -299,6 +299,60 @@ func TestCoursesCheck(t *testing.T) {
 	}
 }
 
+// TestCoursesCheckFailsOnEachRule runs the checker on every fixture of
+// internal/catalog/testdata/broken: each breaks one rule of the format or
+// of item quality, and must fail with that file and line.
+func TestCoursesCheckFailsOnEachRule(t *testing.T) {
+	t.Parallel()
+	want := map[string]string{
+		"unknown-evidence":                `first-contact/module.yaml:18: evidence "hearsay" is not a kind of evidence`,
+		"instances-out-of-range":          "first-contact/module.yaml:19: instances is how many separate occasions the supervisor must see, from 1 to 5, not 6",
+		"too-few-criteria":                "first-contact/module.yaml:21: a rubric needs 2 to 6 criteria, not 1",
+		"danos-bad-shape":                 `first-contact/module.yaml:16: "unit 7" does not look like a DANOS unit code`,
+		"danos-unknown":                   `first-contact/module.yaml:16: "ZZ9" is not a DANOS unit Groundwork knows`,
+		"danos-missing":                   `first-contact/module.yaml:11: the field "danos" is missing or empty`,
+		"rubric-missing":                  `first-contact/module.yaml:11: the field "rubric" is missing or empty`,
+		"unsupervised-without-simulation": "first-contact/module.yaml:19: competency \"contact-welcome\" must be signed off before unsupervised practice, so its rubric must allow simulation",
+		"longest-correct":                 "first-contact/quiz.yaml:1: the correct option is the longest in 1 of 1 single-choice questions (100%, more than 40%)",
+		"all-of-the-above":                `first-contact/quiz.yaml:12: question "first-words": the option "All of the above." points at other options`,
+		"few-scenarios":                   "first-contact/quiz.yaml:1: only 0 of 2 questions are scenario-based",
+		"missing-explanation":             `first-contact/quiz.yaml:16: the field "explanation" is missing or empty`,
+	}
+	root, _ := filepath.Abs("../../internal/catalog/testdata/broken")
+	entries, err := os.ReadDir(root)
+	if err != nil || len(entries) != len(want) {
+		t.Fatalf("%d fixtures (%v), want %d", len(entries), err, len(want))
+	}
+	for name, line := range want {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			out, err := groundworkCmd(t, nil, "courses", "check", filepath.Join(root, name)).CombinedOutput()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+				t.Fatalf("check: %v, want exit 1\n%s", err, out)
+			}
+			if !strings.Contains(string(out), line) || !strings.Contains(string(out), "1 problems in") {
+				t.Fatalf("check output does not hold exactly %q:\n%s", line, out)
+			}
+		})
+	}
+}
+
+func TestCoursesStatsShowsItemQuality(t *testing.T) {
+	t.Parallel()
+	example, _ := filepath.Abs("../../internal/catalog/testdata/example")
+	out, err := groundworkCmd(t, nil, "courses", "stats", example).CombinedOutput()
+	if err != nil {
+		t.Fatalf("stats: %v\n%s", err, out)
+	}
+	lines := strings.Split(string(out), "\n")
+	if !strings.Contains(lines[0], "SCENARIOS") || !strings.Contains(lines[0], "LONGEST CORRECT") {
+		t.Fatalf("no item-quality columns:\n%s", out)
+	}
+	if !strings.Contains(lines[1], "50%") || !strings.Contains(lines[1], "0/1 0%") {
+		t.Fatalf("first-contact has 1 of 2 scenarios and 0 of 1 longest-correct:\n%s", out)
+	}
+}
+
 func TestServeRefusesABrokenCurriculum(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

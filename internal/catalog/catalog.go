@@ -63,6 +63,60 @@ type Module struct {
 // Competency is something a trainee shows and a supervisor signs off.
 type Competency struct {
 	ID, Title, Description string
+	// DANOS lists the Drug and Alcohol National Occupational Standards
+	// units the competency evidences, such as "AF3".
+	DANOS []string
+	// BeforeUnsupervisedPractice marks a safety-critical competency: it must
+	// be signed off before the trainee works without supervision.
+	BeforeUnsupervisedPractice bool
+	// Rubric says what the supervisor must see before signing off; the zero
+	// Rubric means the module sets none (public modules).
+	Rubric Rubric
+}
+
+// Evidence is a kind of evidence a supervisor may accept for a competency.
+type Evidence string
+
+// The kinds of evidence.
+const (
+	EvidenceObservation Evidence = "observation" // the supervisor saw it in the work
+	EvidenceRecord      Evidence = "record"      // a case note, referral or plan the trainee wrote
+	EvidenceTestimony   Evidence = "testimony"   // a colleague's or client's account
+	EvidenceSimulation  Evidence = "simulation"  // a drill or role play, for rare events
+)
+
+// EvidenceKinds lists every kind of evidence, in the order pages show them.
+var EvidenceKinds = []Evidence{EvidenceObservation, EvidenceRecord, EvidenceTestimony, EvidenceSimulation}
+
+// Label is how a page names the kind of evidence.
+func (e Evidence) Label() string {
+	switch e {
+	case EvidenceObservation:
+		return "Observation in practice"
+	case EvidenceRecord:
+		return "A record the trainee wrote"
+	case EvidenceTestimony:
+		return "Testimony from a colleague or client"
+	case EvidenceSimulation:
+		return "Simulation (a drill or role play)"
+	}
+	return string(e)
+}
+
+// Rubric is what counts as evidence for a competency, how often the
+// supervisor must see it and what they check.
+type Rubric struct {
+	Evidence  []Evidence
+	Instances int
+	Criteria  []string
+}
+
+// Allows reports whether the rubric accepts evidence of kind e.
+func (r Rubric) Allows(e Evidence) bool { return slices.Contains(r.Evidence, e) }
+
+// IsZero reports whether the module set no rubric.
+func (r Rubric) IsZero() bool {
+	return len(r.Evidence) == 0 && r.Instances == 0 && len(r.Criteria) == 0
 }
 
 // Reference is a source the module draws on.
@@ -90,6 +144,7 @@ type Heading struct {
 // Quiz is a module's knowledge check.
 type Quiz struct {
 	Questions []Question
+	line      int // of "questions:" in quiz.yaml, for checks
 }
 
 // QuestionType is how a question is answered.
@@ -109,6 +164,7 @@ type Question struct {
 	Scenario string
 	Prompt   string
 	Options  []Option
+	line     int // in quiz.yaml, for checks
 }
 
 // Option is one answer to a question, with why it is right or wrong.
@@ -116,6 +172,7 @@ type Option struct {
 	Text        string
 	Correct     bool
 	Explanation string
+	line        int // in quiz.yaml, for checks
 }
 
 // CorrectSet returns the indexes of the correct options.
@@ -183,6 +240,36 @@ func (c *Catalog) CompetencyIDs() []string {
 	return ids
 }
 
+// Competency returns the competency with id and its module.
+func (c *Catalog) Competency(id string) (*Module, Competency, bool) {
+	for _, m := range c.Modules {
+		for _, comp := range m.Competencies {
+			if comp.ID == id {
+				return m, comp, true
+			}
+		}
+	}
+	return nil, Competency{}, false
+}
+
+// BeforeUnsupervisedPractice returns the programme's safety-critical
+// competencies, in programme order: every one must be signed off before a
+// trainee is cleared for unsupervised practice.
+func (c *Catalog) BeforeUnsupervisedPractice() []Competency {
+	var out []Competency
+	for _, m := range c.TraineeModules() {
+		if !slices.Contains(c.Programme.Modules, m.Slug) {
+			continue
+		}
+		for _, comp := range m.Competencies {
+			if comp.BeforeUnsupervisedPractice {
+				out = append(out, comp)
+			}
+		}
+	}
+	return out
+}
+
 // Prev returns the lesson before l, or nil.
 func (m *Module) Prev(l *Lesson) *Lesson {
 	if l.Number > 1 {
@@ -197,4 +284,30 @@ func (m *Module) Next(l *Lesson) *Lesson {
 		return m.Lessons[l.Number]
 	}
 	return nil
+}
+
+// Clearance is where a trainee stands on the programme's safety-critical
+// competencies: those that must be signed off before unsupervised practice.
+type Clearance struct {
+	Required []Competency // every safety-critical competency of the programme
+	Missing  []Competency // those not signed off now
+}
+
+// Cleared reports whether the trainee is cleared for unsupervised practice:
+// every safety-critical competency is signed off and not withdrawn.
+func (c Clearance) Cleared() bool { return len(c.Missing) == 0 }
+
+// Applies reports whether the programme has safety-critical competencies.
+func (c Clearance) Applies() bool { return len(c.Required) > 0 }
+
+// Clearance says whether a trainee with the competencies signedOff (ID ->
+// signed off now) is cleared for unsupervised practice.
+func (c *Catalog) Clearance(signedOff map[string]bool) Clearance {
+	cl := Clearance{Required: c.BeforeUnsupervisedPractice()}
+	for _, comp := range cl.Required {
+		if !signedOff[comp.ID] {
+			cl.Missing = append(cl.Missing, comp)
+		}
+	}
+	return cl
 }

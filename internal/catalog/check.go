@@ -63,6 +63,9 @@ func (c *Catalog) checkModuleRules(r *report, m *Module, ml moduleLines) {
 	if m.Quiz != nil && m.PassMark == 0 {
 		r.add(file, 0, "a module with a quiz needs a pass_mark (a percentage, e.g. 80)")
 	}
+	if m.Quiz != nil {
+		checkItems(r, m.Slug+"/quiz.yaml", m.Quiz)
+	}
 }
 
 // checkCycles reports each prerequisite cycle once.

@@ -99,7 +99,7 @@ func TestLoadReportsEveryKindOfMistake(t *testing.T) {
 		}, moduleFile, 0, "not valid YAML"},
 		{"duplicate competency in a module", func(t *testing.T, m fstest.MapFS) {
 			replace(t, m, moduleFile, "reflection_prompts:", "  - id: contact-welcome\n    title: Again\n    description: Again.\nreflection_prompts:")
-		}, moduleFile, 16, `competency id "contact-welcome" is used twice`},
+		}, moduleFile, 24, `competency id "contact-welcome" is used twice`},
 		{"duplicate competency across modules", func(t *testing.T, m fstest.MapFS) {
 			copyModule(m, "first-contact", "second-contact")
 			m["programme.yaml"].Data = []byte(strings.Replace(string(m["programme.yaml"].Data), "  - first-contact", "  - first-contact\n  - second-contact", 1))

@@ -25,6 +25,7 @@ func parseQuiz(r *report, file string, data []byte) *Quiz {
 	if f["questions"] == nil {
 		return quiz
 	}
+	quiz.line = keyLine(root, "questions")
 	seen := map[string]bool{}
 	for _, item := range items(r, file, f["questions"], "questions") {
 		q := parseQuestion(r, file, item)
@@ -41,7 +42,7 @@ func parseQuiz(r *report, file string, data []byte) *Quiz {
 }
 
 func parseQuestion(r *report, file string, n *yaml.Node) Question {
-	var q Question
+	q := Question{line: n.Line}
 	f := fields(r, file, n, "id", "type", "scenario", "prompt", "options")
 	require(r, file, n, f, "id", "type", "prompt", "options")
 	decode(r, file, f["id"], &q.ID, "id")
@@ -66,7 +67,7 @@ func parseQuestion(r *report, file string, n *yaml.Node) Question {
 }
 
 func parseOption(r *report, file string, n *yaml.Node) Option {
-	var o Option
+	o := Option{line: n.Line}
 	f := fields(r, file, n, "text", "correct", "explanation")
 	require(r, file, n, f, "text", "explanation")
 	decode(r, file, f["text"], &o.Text, "text")

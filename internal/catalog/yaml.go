@@ -84,6 +84,16 @@ func fields(r *report, file string, n *yaml.Node, allowed ...string) map[string]
 	return out
 }
 
+// keyLine returns the line of key in mapping n, or 0.
+func keyLine(n *yaml.Node, key string) int {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i].Line
+		}
+	}
+	return 0
+}
+
 // require reports each missing required field.
 func require(r *report, file string, n *yaml.Node, got map[string]*yaml.Node, names ...string) {
 	for _, name := range names {

@@ -57,7 +57,10 @@ func due(st learning.Standing, cat *catalog.Catalog) []achievement {
 		out = append(out, achievement{slug: m.Slug, title: m.Title, description: m.Summary,
 			version: m.Version, kind: ModuleKind, modules: []string{m.Slug}})
 	}
-	if st.Programme {
+	// The programme certificate says the holder may practise unsupervised,
+	// so it needs every safety-critical competency signed off, whatever
+	// else the programme's completion rests on.
+	if st.Programme && st.Clearance.Cleared() {
 		p := cat.Programme
 		out = append(out, achievement{slug: ProgrammeAchievement, title: p.Title, description: p.Summary,
 			version: programmeVersion(cat), kind: ProgrammeKind, modules: p.Modules})

@@ -56,6 +56,7 @@ type ModuleProgress struct {
 	CompetenciesSigned   int
 	LastActivity         time.Time
 	nextLesson           *catalog.Lesson
+	signed               map[string]bool // competency ID -> signed off now
 }
 
 // Complete reports whether every requirement of the module is met.
@@ -257,7 +258,7 @@ func (f *facts) add(r factRow) {
 }
 
 func (f *facts) module(userID string, m *catalog.Module, signed map[string]bool) ModuleProgress {
-	mp := ModuleProgress{Module: m}
+	mp := ModuleProgress{Module: m, signed: signed}
 	for _, l := range m.Lessons {
 		if at, ok := f.read[userID][m.Slug+"/"+l.Slug]; ok {
 			mp.LessonsRead++
@@ -284,6 +285,19 @@ func (f *facts) module(userID string, m *catalog.Module, signed map[string]bool)
 		}
 	}
 	return mp
+}
+
+// Clearance says whether the trainee whose progress is modules (every
+// trainee module, as Overview returns them) is cleared for unsupervised
+// practice.
+func Clearance(c *catalog.Catalog, modules []ModuleProgress) catalog.Clearance {
+	signed := map[string]bool{}
+	for _, mp := range modules {
+		for id, ok := range mp.signed {
+			signed[id] = signed[id] || ok
+		}
+	}
+	return c.Clearance(signed)
 }
 
 func latest(a, b time.Time) time.Time {

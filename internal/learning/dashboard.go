@@ -35,6 +35,9 @@ type traineeData struct {
 	Certificates []CertificateLink
 	// Supervision is nil until the supervision capability is present.
 	Supervision *supervision.Summary
+	// Clearance is where the trainee stands on the competencies required
+	// before unsupervised practice.
+	Clearance catalog.Clearance
 }
 
 // HoursLeft is how many hours of agreed supervision the programme still
@@ -56,7 +59,7 @@ func (d traineeData) ProgrammeComplete() bool {
 	for i, m := range d.Modules {
 		modules[i] = m.ModuleProgress
 	}
-	return programmeComplete(modules, d.Supervision.Hours, d.Programme)
+	return programmeComplete(modules, d.Supervision.Hours, d.Programme) && d.Clearance.Cleared()
 }
 
 // traineeModule is one enrolled module on the dashboard.
@@ -96,7 +99,8 @@ func (d *dashboards) showTrainee(c echo.Context, me *account.User) error {
 		return err
 	}
 	enrolled := enrolledModules(f.scopes[me.ID], cat)
-	data := traineeData{Programme: cat.Programme, Modules: enrolledProgress(overview[me.ID], enrolled, cat)}
+	data := traineeData{Programme: cat.Programme, Modules: enrolledProgress(overview[me.ID], enrolled, cat),
+		Clearance: Clearance(cat, overview[me.ID])}
 	data.Next = nextModule(data.Modules)
 	for _, mp := range data.Modules {
 		done, total := mp.Steps()
@@ -182,6 +186,9 @@ type traineeRow struct {
 	Evidence     int // competency sign-off requests waiting for review
 	// Supervision is nil until the supervision capability is present.
 	Supervision *supervision.Summary
+	// Clearance is where the trainee stands on the competencies required
+	// before unsupervised practice.
+	Clearance catalog.Clearance
 }
 
 type supervisorData struct {
@@ -189,6 +196,7 @@ type supervisorData struct {
 	Trainees    []traineeRow
 	All         bool // an admin's view of every trainee
 	Supervision bool // the supervision capability is present
+	Practice    bool // the programme has competencies required before unsupervised practice
 }
 
 // supervision returns the trainees' supervision summaries and pending
@@ -235,9 +243,11 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	if err != nil {
 		return err
 	}
-	data := supervisorData{Modules: cat.TraineeModules(), All: me.Role == account.Admin, Supervision: sums != nil}
+	data := supervisorData{Modules: cat.TraineeModules(), All: me.Role == account.Admin, Supervision: sums != nil,
+		Practice: len(cat.BeforeUnsupervisedPractice()) > 0}
 	for _, t := range trainees {
-		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID], Evidence: evidence[t.ID]}
+		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID], Evidence: evidence[t.ID],
+			Clearance: Clearance(cat, overview[t.ID])}
 		if sum, ok := sums[t.ID]; ok {
 			row.Supervision = &sum
 		}

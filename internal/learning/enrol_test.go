@@ -32,7 +32,7 @@ func twoModuleCourses(t *testing.T) string {
 			"  - text: \"Example reference.\"\n",
 		"second-steps/lessons/01-coming-back.md": "---\ntitle: Coming back\nminutes: 10\n---\n\nWelcome people back by name.\n",
 		"second-steps/lessons/02-follow-up.md":   "---\ntitle: Follow-up\nminutes: 10\n---\n\nDo what you said you would do.\n",
-		"second-steps/quiz.yaml": "questions:\n  - id: names\n    type: truefalse\n    prompt: Remembering a name helps.\n" +
+		"second-steps/quiz.yaml": "questions:\n  - id: names\n    type: truefalse\n    scenario: Sam comes back a week later.\n    prompt: Remembering a name helps.\n" +
 			"    options:\n      - text: \"True\"\n        correct: true\n        explanation: It shows you listened.\n" +
 			"      - text: \"False\"\n        explanation: It does help.\n",
 	}

@@ -48,6 +48,25 @@ type matrixData struct {
 	Modules  []*catalog.Module
 	Rows     []traineeRow
 	Chart    []chartBar
+	// Practice filters by clearance for unsupervised practice: "",
+	// practiceCleared or practiceNotCleared; Practices lists the choices,
+	// none when the programme has no safety-critical competency.
+	Practice  string
+	Practices []string
+}
+
+// Filter values for clearance for unsupervised practice.
+const (
+	practiceCleared    = "cleared"
+	practiceNotCleared = "not cleared"
+)
+
+// practiceLabel is how a report cell names a trainee's clearance.
+func practiceLabel(cl catalog.Clearance) string {
+	if cl.Cleared() {
+		return practiceCleared
+	}
+	return practiceNotCleared
 }
 
 // ChartHeight is the SVG height that fits every bar.
@@ -67,8 +86,12 @@ func (r *reports) showMatrix(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	cat := r.store.Catalog()
 	data := matrixData{Cohorts: cohorts, Statuses: []string{statusComplete, statusInProgress, statusNotStarted},
-		Modules: r.store.Catalog().TraineeModules()}
+		Modules: cat.TraineeModules()}
+	if len(cat.BeforeUnsupervisedPractice()) > 0 {
+		data.Practices = []string{practiceCleared, practiceNotCleared}
+	}
 	if len(cohorts) == 0 {
 		return r.matrix.Render(c, http.StatusOK, data)
 	}
@@ -81,6 +104,9 @@ func (r *reports) showMatrix(c echo.Context) error {
 	if s := c.QueryParam("status"); s == statusComplete || s == statusInProgress || s == statusNotStarted {
 		data.Status = s
 	}
+	if p := c.QueryParam("practice"); data.Practices != nil && (p == practiceCleared || p == practiceNotCleared) {
+		data.Practice = p
+	}
 	members, err := account.CohortMembers(ctx, r.progress.DB, data.Cohort.ID)
 	if err != nil {
 		return err
@@ -91,7 +117,7 @@ func (r *reports) showMatrix(c echo.Context) error {
 	}
 	data.Chart = chart(data.Modules, rows)
 	for _, row := range rows {
-		if data.Status == "" || anyStatus(row, data.Status) {
+		if (data.Status == "" || anyStatus(row, data.Status)) && (data.Practice == "" || practiceLabel(row.Clearance) == data.Practice) {
 			data.Rows = append(data.Rows, row)
 		}
 	}
@@ -112,13 +138,14 @@ func (r *reports) rows(ctx context.Context, users []account.User) ([]traineeRow,
 	for i, u := range users {
 		ids[i] = u.ID
 	}
-	overview, err := r.progress.Overview(ctx, ids, r.store.Catalog())
+	cat := r.store.Catalog()
+	overview, err := r.progress.Overview(ctx, ids, cat)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]traineeRow, len(users))
 	for i, u := range users {
-		rows[i] = traineeRow{User: u, Modules: overview[u.ID]}
+		rows[i] = traineeRow{User: u, Modules: overview[u.ID], Clearance: Clearance(cat, overview[u.ID])}
 	}
 	return rows, nil
 }
@@ -237,7 +264,7 @@ func (r *reports) exportCSV(c echo.Context) error {
 	modules := r.store.Catalog().TraineeModules()
 	web.StartCSV(c, "groundwork-progress.csv")
 	w := csv.NewWriter(c.Response())
-	header := []string{"name", "email", "last activity"}
+	header := []string{"name", "email", "last activity", "unsupervised practice"}
 	for _, m := range modules {
 		header = append(header, m.Slug)
 	}
@@ -270,7 +297,7 @@ func csvRow(row traineeRow) []string {
 	if !row.LastActivity.IsZero() {
 		last = row.LastActivity.Format("2006-01-02")
 	}
-	out := []string{web.CSVCell(row.User.Name), web.CSVCell(row.User.Email), last}
+	out := []string{web.CSVCell(row.User.Name), web.CSVCell(row.User.Email), last, practiceLabel(row.Clearance)}
 	for _, mp := range row.Modules {
 		cell := status(mp)
 		if cell == statusInProgress {

@@ -53,7 +53,7 @@ func TestReports(t *testing.T) {
 	if code != 200 || err != nil {
 		t.Fatalf("csv = %d, %v", code, err)
 	}
-	if len(records) != 1+31 || records[0][0] != "name" || records[0][3] != "first-contact" {
+	if len(records) != 1+31 || records[0][0] != "name" || records[0][3] != "unsupervised practice" || records[0][4] != "first-contact" {
 		t.Fatalf("csv has %d records, header %v", len(records), records[0])
 	}
 }

@@ -12,9 +12,13 @@ type Standing struct {
 	// Completed lists the trainee modules whose every requirement is met,
 	// in programme order.
 	Completed []ModuleProgress
-	// Programme is true when every programme module is complete and the
-	// programme's hours of agreed supervision are met.
+	// Programme is true when every programme module is complete, the
+	// programme's hours of agreed supervision are met and the trainee is
+	// cleared for unsupervised practice.
 	Programme bool
+	// Clearance is where the trainee stands on the competencies required
+	// before unsupervised practice.
+	Clearance catalog.Clearance
 }
 
 // Standing computes what userID has completed, from the same facts the
@@ -44,7 +48,8 @@ func (p *Progress) Standing(ctx context.Context, userID string, c *catalog.Catal
 		}
 		hours = sums[userID].Hours
 	}
-	s.Programme = programmeComplete(programme, hours, c.Programme)
+	s.Clearance = Clearance(c, overview[userID])
+	s.Programme = programmeComplete(programme, hours, c.Programme) && s.Clearance.Cleared()
 	return s, nil
 }
 

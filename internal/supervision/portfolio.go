@@ -25,6 +25,9 @@ type portfolioData struct {
 	Records   []Record
 	Modules   []moduleCompetencies
 	Printed   time.Time
+	// Clearance is where the trainee stands on the competencies required
+	// before unsupervised practice.
+	Clearance catalog.Clearance
 }
 
 func (p *pages) loadPortfolio(c echo.Context) (*portfolioData, error) {
@@ -44,8 +47,15 @@ func (p *pages) loadPortfolio(c echo.Context) (*portfolioData, error) {
 	if err := p.auditView(c, t, "portfolio"); err != nil {
 		return nil, err
 	}
-	return &portfolioData{Trainee: t, Programme: p.store.Catalog().Programme, Totals: totals, Kinds: Kinds,
-		Records: records, Modules: modules, Printed: now()}, nil
+	cat := p.store.Catalog()
+	signed := map[string]bool{}
+	for _, m := range modules {
+		for _, row := range m.Rows {
+			signed[row.Competency.ID] = row.Status == SignedOff
+		}
+	}
+	return &portfolioData{Trainee: t, Programme: cat.Programme, Totals: totals, Kinds: Kinds,
+		Records: records, Modules: modules, Printed: now(), Clearance: cat.Clearance(signed)}, nil
 }
 
 func (p *pages) portfolio(c echo.Context) error {
@@ -65,7 +75,7 @@ func (p *pages) portfolioCSV(c echo.Context) error {
 	}
 	web.StartCSV(c, "portfolio.csv")
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"section", "date", "type or step", "minutes", "modules", "competencies", "by", "agreed on", "text"})
+	_ = w.Write([]string{"section", "date", "type or step", "minutes", "modules", "competencies", "by", "agreed on", "text", "danos units"})
 	cat := p.store.Catalog()
 	for _, r := range data.Records {
 		agreed := ""
@@ -74,13 +84,13 @@ func (p *pages) portfolioCSV(c echo.Context) error {
 		}
 		_ = w.Write(cells("supervision", r.HeldOn.Format(time.DateOnly), r.Kind.Label(), strconv.Itoa(r.Minutes),
 			titles(modulesOf(cat, r.ModuleSlugs())), competencyTitles(competenciesOf(cat, r.CompetencyIDs())),
-			r.AuthorName, agreed, r.Summary))
+			r.AuthorName, agreed, r.Summary, ""))
 	}
 	for _, m := range data.Modules {
 		for _, row := range m.Rows {
 			for _, e := range row.History {
 				_ = w.Write(cells("competency", e.At.Format(time.DateOnly), e.Kind.Label(), "", m.Module.Title,
-					row.Competency.Title, e.ActorName, "", e.Body))
+					row.Competency.Title, e.ActorName, "", e.Body, row.Competency.DANOSList()))
 			}
 		}
 	}

@@ -36,6 +36,9 @@ type traineeData struct {
 	CanRecord bool
 	Own       bool
 	Required  int // the programme's minimum hours
+	// Clearance is where the trainee stands on the competencies required
+	// before unsupervised practice.
+	Clearance catalog.Clearance
 }
 
 // period is a span of time with the hours agreed within it.
@@ -67,8 +70,13 @@ func (p *pages) showTrainee(c echo.Context, t *account.User) error {
 	if err != nil {
 		return err
 	}
+	cat := p.store.Catalog()
+	signed, err := p.svc.SignedOff(ctx, []string{t.ID})
+	if err != nil {
+		return err
+	}
 	data := traineeData{Trainee: t, Records: records, Kinds: Kinds, CanRecord: CanRecord(me, t), Own: me.ID == t.ID,
-		Required: p.store.Catalog().Programme.SupervisionHours}
+		Required: cat.Programme.SupervisionHours, Clearance: cat.Clearance(signed[t.ID])}
 	today := now().Truncate(24 * time.Hour)
 	for _, span := range []struct {
 		label string
