@@ -32,7 +32,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer a.Close()
 	start := time.Now()
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: *trainees, Progress: stderr, Certificates: a.Certificates, Events: a.Events})
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: *trainees, Progress: stderr, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
 	if errors.Is(err, demo.ErrPresent) {
 		return fmt.Errorf("%w; use a fresh database", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,30 +20,26 @@ import (
 	"groundwork/internal/db/dbtest"
 )
 
-// binary is the groundwork command built once for these tests, so they run
-// the real executable with real signals and exit codes.
-var binary string
+// runMain, set in a command's environment, makes the test binary run
+// groundwork's main instead of the tests: the tests run the real command,
+// with real signals and exit codes, without building it again.
+const runMain = "GROUNDWORK_TEST_RUN_MAIN"
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "groundwork-cmd")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	if os.Getenv(runMain) == "1" {
+		main()
+		os.Exit(0)
 	}
-	binary = filepath.Join(dir, "groundwork")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
-// groundworkCmd prepares the binary with a clean GROUNDWORK_* environment.
 func groundworkCmd(t *testing.T, env []string, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, args...)
 	cmd.Dir = t.TempDir()
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "GROUNDWORK_") {
@@ -50,6 +47,7 @@ func groundworkCmd(t *testing.T, env []string, args ...string) *exec.Cmd {
 		}
 	}
 	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(cmd.Env, runMain+"=1")
 	return cmd
 }
 
@@ -133,8 +131,9 @@ func TestMigrateCommands(t *testing.T) {
 // uploading a request body: the server must answer that request, then exit 0.
 func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 	t.Parallel()
-	addr := freeAddress(t)
-	cmd := groundworkCmd(t, []string{"GROUNDWORK_ADDRESS=" + addr, "GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}, "serve")
+	// Port 0: the server takes a free port and holds it from the start; the
+	// test reads which from its "serving" log line.
+	cmd := groundworkCmd(t, []string{"GROUNDWORK_ADDRESS=127.0.0.1:0", "GROUNDWORK_DATABASE_URL=" + dbtest.MigratedURL(t)}, "serve")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -147,7 +146,10 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 		}
 		close(logs)
 	}()
+	addr, seen := servingAddress(t, logs)
 	waitReady(t, "http://"+addr+"/readyz")
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -161,9 +163,10 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
-	if cmd.ProcessState != nil {
-		t.Fatal("the server exited before the in-flight request finished")
+	select {
+	case err := <-exited:
+		t.Fatalf("the server exited (%v) before the in-flight request finished", err)
+	case <-time.After(300 * time.Millisecond):
 	}
 	io.WriteString(conn, body[10:])
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -175,10 +178,8 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 		t.Fatalf("in-flight request = %d, want 405", resp.StatusCode)
 	}
 
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
-	case err := <-done:
+	case err := <-exited:
 		if err != nil {
 			t.Fatalf("exit after SIGTERM: %v, want 0", err)
 		}
@@ -186,7 +187,7 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("server did not exit after SIGTERM")
 	}
-	var all []string
+	all := seen
 	for l := range logs {
 		all = append(all, l)
 	}
@@ -195,15 +196,29 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 	}
 }
 
-func freeAddress(t *testing.T) string {
+// servingAddress reads log lines until the server says where it serves,
+// and returns the address and the lines read.
+func servingAddress(t *testing.T, logs <-chan string) (string, []string) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var seen []string
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case line, ok := <-logs:
+			if !ok {
+				t.Fatalf("the server stopped before serving:\n%s", strings.Join(seen, "\n"))
+			}
+			seen = append(seen, line)
+			if m := servingLine.FindStringSubmatch(line); m != nil {
+				return m[1], seen
+			}
+		case <-timeout:
+			t.Fatalf("the server never said where it serves:\n%s", strings.Join(seen, "\n"))
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
+
+var servingLine = regexp.MustCompile(`msg=serving address=(\S+)`)
 
 func waitReady(t *testing.T, url string) {
 	t.Helper()
@@ -223,7 +238,7 @@ func waitReady(t *testing.T, url string) {
 
 func TestUserCreate(t *testing.T) {
 	t.Parallel()
-	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}
+	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.MigratedURL(t)}
 	create := groundworkCmd(t, env, "user", "create", "--email", "Lead@Example.org", "--name", "Lead", "--role", "admin", "--password-stdin")
 	create.Stdin = strings.NewReader("a long enough passphrase\n")
 	if out, err := create.CombinedOutput(); err != nil || !strings.Contains(string(out), "created admin lead@example.org") {
@@ -248,7 +263,7 @@ func TestUserCreate(t *testing.T) {
 // account; it is audited; an unknown email gets a clear refusal.
 func TestUserResetLink(t *testing.T) {
 	t.Parallel()
-	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}
+	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.MigratedURL(t)}
 	create := groundworkCmd(t, env, "user", "create", "--email", "rio@example.org", "--name", "Rio", "--role", "trainee", "--password-stdin")
 	create.Stdin = strings.NewReader("a long enough passphrase\n")
 	if out, err := create.CombinedOutput(); err != nil {
@@ -366,7 +381,7 @@ func TestServeRefusesABrokenCurriculum(t *testing.T) {
 
 func TestDemoCommand(t *testing.T) {
 	t.Parallel()
-	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.URL(t)}
+	env := []string{"GROUNDWORK_DATABASE_URL=" + dbtest.MigratedURL(t)}
 	out, err := groundworkCmd(t, env, "demo", "--trainees", "15").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "15 trainees") || !strings.Contains(string(out), "lead@demo.groundwork.example") ||
 		!strings.Contains(string(out), "15/15 trainees") {
@@ -379,7 +394,7 @@ func TestDemoCommand(t *testing.T) {
 
 func TestCoursesCheckFindsRemovedSignedOffCompetencies(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := dbtest.MigratedURL(t)
 	conn := dbtest.Open(t, url)
 	ctx := context.Background()
 	for _, q := range []string{

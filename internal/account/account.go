@@ -10,34 +10,22 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"groundwork/internal/identity"
 )
 
 // Role is what a user may do.
-type Role string
+type Role = identity.Role
 
 // The three roles.
 const (
-	Trainee    Role = "trainee"
-	Supervisor Role = "supervisor"
-	Admin      Role = "admin"
+	Trainee    = identity.Trainee
+	Supervisor = identity.Supervisor
+	Admin      = identity.Admin
 )
 
 // Roles lists every role, in the order forms show them.
-var Roles = []Role{Trainee, Supervisor, Admin}
-
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == Trainee || r == Supervisor || r == Admin }
-
-// Label is the role's name for people.
-func (r Role) Label() string {
-	switch r {
-	case Admin:
-		return "Admin (training lead)"
-	case Supervisor:
-		return "Supervisor"
-	}
-	return "Trainee"
-}
+var Roles = identity.Roles
 
 // User is a person with an account.
 type User struct {
@@ -54,8 +42,13 @@ type User struct {
 	UpdatedAt    time.Time `bun:"updated_at,notnull"`
 }
 
-// newID returns a time-ordered UUIDv7.
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
+// Viewer is u as the viewer of a request, for access rules.
+func (u *User) Viewer() *identity.Viewer {
+	if u == nil {
+		return nil
+	}
+	return &identity.Viewer{ID: u.ID, Name: u.Name, Role: u.Role}
+}
 
 // NormalizeEmail lower-cases and trims an email address, so that addresses
 // differing only in case are one account.
@@ -67,7 +60,3 @@ func validID(s string) bool {
 	_, err := uuid.Parse(s)
 	return err == nil && len(s) == 36
 }
-
-// now is the current time in UTC, truncated to microseconds so that values
-// read back from either database compare equal.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -9,8 +9,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // Cohort is a group of trainees who start the programme together.
@@ -53,12 +54,12 @@ func ListCohorts(ctx context.Context, idb bun.IDB) ([]Cohort, error) {
 // CohortByID returns the cohort, or a not-found error.
 func CohortByID(ctx context.Context, idb bun.IDB, id string) (*Cohort, error) {
 	if !validID(id) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	c := new(Cohort)
 	err := idb.NewSelect().Model(c).Where("id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read cohort: %w", err)
@@ -67,10 +68,10 @@ func CohortByID(ctx context.Context, idb bun.IDB, id string) (*Cohort, error) {
 }
 
 // saveCohort inserts c when it has no ID, or updates it.
-func saveCohort(ctx context.Context, idb bun.IDB, c *Cohort) error {
+func (s *Service) saveCohort(ctx context.Context, idb bun.IDB, c *Cohort) error {
 	var err error
 	if c.ID == "" {
-		c.ID, c.CreatedAt = newID(), now()
+		c.ID, c.CreatedAt = clock.NewID(), s.Clock.Now()
 		_, err = idb.NewInsert().Model(c).Exec(ctx)
 	} else {
 		_, err = idb.NewUpdate().Model(c).Column("name", "description", "starts_on", "ends_on").WherePK().Exec(ctx)
@@ -109,8 +110,8 @@ func CohortsOf(ctx context.Context, idb bun.IDB, userID string) ([]Cohort, error
 }
 
 // addMember puts a trainee in a cohort; adding twice changes nothing.
-func addMember(ctx context.Context, idb bun.IDB, cohortID, userID string) error {
-	m := &cohortMember{CohortID: cohortID, UserID: userID, AddedAt: now()}
+func (s *Service) addMember(ctx context.Context, idb bun.IDB, cohortID, userID string) error {
+	m := &cohortMember{CohortID: cohortID, UserID: userID, AddedAt: s.Clock.Now()}
 	if _, err := idb.NewInsert().Model(m).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("add cohort member: %w", err)
 	}
@@ -127,13 +128,13 @@ func removeMember(ctx context.Context, idb bun.IDB, cohortID, userID string) err
 }
 
 // AddMembers puts trainees in a cohort in one statement, for bulk loading.
-func AddMembers(ctx context.Context, idb bun.IDB, cohortID string, userIDs []string) error {
+func (s *Service) AddMembers(ctx context.Context, idb bun.IDB, cohortID string, userIDs []string) error {
 	if len(userIDs) == 0 {
 		return nil
 	}
 	rows := make([]cohortMember, len(userIDs))
 	for i, id := range userIDs {
-		rows[i] = cohortMember{CohortID: cohortID, UserID: id, AddedAt: now()}
+		rows[i] = cohortMember{CohortID: cohortID, UserID: id, AddedAt: s.Clock.Now()}
 	}
 	if _, err := idb.NewInsert().Model(&rows).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("add cohort members: %w", err)

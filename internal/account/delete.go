@@ -10,8 +10,8 @@ import (
 
 	"groundwork/internal/audit"
 	"groundwork/internal/db"
+	"groundwork/internal/fault"
 	"groundwork/internal/mail"
-	"groundwork/internal/web"
 )
 
 // DeletedName is the name a deleted person's account keeps, so that records
@@ -42,9 +42,9 @@ func (f ForgetFunc) ForgetUser(ctx context.Context, tx bun.Tx, userID string) er
 
 // Errors of deletion, each with the message an admin sees.
 var (
-	errDeleteSelf      = web.Errorf(web.CodeConflict, "You cannot delete your own account. Ask another admin.")
-	errDeleteLastAdmin = web.Errorf(web.CodeConflict, "This is the only active admin: make someone else an admin first, so that somebody can still manage Groundwork.")
-	errAlreadyDeleted  = web.Errorf(web.CodeConflict, "This person has already been deleted.")
+	errDeleteSelf      = fault.Errorf(fault.CodeConflict, "You cannot delete your own account. Ask another admin.")
+	errDeleteLastAdmin = fault.Errorf(fault.CodeConflict, "This is the only active admin: make someone else an admin first, so that somebody can still manage Groundwork.")
+	errAlreadyDeleted  = fault.Errorf(fault.CodeConflict, "This person has already been deleted.")
 )
 
 // DeleteUser removes user's personal data from every table, in one
@@ -72,7 +72,7 @@ func (s *Service) DeleteUser(ctx context.Context, by, user *User, ip string) err
 		if err := mail.Forget(ctx, tx, user.Email); err != nil {
 			return err
 		}
-		if err := forgetAccount(ctx, tx, user); err != nil {
+		if err := s.forgetAccount(ctx, tx, user); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, SubjectID: user.ID, Action: audit.UserDeleted, IP: ip})
@@ -102,7 +102,7 @@ func keepAnAdmin(ctx context.Context, tx bun.Tx, user *User) error {
 
 // forgetAccount deletes the account's own rows and replaces its name, email
 // and password with nothing that identifies or admits anyone.
-func forgetAccount(ctx context.Context, tx bun.Tx, user *User) error {
+func (s *Service) forgetAccount(ctx context.Context, tx bun.Tx, user *User) error {
 	deletes := []*bun.DeleteQuery{
 		tx.NewDelete().Table("sessions").Where("user_id = ?", user.ID),
 		tx.NewDelete().Model((*accountToken)(nil)).WhereGroup(" AND ", func(q *bun.DeleteQuery) *bun.DeleteQuery {
@@ -121,5 +121,5 @@ func forgetAccount(ctx context.Context, tx bun.Tx, user *User) error {
 	}
 	user.Name, user.Email, user.PasswordHash = DeletedName, deletedEmailPrefix+user.ID, ""
 	user.Active, user.SupervisorID = false, nil
-	return updateUser(ctx, tx, user, "name", "email", "password_hash", "active", "supervisor_id")
+	return s.updateUser(ctx, tx, user, "name", "email", "password_hash", "active", "supervisor_id")
 }

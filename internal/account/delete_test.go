@@ -69,7 +69,7 @@ func TestDeletePersonRemovesTheirData(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
-	res, err := demo.Fill(ctx, s.app.DB, s.app.Accounts, s.app.Courses.Catalog(), demo.Options{Trainees: 12, Certificates: s.app.Certificates})
+	res, err := demo.Fill(ctx, s.app.DB, s.app.Accounts, s.app.Courses.Catalog(), demo.Options{Trainees: 12, Learning: s.app.Learning, Certificates: s.app.Certificates})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestDeletePersonRemovesTheirData(t *testing.T) {
 		}
 	}
 	const note = "PRIVATE NOTE about my own burnout"
-	own, err := supervision.Create(ctx, s.app.DB, victim, victim, supervision.Content{HeldOn: time.Now().UTC().Truncate(24 * time.Hour),
+	own, err := s.app.Supervision.Create(ctx, victim, victim, supervision.Content{HeldOn: time.Now().UTC().Truncate(24 * time.Hour),
 		Minutes: 60, Kind: supervision.Peer, Summary: "Peer session on boundaries."}, note)
 	if err != nil {
 		t.Fatal(err)

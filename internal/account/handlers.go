@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -21,25 +22,33 @@ var Templates = web.Source{Namespace: "account", FS: web.MustSub(templates, "tem
 // handlers serves the account pages.
 type handlers struct {
 	svc   *Service
-	pages map[string]*web.Page
+	pages accountPages
 }
 
-// pageNames lists every page, so a missing template fails the start.
-var pageNames = []string{
-	"signin", "forgot", "forgot_sent", "reset", "invitation", "setup", "profile",
-	"admin_users", "admin_invite", "admin_invited", "admin_user", "admin_delete", "admin_cohorts", "admin_cohort",
+// accountPages are the account pages, resolved at registration.
+type accountPages struct {
+	Signin       *web.Page `page:"signin"`
+	Forgot       *web.Page `page:"forgot"`
+	ForgotSent   *web.Page `page:"forgot_sent"`
+	Reset        *web.Page `page:"reset"`
+	Invitation   *web.Page `page:"invitation"`
+	Setup        *web.Page `page:"setup"`
+	Profile      *web.Page `page:"profile"`
+	AdminUsers   *web.Page `page:"admin_users"`
+	AdminInvite  *web.Page `page:"admin_invite"`
+	AdminInvited *web.Page `page:"admin_invited"`
+	AdminUser    *web.Page `page:"admin_user"`
+	AdminDelete  *web.Page `page:"admin_delete"`
+	AdminCohorts *web.Page `page:"admin_cohorts"`
+	AdminCohort  *web.Page `page:"admin_cohort"`
 }
 
 // Routes mounts the account pages and returns the /admin group, guarded for
 // admins, for other packages' admin pages.
 func Routes(e *echo.Echo, r *web.Renderer, svc *Service) (*echo.Group, error) {
-	h := &handlers{svc: svc, pages: map[string]*web.Page{}}
-	for _, name := range pageNames {
-		p, err := r.Page("account/" + name)
-		if err != nil {
-			return nil, err
-		}
-		h.pages[name] = p
+	h := &handlers{svc: svc}
+	if err := r.Pages("account", &h.pages); err != nil {
+		return nil, err
 	}
 	e.GET("/signin", h.signInForm)
 	e.POST("/signin", h.signIn)
@@ -85,14 +94,10 @@ type formPage struct {
 	Data any
 }
 
-func (h *handlers) render(c echo.Context, page string, status int, data any) error {
-	return h.pages[page].Render(c, status, data)
-}
-
 // badLink is the answer to an unknown, used or expired single-use link.
 func badLink(err error) error {
 	if errors.Is(err, errTokenInvalid) {
-		return web.Errorf(web.CodeNotFound, "This link is not valid: it may have been used already or have expired. Ask for a new one.")
+		return fault.Errorf(fault.CodeNotFound, "This link is not valid: it may have been used already or have expired. Ask for a new one.")
 	}
 	return err
 }
@@ -133,7 +138,7 @@ func (h *handlers) signInForm(c echo.Context) error {
 	}
 	f := web.NewForm()
 	f.Set("next", safeNext(c.QueryParam("next")))
-	return h.render(c, "signin", http.StatusOK, formPage{Form: f})
+	return h.pages.Signin.Render(c, http.StatusOK, formPage{Form: f})
 }
 
 func (h *handlers) signIn(c echo.Context) error {
@@ -146,7 +151,7 @@ func (h *handlers) signIn(c echo.Context) error {
 	f.MaxLength("password", MaxPasswordLength)
 	if !f.Valid() {
 		clearSecrets(f)
-		return h.render(c, "signin", http.StatusUnprocessableEntity, formPage{Form: f})
+		return h.pages.Signin.Render(c, http.StatusUnprocessableEntity, formPage{Form: f})
 	}
 	user, err := h.svc.SignIn(c.Request().Context(), f.Get("email"), f.Get("password"), c.RealIP())
 	var locked *LockedError
@@ -154,11 +159,11 @@ func (h *handlers) signIn(c echo.Context) error {
 	case errors.As(err, &locked):
 		clearSecrets(f)
 		f.Fail("email", fmt.Sprintf("Too many failed attempts. For your safety, sign-in is paused: try again in %d minutes, or reset your password.", locked.Minutes()))
-		return h.render(c, "signin", http.StatusTooManyRequests, formPage{Form: f})
+		return h.pages.Signin.Render(c, http.StatusTooManyRequests, formPage{Form: f})
 	case errors.Is(err, ErrSignInFailed):
 		clearSecrets(f)
 		f.Fail("email", "The email or password is not correct.")
-		return h.render(c, "signin", http.StatusUnauthorized, formPage{Form: f})
+		return h.pages.Signin.Render(c, http.StatusUnauthorized, formPage{Form: f})
 	case err != nil:
 		return err
 	}
@@ -177,7 +182,7 @@ func (h *handlers) signOut(c echo.Context) error {
 }
 
 func (h *handlers) forgotForm(c echo.Context) error {
-	return h.render(c, "forgot", http.StatusOK, formPage{Form: web.NewForm()})
+	return h.pages.Forgot.Render(c, http.StatusOK, formPage{Form: web.NewForm()})
 }
 
 func (h *handlers) forgot(c echo.Context) error {
@@ -187,19 +192,19 @@ func (h *handlers) forgot(c echo.Context) error {
 	}
 	emailField(f, "email")
 	if !f.Valid() {
-		return h.render(c, "forgot", http.StatusUnprocessableEntity, formPage{Form: f})
+		return h.pages.Forgot.Render(c, http.StatusUnprocessableEntity, formPage{Form: f})
 	}
 	if err := h.svc.RequestReset(c.Request().Context(), CurrentUser(c), f.Get("email"), c.RealIP()); err != nil {
 		return err
 	}
-	return h.render(c, "forgot_sent", http.StatusOK, nil)
+	return h.pages.ForgotSent.Render(c, http.StatusOK, nil)
 }
 
 func (h *handlers) resetForm(c echo.Context) error {
 	if err := h.svc.CheckResetLink(c.Request().Context(), c.Param("token")); err != nil {
 		return badLink(err)
 	}
-	return h.render(c, "reset", http.StatusOK, formPage{Form: web.NewForm()})
+	return h.pages.Reset.Render(c, http.StatusOK, formPage{Form: web.NewForm()})
 }
 
 func (h *handlers) reset(c echo.Context) error {
@@ -210,7 +215,7 @@ func (h *handlers) reset(c echo.Context) error {
 	passwordFields(f)
 	if !f.Valid() {
 		clearSecrets(f)
-		return h.render(c, "reset", http.StatusUnprocessableEntity, formPage{Form: f})
+		return h.pages.Reset.Render(c, http.StatusUnprocessableEntity, formPage{Form: f})
 	}
 	if err := h.svc.ResetPassword(c.Request().Context(), c.Param("token"), f.Get("password"), c.RealIP()); err != nil {
 		return badLink(err)
@@ -230,7 +235,7 @@ func (h *handlers) invitationForm(c echo.Context) error {
 	if err != nil {
 		return badLink(err)
 	}
-	return h.render(c, "invitation", http.StatusOK, formPage{Form: web.NewForm(), Data: invitationPage{email, role}})
+	return h.pages.Invitation.Render(c, http.StatusOK, formPage{Form: web.NewForm(), Data: invitationPage{email, role}})
 }
 
 func (h *handlers) acceptInvitation(c echo.Context) error {
@@ -247,7 +252,7 @@ func (h *handlers) acceptInvitation(c echo.Context) error {
 	passwordFields(f)
 	if !f.Valid() {
 		clearSecrets(f)
-		return h.render(c, "invitation", http.StatusUnprocessableEntity, formPage{Form: f, Data: invitationPage{email, role}})
+		return h.pages.Invitation.Render(c, http.StatusUnprocessableEntity, formPage{Form: f, Data: invitationPage{email, role}})
 	}
 	_, err = h.svc.AcceptInvitation(ctx, c.Param("token"), f.Get("name"), f.Get("password"), c.RealIP())
 	if errors.Is(err, ErrEmailTaken) {
@@ -265,7 +270,7 @@ func (h *handlers) setupForm(c echo.Context) error {
 	if err := h.svc.CheckSetupLink(c.Request().Context(), c.Param("token")); err != nil {
 		return badLink(err)
 	}
-	return h.render(c, "setup", http.StatusOK, formPage{Form: web.NewForm()})
+	return h.pages.Setup.Render(c, http.StatusOK, formPage{Form: web.NewForm()})
 }
 
 func (h *handlers) setup(c echo.Context) error {
@@ -281,7 +286,7 @@ func (h *handlers) setup(c echo.Context) error {
 	passwordFields(f)
 	if !f.Valid() {
 		clearSecrets(f)
-		return h.render(c, "setup", http.StatusUnprocessableEntity, formPage{Form: f})
+		return h.pages.Setup.Render(c, http.StatusUnprocessableEntity, formPage{Form: f})
 	}
 	user, err := h.svc.CompleteSetup(c.Request().Context(), c.Param("token"), f.Get("email"), f.Get("name"), f.Get("password"), c.RealIP())
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -30,7 +31,7 @@ type usersPage struct {
 func (h *handlers) users(c echo.Context) error {
 	f := UserFilter{Query: c.QueryParam("q"), Role: Role(c.QueryParam("role")), PerPage: usersPerPage, Page: 1}
 	if len([]rune(f.Query)) > 100 {
-		return web.Errorf(web.CodeInvalid, "The search is too long.")
+		return fault.Errorf(fault.CodeInvalid, "The search is too long.")
 	}
 	if f.Role != "" && !f.Role.Valid() {
 		f.Role = ""
@@ -51,13 +52,13 @@ func (h *handlers) users(c echo.Context) error {
 	if f.Page < last {
 		data.NextPage = f.Page + 1
 	}
-	return h.render(c, "admin_users", http.StatusOK, data)
+	return h.pages.AdminUsers.Render(c, http.StatusOK, data)
 }
 
 func (h *handlers) inviteForm(c echo.Context) error {
 	f := web.NewForm()
 	f.Set("role", string(Trainee))
-	return h.render(c, "admin_invite", http.StatusOK, formPage{Form: f, Data: Roles})
+	return h.pages.AdminInvite.Render(c, http.StatusOK, formPage{Form: f, Data: Roles})
 }
 
 func (h *handlers) invite(c echo.Context) error {
@@ -77,11 +78,11 @@ func (h *handlers) invite(c echo.Context) error {
 		}
 	}
 	if !f.Valid() {
-		return h.render(c, "admin_invite", http.StatusUnprocessableEntity, formPage{Form: f, Data: Roles})
+		return h.pages.AdminInvite.Render(c, http.StatusUnprocessableEntity, formPage{Form: f, Data: Roles})
 	}
 	if h.svc.ShowInvitationLinks {
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-		return h.render(c, "admin_invited", http.StatusOK, invitedPage{Email: NormalizeEmail(f.Get("email")), Link: link})
+		return h.pages.AdminInvited.Render(c, http.StatusOK, invitedPage{Email: NormalizeEmail(f.Get("email")), Link: link})
 	}
 	web.AddFlash(c, "success", "Invitation sent to "+NormalizeEmail(f.Get("email"))+". The link works for 7 days.")
 	return c.Redirect(http.StatusSeeOther, "/admin/users")
@@ -103,7 +104,7 @@ func (h *handlers) deleteForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, "admin_delete", http.StatusOK, formPage{Form: web.NewForm(), Data: deletePage{User: u}})
+	return h.pages.AdminDelete.Render(c, http.StatusOK, formPage{Form: web.NewForm(), Data: deletePage{User: u}})
 }
 
 // deleteUser deletes a person once the admin has typed their email.
@@ -121,7 +122,7 @@ func (h *handlers) deleteUser(c echo.Context) error {
 		f.Fail("email", "This is not their email. Type it exactly as shown to confirm.")
 	}
 	if !f.Valid() {
-		return h.render(c, "admin_delete", http.StatusUnprocessableEntity, formPage{Form: f, Data: deletePage{User: u}})
+		return h.pages.AdminDelete.Render(c, http.StatusUnprocessableEntity, formPage{Form: f, Data: deletePage{User: u}})
 	}
 	if err := h.svc.DeleteUser(c.Request().Context(), CurrentUser(c), u, c.RealIP()); err != nil {
 		return err
@@ -156,7 +157,7 @@ func (h *handlers) user(c echo.Context) error {
 	if data.Cohorts, err = CohortsOf(ctx, h.svc.DB, u.ID); err != nil {
 		return err
 	}
-	return h.render(c, "admin_user", http.StatusOK, data)
+	return h.pages.AdminUser.Render(c, http.StatusOK, data)
 }
 
 // withUser loads the user named in the URL and runs fn with them, then
@@ -181,7 +182,7 @@ func (h *handlers) changeRole(c echo.Context) error {
 	return h.withUser(c, func(f *web.Form, u *User) error {
 		role := Role(f.Get("role"))
 		if !role.Valid() {
-			return web.Errorf(web.CodeInvalid, "Choose a role.")
+			return fault.Errorf(fault.CodeInvalid, "Choose a role.")
 		}
 		return h.svc.ChangeRole(c.Request().Context(), CurrentUser(c), u, role, c.RealIP())
 	}, "Role changed.")
@@ -191,7 +192,7 @@ func (h *handlers) setActive(c echo.Context) error {
 	return h.withUser(c, func(f *web.Form, u *User) error {
 		active := f.Get("active") == "true"
 		if f.Get("active") != "true" && f.Get("active") != "false" {
-			return web.Errorf(web.CodeInvalid, "Choose whether the account is active.")
+			return fault.Errorf(fault.CodeInvalid, "Choose whether the account is active.")
 		}
 		return h.svc.SetActive(c.Request().Context(), CurrentUser(c), u, active, c.RealIP())
 	}, "Account updated.")
@@ -223,7 +224,7 @@ func (h *handlers) renderCohorts(c echo.Context, status int, f *web.Form) error 
 	if err != nil {
 		return err
 	}
-	return h.render(c, "admin_cohorts", status, formPage{Form: f, Data: cohortsPage{Cohorts: list}})
+	return h.pages.AdminCohorts.Render(c, status, formPage{Form: f, Data: cohortsPage{Cohorts: list}})
 }
 
 // cohortFromForm checks the cohort fields of f and copies them into co.
@@ -309,7 +310,7 @@ func (h *handlers) renderCohort(c echo.Context, status int, f *web.Form, co *Coh
 			candidates = append(candidates, t)
 		}
 	}
-	return h.render(c, "admin_cohort", status, formPage{Form: f, Data: cohortPage{Cohort: co, Members: members, Candidates: candidates}})
+	return h.pages.AdminCohort.Render(c, status, formPage{Form: f, Data: cohortPage{Cohort: co, Members: members, Candidates: candidates}})
 }
 
 func (h *handlers) updateCohort(c echo.Context) error {
@@ -348,7 +349,7 @@ func (h *handlers) changeMembership(c echo.Context, userID string, change func(c
 	}
 	u, err := UserByID(ctx, h.svc.DB, userID)
 	if err != nil {
-		return web.Errorf(web.CodeInvalid, "Choose a trainee.")
+		return fault.Errorf(fault.CodeInvalid, "Choose a trainee.")
 	}
 	if err := change(ctx, CurrentUser(c), co, u); err != nil {
 		return err

@@ -36,7 +36,7 @@ func (h *handlers) renderProfile(c echo.Context, status int, p profilePage) erro
 	if p.Password == nil {
 		p.Password = web.NewForm()
 	}
-	return h.render(c, "profile", status, p)
+	return h.pages.Profile.Render(c, status, p)
 }
 
 func (h *handlers) changeName(c echo.Context) error {

@@ -3,11 +3,7 @@ package account_test
 import (
 	"context"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,54 +11,44 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
-	"groundwork/internal/db/dbtest"
+	"groundwork/internal/app/apptest"
+	"groundwork/internal/clock"
 	"groundwork/internal/mail/mailtest"
 )
 
-// site is the real Groundwork server on a fresh database. Its mail goes to
-// a recorder, as it would to an SMTP server.
+// site is the real Groundwork server on a fresh database (apptest). Its
+// mail goes to a recorder, as it would to an SMTP server.
 type site struct {
-	t    testing.TB
-	app  *app.App
-	srv  *httptest.Server
-	mail *mailtest.Recorder
+	*apptest.Site
+	t     testing.TB
+	app   *app.App
+	mail  *mailtest.Recorder
+	clock *clock.Moving
 }
 
 // newSite starts a site whose mail is delivered (to a recorder).
 func newSite(t *testing.T) *site {
 	t.Helper()
-	return startSite(t, &mailtest.Recorder{})
+	return startSite(t, true)
 }
 
 // newSiteWithoutMail starts a site with no mail server configured.
 func newSiteWithoutMail(t *testing.T) *site {
 	t.Helper()
-	return startSite(t, nil)
+	return startSite(t, false)
 }
 
-func startSite(t testing.TB, rec *mailtest.Recorder, configure ...func(*app.Config)) *site {
+// startSite starts a site, delivering mail when mail is set, with links in
+// mail pointing at it.
+func startSite(t testing.TB, mail bool, configure ...func(*app.Config)) *site {
 	t.Helper()
-	cfg := app.DefaultConfig()
-	cfg.DatabaseURL = dbtest.URL(t)
-	cfg.DBMaxConns = 8
-	if rec != nil {
-		cfg.Mailer = rec
+	if mail {
+		configure = append(configure, apptest.WithMail)
 	}
-	for _, f := range configure {
-		f(cfg)
-	}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	a.Config.BaseURL = srv.URL
-	a.Accounts.BaseURL = srv.URL
-	t.Cleanup(func() {
-		srv.Close()
-		a.Close()
-	})
-	return &site{t: t, app: a, srv: srv, mail: rec}
+	s := apptest.Start(t, "", configure...)
+	s.App.Config.BaseURL = s.Base
+	s.App.Accounts.BaseURL = s.Base
+	return &site{Site: s, t: t, app: s.App, mail: s.Mail, clock: s.Clock}
 }
 
 // service returns the account service wired into the app.
@@ -80,100 +66,43 @@ func (s *site) user(email, name string, role account.Role) *account.User {
 
 const testPassword = "correct horse battery staple"
 
-// browser is one person's cookie jar; it does not follow redirects.
-type browser struct {
-	t      testing.TB
-	s      *site
-	client *http.Client
-	ip     string
-}
+// browser is one person's browser session; it does not follow redirects.
+type browser struct{ *apptest.Person }
 
-func (s *site) browser() *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: s.t, s: s, client: &http.Client{
-		Jar:           jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
-}
+func (s *site) browser() *browser { return &browser{s.Anonymous()} }
 
 // response is a finished request.
-type response struct {
-	Code     int
-	Body     string
-	Location string
-}
+type response = apptest.Response
 
-func (b *browser) do(req *http.Request) response {
-	b.t.Helper()
-	resp, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return response{Code: resp.StatusCode, Body: string(body), Location: resp.Header.Get("Location")}
-}
-
-func (b *browser) get(path string) response {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.s.srv.URL+path, nil)
-	return b.do(req)
-}
-
-var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+func (b *browser) get(path string) response { return b.Fetch(path) }
 
 // csrf returns the token of the page at path (any page with a form).
-func (b *browser) csrf(path string) string {
-	b.t.Helper()
-	page := b.get(path)
-	m := csrfField.FindStringSubmatch(page.Body)
-	if m == nil {
-		b.t.Fatalf("no CSRF token on %s (%d)", path, page.Code)
-	}
-	return m[1]
-}
+func (b *browser) csrf(path string) string { return b.CSRF(path) }
 
 // post submits form to path with the CSRF token of page tokenFrom (or none
 // when tokenFrom is "").
 func (b *browser) post(path, tokenFrom string, form url.Values) response {
-	b.t.Helper()
-	if form == nil {
-		form = url.Values{}
-	}
-	if tokenFrom != "" {
-		form.Set("_csrf", b.csrf(tokenFrom))
-	}
-	req, _ := http.NewRequest(http.MethodPost, b.s.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
+
+	return b.Do(http.MethodPost, path, tokenFrom, form)
 }
 
+// do sends a request made by the test.
+func (b *browser) do(req *http.Request) response { return b.Send(req) }
+
 func (b *browser) signIn(email, password string) response {
-	b.t.Helper()
+
 	return b.post("/signin", "/forgot", url.Values{"email": {email}, "password": {password}})
 }
 
 // signedIn reports whether the browser's session is live.
 func (b *browser) signedIn() bool {
-	b.t.Helper()
-	r := b.get("/account")
-	return r.Code == http.StatusOK
+
+	return b.get("/account").Code == http.StatusOK
 }
 
-func (b *browser) cookie(name string) *http.Cookie {
-	u, _ := url.Parse(b.s.srv.URL)
-	for _, c := range b.client.Jar.Cookies(u) {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
+func (b *browser) cookie(name string) *http.Cookie { return b.Cookie(name) }
 
-func (b *browser) setCookie(c *http.Cookie) {
-	u, _ := url.Parse(b.s.srv.URL)
-	b.client.Jar.SetCookies(u, []*http.Cookie{c})
-}
+func (b *browser) setCookie(c *http.Cookie) { b.SetCookie(c) }
 
 var linkPattern = regexp.MustCompile(`https?://[^\s"<]+/(invitations|reset|setup)/[A-Z0-9]+`)
 
@@ -193,7 +122,7 @@ func (s *site) lastLink(email string) string {
 		if link == "" {
 			s.t.Fatalf("no link in mail to %s:\n%s", email, sent[i].Body)
 		}
-		return strings.TrimPrefix(link, s.srv.URL)
+		return strings.TrimPrefix(link, s.Base)
 	}
 	s.t.Fatalf("no mail to %s", email)
 	return ""

@@ -7,7 +7,7 @@ import (
 
 	"groundwork/internal/audit"
 	"groundwork/internal/db"
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // ChangeRole gives user a new role. An admin cannot change their own role,
@@ -27,7 +27,7 @@ func (s *Service) ChangeRole(ctx context.Context, by, user *User, role Role, ip 
 			user.SupervisorID = nil
 			cols = append(cols, "supervisor_id")
 		}
-		if err := updateUser(ctx, tx, user, cols...); err != nil {
+		if err := s.updateUser(ctx, tx, user, cols...); err != nil {
 			return err
 		}
 		if role != Supervisor {
@@ -51,7 +51,7 @@ func (s *Service) SetActive(ctx context.Context, by, user *User, active bool, ip
 	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		user.Active = active
-		if err := updateUser(ctx, tx, user, "active"); err != nil {
+		if err := s.updateUser(ctx, tx, user, "active"); err != nil {
 			return err
 		}
 		if !active {
@@ -77,20 +77,20 @@ func (s *Service) SignOutEverywhere(ctx context.Context, by, user *User, ip stri
 // supervisor of trainee.
 func (s *Service) AssignSupervisor(ctx context.Context, by, trainee *User, supervisorID, ip string) error {
 	if trainee.Role != Trainee {
-		return web.Errorf(web.CodeInvalid, "Only trainees have a supervisor.")
+		return fault.Errorf(fault.CodeInvalid, "Only trainees have a supervisor.")
 	}
 	var sup *string
 	detail := "none"
 	if supervisorID != "" {
 		supervisor, err := UserByID(ctx, s.DB, supervisorID)
 		if err != nil || supervisor.Role != Supervisor || !supervisor.Active {
-			return web.Errorf(web.CodeInvalid, "Choose an active supervisor.")
+			return fault.Errorf(fault.CodeInvalid, "Choose an active supervisor.")
 		}
 		sup, detail = &supervisor.ID, supervisor.ID
 	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		trainee.SupervisorID = sup
-		if err := updateUser(ctx, tx, trainee, "supervisor_id"); err != nil {
+		if err := s.updateUser(ctx, tx, trainee, "supervisor_id"); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, SubjectID: trainee.ID, Action: audit.SupervisorAssigned, IP: ip, Detail: detail})
@@ -100,17 +100,17 @@ func (s *Service) AssignSupervisor(ctx context.Context, by, trainee *User, super
 // ChangeName sets the user's display name.
 func (s *Service) ChangeName(ctx context.Context, user *User, name string) error {
 	user.Name = name
-	return updateUser(ctx, s.DB, user, "name")
+	return s.updateUser(ctx, s.DB, user, "name")
 }
 
 // ChangeEmail sets a new email after checking the current password.
 func (s *Service) ChangeEmail(ctx context.Context, user *User, email, password, ip string) error {
-	if !VerifyPassword(user.PasswordHash, password) {
+	if !s.Hasher().Verify(user.PasswordHash, password) {
 		return ErrWrongPassword
 	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		user.Email = NormalizeEmail(email)
-		if err := updateUser(ctx, tx, user, "email"); err != nil {
+		if err := s.updateUser(ctx, tx, user, "email"); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: user.ID, SubjectID: user.ID, Action: audit.EmailChanged, IP: ip})
@@ -120,16 +120,16 @@ func (s *Service) ChangeEmail(ctx context.Context, user *User, email, password, 
 // ChangePassword sets a new password after checking the current one, and
 // ends every other session of the account (keepSession stays).
 func (s *Service) ChangePassword(ctx context.Context, user *User, current, next, keepSession, ip string) error {
-	if !VerifyPassword(user.PasswordHash, current) {
+	if !s.Hasher().Verify(user.PasswordHash, current) {
 		return ErrWrongPassword
 	}
-	hash, err := HashPassword(next)
+	hash, err := s.Hasher().Hash(next)
 	if err != nil {
 		return err
 	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		user.PasswordHash = hash
-		if err := updateUser(ctx, tx, user, "password_hash"); err != nil {
+		if err := s.updateUser(ctx, tx, user, "password_hash"); err != nil {
 			return err
 		}
 		if err := s.Sessions.EndAll(ctx, tx, user.ID, keepSession); err != nil {
@@ -140,19 +140,19 @@ func (s *Service) ChangePassword(ctx context.Context, user *User, current, next,
 }
 
 // ErrWrongPassword means the current password given to confirm a change is wrong.
-var ErrWrongPassword = web.Errorf(web.CodeInvalid, "Your current password is not correct.")
+var ErrWrongPassword = fault.Errorf(fault.CodeInvalid, "Your current password is not correct.")
 
 // SaveCohort creates or updates a cohort.
-func (s *Service) SaveCohort(ctx context.Context, c *Cohort) error { return saveCohort(ctx, s.DB, c) }
+func (s *Service) SaveCohort(ctx context.Context, c *Cohort) error { return s.saveCohort(ctx, s.DB, c) }
 
 // AddToCohort adds a trainee to a cohort and, through OnJoinCohort, enrols
 // them in the programme in the same transaction.
 func (s *Service) AddToCohort(ctx context.Context, by *User, cohort *Cohort, user *User) error {
 	if user.Role != Trainee {
-		return web.Errorf(web.CodeInvalid, "Only trainees can be members of a cohort.")
+		return fault.Errorf(fault.CodeInvalid, "Only trainees can be members of a cohort.")
 	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := addMember(ctx, tx, cohort.ID, user.ID); err != nil {
+		if err := s.addMember(ctx, tx, cohort.ID, user.ID); err != nil {
 			return err
 		}
 		if s.OnJoinCohort == nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -62,14 +63,42 @@ func CheckPassword(password string) string {
 	return ""
 }
 
-// HashPassword returns an argon2id hash in the PHC string format.
-func HashPassword(password string) (string, error) {
+// Hasher hashes and checks passwords with argon2id at one cost. A hash
+// made at a lower cost than the hasher's is refused, so a weakened hash in
+// the database never signs anyone in.
+type Hasher struct {
+	memory, time uint32 // KiB, passes
+	threads      uint8
+
+	once  sync.Once
+	dummy string
+}
+
+// Passwords is the hasher Groundwork uses: OWASP's minimum of 19 MiB, two
+// passes, one lane.
+var Passwords = NewHasher(argonMemory, argonTime, argonThreads)
+
+// NewHasher returns a hasher using memoryKiB of memory, time passes and
+// threads lanes.
+func NewHasher(memoryKiB, time uint32, threads uint8) *Hasher {
+	return &Hasher{memory: memoryKiB, time: time, threads: threads}
+}
+
+// HashPassword returns an argon2id hash of password in the PHC string
+// format, made by Passwords.
+func HashPassword(password string) (string, error) { return Passwords.Hash(password) }
+
+// VerifyPassword reports whether password matches hash, by Passwords.
+func VerifyPassword(hash, password string) bool { return Passwords.Verify(hash, password) }
+
+// Hash returns an argon2id hash of password in the PHC string format.
+func (h *Hasher) Hash(password string) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, h.time, h.memory, h.threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.memory, h.time, h.threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
@@ -77,16 +106,19 @@ var b64 = base64.RawStdEncoding
 
 // dummyHash is verified against when no account matches, so that sign-in
 // takes the same time for unknown and known emails.
-var dummyHash, _ = HashPassword("groundwork-dummy-password-for-timing")
+func (h *Hasher) dummyHash() string {
+	h.once.Do(func() { h.dummy, _ = h.Hash("groundwork-dummy-password-for-timing") })
+	return h.dummy
+}
 
 var errBadHash = errors.New("malformed password hash")
 
-// VerifyPassword reports whether password matches hash. An empty or
-// malformed hash never matches, but costs the same work.
-func VerifyPassword(hash, password string) bool {
-	params, salt, key, err := parseHash(hash)
+// Verify reports whether password matches hash. An empty, malformed or
+// too cheap hash never matches, but costs the same work.
+func (h *Hasher) Verify(hash, password string) bool {
+	params, salt, key, err := h.parseHash(hash)
 	if err != nil {
-		params, salt, key, _ = parseHash(dummyHash)
+		params, salt, key, _ = h.parseHash(h.dummyHash())
 		argon2.IDKey([]byte(password), salt, params.time, params.memory, params.threads, uint32(len(key)))
 		return false
 	}
@@ -99,7 +131,7 @@ type argonParams struct {
 	threads      uint8
 }
 
-func parseHash(hash string) (argonParams, []byte, []byte, error) {
+func (h *Hasher) parseHash(hash string) (argonParams, []byte, []byte, error) {
 	var p argonParams
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
@@ -110,7 +142,7 @@ func parseHash(hash string) (argonParams, []byte, []byte, error) {
 	}
 	salt, err1 := b64.DecodeString(parts[4])
 	key, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(key) == 0 || p.memory < argonMemory || p.time < 1 || p.threads < 1 {
+	if err1 != nil || err2 != nil || len(key) == 0 || p.memory < h.memory || p.time < 1 || p.threads < 1 {
 		return p, nil, nil, errBadHash
 	}
 	return p, salt, key, nil

@@ -13,7 +13,6 @@ import (
 	"groundwork/internal/app"
 	"groundwork/internal/audit"
 	"groundwork/internal/mail"
-	"groundwork/internal/mail/mailtest"
 )
 
 var adminHref = regexp.MustCompile(`href="(/admin[^"#]*)"`)
@@ -155,13 +154,13 @@ func TestSentMailKeepsNoAddressOrBody(t *testing.T) {
 // proxy reports it.
 func TestResetRequestIsAudited(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, &mailtest.Recorder{}, func(c *app.Config) { c.TrustedProxies = "127.0.0.1/32" })
+	s := startSite(t, true, func(c *app.Config) { c.TrustedProxies = "127.0.0.1/32" })
 	lead := s.user("lead@example.org", "Lead", account.Admin)
 	u := s.user("rio@example.org", "Rio", account.Trainee)
 	forgot := func(b *browser, email, from string) {
 		t.Helper()
 		form := url.Values{"email": {email}, "_csrf": {b.csrf("/forgot")}}
-		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/forgot", strings.NewReader(form.Encode()))
+		req, _ := http.NewRequest(http.MethodPost, s.Base+"/forgot", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", from)
 		if r := b.do(req); r.Code != http.StatusOK {
@@ -237,7 +236,7 @@ func TestInvitationLinkShownOnceWithoutMail(t *testing.T) {
 		}
 	}
 	invitee := s.browser()
-	path := strings.TrimPrefix(link, s.srv.URL)
+	path := strings.TrimPrefix(link, s.Base)
 	if r := invitee.post(path, path, url.Values{"name": {"Noor"}, "password": {testPassword}, "confirm": {testPassword}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("accept = %d", r.Code)
 	}

@@ -21,20 +21,20 @@ import (
 //
 //	go test -run '^$' -bench ResetRequest -benchtime 400x ./internal/account/
 func BenchmarkResetRequest(b *testing.B) {
-	s := startSite(b, nil)
+	s := startSite(b, false)
 	users := make([]account.User, 1000)
 	for i := range users {
 		users[i] = account.User{Email: fmt.Sprintf("known%04d@example.org", i), Name: fmt.Sprintf("Known %d", i),
 			Role: account.Trainee, Active: true}
 	}
-	if err := account.ImportUsers(context.Background(), s.app.DB, users); err != nil {
+	if err := s.app.Accounts.ImportUsers(context.Background(), s.app.DB, users); err != nil {
 		b.Fatal(err)
 	}
 	anon := s.browser()
 	token := anon.csrf("/forgot")
 	post := func(email string) time.Duration {
 		form := url.Values{"email": {email}, "_csrf": {token}}
-		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/forgot", strings.NewReader(form.Encode()))
+		req, _ := http.NewRequest(http.MethodPost, s.Base+"/forgot", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		start := time.Now()
 		r := anon.do(req)

@@ -10,9 +10,10 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/audit"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
+	"groundwork/internal/fault"
 	"groundwork/internal/mail"
-	"groundwork/internal/web"
 )
 
 // Service carries out account actions: each checks its input, changes the
@@ -20,6 +21,11 @@ import (
 type Service struct {
 	DB       *bun.DB
 	Sessions *Sessions
+	// Clock tells the time of every change and every expiry check.
+	Clock clock.Clock
+	// Passwords hashes and checks passwords; nil means Passwords, the
+	// production cost.
+	Passwords *Hasher
 	// BaseURL is the public site URL, for links in emails.
 	BaseURL string
 	// OnJoinCohort runs in the transaction that adds a trainee to a cohort;
@@ -38,7 +44,11 @@ type Service struct {
 var ErrSignInFailed = errors.New("the email or password is not correct")
 
 // LockedError says sign-in is refused until a time after too many failures.
-type LockedError struct{ Until time.Time }
+// Left is how long the lock had to run when it refused.
+type LockedError struct {
+	Until time.Time
+	Left  time.Duration
+}
 
 func (e *LockedError) Error() string {
 	return fmt.Sprintf("too many failed sign-ins; try again after %s", e.Until.Format(time.Kitchen))
@@ -46,14 +56,14 @@ func (e *LockedError) Error() string {
 
 // Minutes is how many whole minutes (at least one) remain of the lock.
 func (e *LockedError) Minutes() int {
-	m := int(time.Until(e.Until).Minutes()) + 1
+	m := int(e.Left.Minutes()) + 1
 	return max(m, 1)
 }
 
 // SignIn checks an email and password from client ip. It does the same
 // password work whether or not the email is registered.
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User, error) {
-	until, err := signInLock(ctx, s.DB, email, ip)
+	until, err := s.signInLock(ctx, s.DB, email, ip)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +71,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 		if err := audit.Record(ctx, s.DB, audit.Entry{Action: audit.LockedOut, IP: ip}); err != nil {
 			return nil, err
 		}
-		return nil, &LockedError{Until: until}
+		return nil, &LockedError{Until: until, Left: until.Sub(s.Clock.Now())}
 	}
 	user, err := userByEmail(ctx, s.DB, email)
 	if err != nil {
@@ -71,7 +81,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 	if user != nil {
 		hash = user.PasswordHash
 	}
-	if !VerifyPassword(hash, password) || !user.Active {
+	if !s.Hasher().Verify(hash, password) || !user.Active {
 		return nil, s.failSignIn(ctx, user, email, ip)
 	}
 	err = db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -92,7 +102,7 @@ func (s *Service) failSignIn(ctx context.Context, user *User, email, ip string) 
 		entry.SubjectID = user.ID
 	}
 	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := recordFailure(ctx, tx, email, ip); err != nil {
+		if err := s.recordFailure(ctx, tx, email, ip); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, entry)
@@ -132,7 +142,7 @@ func (s *Service) Invite(ctx context.Context, by *User, email string, role Role,
 		if existing != nil {
 			return ErrEmailTaken
 		}
-		token, err := issueToken(ctx, tx, &accountToken{Kind: Invitation, Email: email, Role: role, CreatedBy: &by.ID}, InvitationTTL)
+		token, err := s.issueToken(ctx, tx, &accountToken{Kind: Invitation, Email: email, Role: role, CreatedBy: &by.ID}, InvitationTTL)
 		if err != nil {
 			return err
 		}
@@ -149,7 +159,7 @@ func (s *Service) Invite(ctx context.Context, by *User, email string, role Role,
 
 // Invitee returns the email and role of a live invitation, to show its form.
 func (s *Service) Invitee(ctx context.Context, token string) (email string, role Role, err error) {
-	t, err := peekToken(ctx, s.DB, Invitation, token)
+	t, err := s.peekToken(ctx, s.DB, Invitation, token)
 	if err != nil {
 		return "", "", err
 	}
@@ -158,17 +168,17 @@ func (s *Service) Invitee(ctx context.Context, token string) (email string, role
 
 // AcceptInvitation creates the invited account with name and password.
 func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, ip string) (*User, error) {
-	hash, err := HashPassword(password)
+	hash, err := s.Hasher().Hash(password)
 	if err != nil {
 		return nil, err
 	}
 	var user *User
 	err = db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		t, err := useToken(ctx, tx, Invitation, token)
+		t, err := s.useToken(ctx, tx, Invitation, token)
 		if err != nil {
 			return err
 		}
-		if user, err = createUser(ctx, tx, t.Email, name, t.Role, hash); err != nil {
+		if user, err = s.createUser(ctx, tx, t.Email, name, t.Role, hash); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: user.ID, SubjectID: user.ID, Action: audit.InvitationAccepted, IP: ip})
@@ -203,7 +213,7 @@ func (s *Service) RequestReset(ctx context.Context, by *User, email, ip string) 
 			userID, entry.SubjectID = user.ID, user.ID
 		}
 		recent, err := tx.NewSelect().Model((*accountToken)(nil)).Where("user_id = ?", userID).
-			Where("kind = ?", Reset).Where("created_at > ?", now().Add(-time.Hour)).Count(ctx)
+			Where("kind = ?", Reset).Where("created_at > ?", s.Clock.Now().Add(-time.Hour)).Count(ctx)
 		if err != nil {
 			return err
 		}
@@ -215,7 +225,7 @@ func (s *Service) RequestReset(ctx context.Context, by *User, email, ip string) 
 			}
 			return s.recordDecoy(ctx, tx, token, entry)
 		}
-		if err := saveToken(ctx, tx, &accountToken{Kind: Reset, Email: user.Email, UserID: &user.ID}, token, ResetTTL); err != nil {
+		if err := s.saveToken(ctx, tx, &accountToken{Kind: Reset, Email: user.Email, UserID: &user.ID}, token, ResetTTL); err != nil {
 			return err
 		}
 		if err := mail.Enqueue(ctx, tx, mail.PasswordReset, resetMail(user.Email, user.Name, s.link("/reset/"+token))); err != nil {
@@ -230,7 +240,7 @@ func (s *Service) RequestReset(ctx context.Context, by *User, email, ip string) 
 // the transaction (it never commits), and the audit entry is kept.
 func (s *Service) recordDecoy(ctx context.Context, tx bun.Tx, token string, entry audit.Entry) error {
 	decoy := &accountToken{Kind: Reset}
-	if err := saveToken(ctx, tx, decoy, token, ResetTTL); err != nil {
+	if err := s.saveToken(ctx, tx, decoy, token, ResetTTL); err != nil {
 		return err
 	}
 	if _, err := tx.NewDelete().Model(decoy).WherePK().Exec(ctx); err != nil {
@@ -250,9 +260,9 @@ func (s *Service) ResetLink(ctx context.Context, email, operator string) (string
 			return err
 		}
 		if user == nil || !user.Active {
-			return web.Errorf(web.CodeNotFound, "No active account has this email.")
+			return fault.Errorf(fault.CodeNotFound, "No active account has this email.")
 		}
-		token, err := issueToken(ctx, tx, &accountToken{Kind: Reset, Email: user.Email, UserID: &user.ID}, ResetTTL)
+		token, err := s.issueToken(ctx, tx, &accountToken{Kind: Reset, Email: user.Email, UserID: &user.ID}, ResetTTL)
 		if err != nil {
 			return err
 		}
@@ -265,19 +275,19 @@ func (s *Service) ResetLink(ctx context.Context, email, operator string) (string
 
 // CheckResetLink reports whether a reset link is live, to show its form.
 func (s *Service) CheckResetLink(ctx context.Context, token string) error {
-	_, err := peekToken(ctx, s.DB, Reset, token)
+	_, err := s.peekToken(ctx, s.DB, Reset, token)
 	return err
 }
 
 // ResetPassword sets a new password through a reset link and ends every
 // session of the account.
 func (s *Service) ResetPassword(ctx context.Context, token, password, ip string) error {
-	hash, err := HashPassword(password)
+	hash, err := s.Hasher().Hash(password)
 	if err != nil {
 		return err
 	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		t, err := useToken(ctx, tx, Reset, token)
+		t, err := s.useToken(ctx, tx, Reset, token)
 		if err != nil {
 			return err
 		}
@@ -289,7 +299,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, ip string)
 			return err
 		}
 		user.PasswordHash = hash
-		if err := updateUser(ctx, tx, user, "password_hash"); err != nil {
+		if err := s.updateUser(ctx, tx, user, "password_hash"); err != nil {
 			return err
 		}
 		if err := s.Sessions.EndAll(ctx, tx, user.ID, ""); err != nil {
@@ -306,7 +316,7 @@ func (s *Service) SetupLink(ctx context.Context) (string, error) {
 	if err != nil || exists {
 		return "", err
 	}
-	token, err := issueToken(ctx, s.DB, &accountToken{Kind: Setup, Role: Admin}, SetupTTL)
+	token, err := s.issueToken(ctx, s.DB, &accountToken{Kind: Setup, Role: Admin}, SetupTTL)
 	if err != nil {
 		return "", err
 	}
@@ -318,13 +328,13 @@ func (s *Service) CheckSetupLink(ctx context.Context, token string) error {
 	if exists, err := adminExists(ctx, s.DB); err != nil || exists {
 		return errors.Join(err, errTokenInvalid)
 	}
-	_, err := peekToken(ctx, s.DB, Setup, token)
+	_, err := s.peekToken(ctx, s.DB, Setup, token)
 	return err
 }
 
 // CompleteSetup creates the first admin through a setup link.
 func (s *Service) CompleteSetup(ctx context.Context, token, email, name, password, ip string) (*User, error) {
-	hash, err := HashPassword(password)
+	hash, err := s.Hasher().Hash(password)
 	if err != nil {
 		return nil, err
 	}
@@ -333,10 +343,10 @@ func (s *Service) CompleteSetup(ctx context.Context, token, email, name, passwor
 		if exists, err := adminExists(ctx, tx); err != nil || exists {
 			return errors.Join(err, errTokenInvalid)
 		}
-		if _, err := useToken(ctx, tx, Setup, token); err != nil {
+		if _, err := s.useToken(ctx, tx, Setup, token); err != nil {
 			return err
 		}
-		if user, err = createUser(ctx, tx, email, name, Admin, hash); err != nil {
+		if user, err = s.createUser(ctx, tx, email, name, Admin, hash); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: user.ID, SubjectID: user.ID, Action: audit.SetupCompleted, IP: ip})
@@ -357,19 +367,27 @@ func (s *Service) CreateUser(ctx context.Context, email, name string, role Role,
 			if existing != nil {
 				return ErrEmailTaken
 			}
-			token, err := issueToken(ctx, tx, &accountToken{Kind: Invitation, Email: NormalizeEmail(email), Role: role}, InvitationTTL)
+			token, err := s.issueToken(ctx, tx, &accountToken{Kind: Invitation, Email: NormalizeEmail(email), Role: role}, InvitationTTL)
 			link = s.link("/invitations/" + token)
 			return err
 		})
 		return nil, link, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.Hasher().Hash(password)
 	if err != nil {
 		return nil, "", err
 	}
-	user, err := createUser(ctx, s.DB, email, name, role, hash)
+	user, err := s.createUser(ctx, s.DB, email, name, role, hash)
 	return user, "", err
 }
 
 // errNotAllowed refuses an admin action on the admin's own account.
-var errNotAllowed = web.Errorf(web.CodeConflict, "You cannot do that to your own account. Ask another admin.")
+var errNotAllowed = fault.Errorf(fault.CodeConflict, "You cannot do that to your own account. Ask another admin.")
+
+// Hasher returns the password hasher in use.
+func (s *Service) Hasher() *Hasher {
+	if s.Passwords != nil {
+		return s.Passwords
+	}
+	return Passwords
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/uptrace/bun"
 
+	"groundwork/internal/clock"
 	"groundwork/internal/web"
 )
 
@@ -50,16 +51,17 @@ type Sessions struct {
 	cookies  web.CookiePolicy
 	idle     time.Duration
 	absolute time.Duration
+	clock    clock.Clock
 }
 
 var _ sessions.Store = (*Sessions)(nil)
 
 // NewSessions returns the store. key signs cookies (at least 32 bytes);
-// idle and absolute are the session timeouts.
-func NewSessions(db *bun.DB, key []byte, cookies web.CookiePolicy, idle, absolute time.Duration) *Sessions {
+// idle and absolute are the session timeouts, measured on clk.
+func NewSessions(db *bun.DB, key []byte, cookies web.CookiePolicy, idle, absolute time.Duration, clk clock.Clock) *Sessions {
 	codec := securecookie.New(key[:32], nil)
 	codec.MaxAge(int(absolute.Seconds()))
-	return &Sessions{db: db, codec: codec, cookies: cookies, idle: idle, absolute: absolute}
+	return &Sessions{db: db, codec: codec, cookies: cookies, idle: idle, absolute: absolute, clock: clk}
 }
 
 // userKey holds the loaded *User in a session's Values for this request
@@ -95,7 +97,7 @@ func (s *Sessions) New(r *http.Request, name string) (*sessions.Session, error) 
 }
 
 func (s *Sessions) load(ctx context.Context, id string) (*sessionRow, error) {
-	t := now()
+	t := s.clock.Now()
 	row := new(sessionRow)
 	err := s.db.NewSelect().Model(row).Relation("User").
 		Where("s.id = ?", hashID(id)).
@@ -136,7 +138,7 @@ func (s *Sessions) Save(r *http.Request, w http.ResponseWriter, sess *sessions.S
 		return nil
 	}
 	id := rand.Text() + rand.Text() // 2 x 130 bits
-	t := now()
+	t := s.clock.Now()
 	row := &sessionRow{ID: hashID(id), UserID: user.ID, CreatedAt: t, LastSeenAt: t, ExpiresAt: t.Add(s.absolute)}
 	if _, err := s.db.NewInsert().Model(row).Exec(r.Context()); err != nil {
 		return fmt.Errorf("create session: %w", err)
@@ -204,7 +206,7 @@ func (s *Sessions) currentSessionID(c echo.Context) string {
 
 // Purge deletes expired and idle sessions.
 func (s *Sessions) Purge(ctx context.Context) (int64, error) {
-	t := now()
+	t := s.clock.Now()
 	res, err := s.db.NewDelete().Model((*sessionRow)(nil)).
 		WhereOr("expires_at <= ?", t).WhereOr("last_seen_at <= ?", t.Add(-s.idle)).Exec(ctx)
 	if err != nil {
@@ -231,7 +233,7 @@ func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if user, ok := sess.Values[userKey{}].(*User); ok {
 			c.Set(currentUserKey, user)
-			web.SetViewer(c, &web.Viewer{UserID: user.ID, Name: user.Name, Role: string(user.Role)})
+			web.SetViewer(c, user.Viewer())
 		}
 		return next(c)
 	}
@@ -259,7 +261,7 @@ func (s *Sessions) PurgeLoop(ctx context.Context, interval time.Duration, logger
 		} else if n > 0 {
 			logger.Info("purged expired sessions", slog.Int64("count", n))
 		}
-		if err := purgeFailures(ctx, s.db); err != nil {
+		if err := purgeFailures(ctx, s.db, s.clock.Now()); err != nil {
 			logger.Warn("purge sign-in failures", slog.String("error", err.Error()))
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"groundwork/internal/clock"
 )
 
 // Sign-in throttling: after accountLimit failures for one email, or
@@ -32,10 +34,10 @@ func clientKey(ip string) string     { return "ip:" + ip }
 // lockedUntil returns when the lock on key ends, or the zero time when key
 // is not locked: a lock holds while the last limit failures all fell within
 // one window and the newest is less than a window old.
-func lockedUntil(ctx context.Context, idb bun.IDB, key string, limit int) (time.Time, error) {
+func (s *Service) lockedUntil(ctx context.Context, idb bun.IDB, key string, limit int) (time.Time, error) {
 	var times []time.Time
 	err := idb.NewSelect().Model((*signInFailure)(nil)).Column("at").
-		Where("key = ?", key).Where("at > ?", now().Add(-2*throttleWindow)).
+		Where("key = ?", key).Where("at > ?", s.Clock.Now().Add(-2*throttleWindow)).
 		OrderExpr("at DESC").Limit(int64(limit)).Scan(ctx, &times)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read sign-in failures: %w", err)
@@ -45,19 +47,19 @@ func lockedUntil(ctx context.Context, idb bun.IDB, key string, limit int) (time.
 	}
 	newest, oldest := times[0], times[len(times)-1]
 	until := newest.Add(throttleWindow)
-	if newest.Sub(oldest) > throttleWindow || !now().Before(until) {
+	if newest.Sub(oldest) > throttleWindow || !s.Clock.Now().Before(until) {
 		return time.Time{}, nil
 	}
 	return until, nil
 }
 
 // signInLock returns when the lock on this email or client ends, or zero.
-func signInLock(ctx context.Context, idb bun.IDB, email, ip string) (time.Time, error) {
-	a, err := lockedUntil(ctx, idb, accountKey(email), accountLimit)
+func (s *Service) signInLock(ctx context.Context, idb bun.IDB, email, ip string) (time.Time, error) {
+	a, err := s.lockedUntil(ctx, idb, accountKey(email), accountLimit)
 	if err != nil {
 		return time.Time{}, err
 	}
-	c, err := lockedUntil(ctx, idb, clientKey(ip), clientLimit)
+	c, err := s.lockedUntil(ctx, idb, clientKey(ip), clientLimit)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -68,11 +70,11 @@ func signInLock(ctx context.Context, idb bun.IDB, email, ip string) (time.Time, 
 }
 
 // recordFailure counts a failed sign-in against the email and the client.
-func recordFailure(ctx context.Context, idb bun.IDB, email, ip string) error {
-	t := now()
+func (s *Service) recordFailure(ctx context.Context, idb bun.IDB, email, ip string) error {
+	t := s.Clock.Now()
 	rows := []signInFailure{
-		{ID: newID(), Key: accountKey(email), At: t},
-		{ID: newID(), Key: clientKey(ip), At: t},
+		{ID: clock.NewID(), Key: accountKey(email), At: t},
+		{ID: clock.NewID(), Key: clientKey(ip), At: t},
 	}
 	if _, err := idb.NewInsert().Model(&rows).Exec(ctx); err != nil {
 		return fmt.Errorf("record sign-in failure: %w", err)
@@ -87,7 +89,7 @@ func clearFailures(ctx context.Context, idb bun.IDB, email string) error {
 }
 
 // purgeFailures deletes failures too old to matter.
-func purgeFailures(ctx context.Context, idb bun.IDB) error {
-	_, err := idb.NewDelete().Model((*signInFailure)(nil)).Where("at < ?", now().Add(-2*throttleWindow)).Exec(ctx)
+func purgeFailures(ctx context.Context, idb bun.IDB, at time.Time) error {
+	_, err := idb.NewDelete().Model((*signInFailure)(nil)).Where("at < ?", at.Add(-2*throttleWindow)).Exec(ctx)
 	return err
 }

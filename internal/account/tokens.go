@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"groundwork/internal/clock"
 )
 
 // TokenKind is what a single-use link is for.
@@ -56,15 +58,15 @@ func hashToken(token string) string {
 func newToken() string { return rand.Text() + rand.Text() }
 
 // issueToken stores a new single-use link of kind t and returns its token.
-func issueToken(ctx context.Context, idb bun.IDB, t *accountToken, ttl time.Duration) (string, error) {
+func (s *Service) issueToken(ctx context.Context, idb bun.IDB, t *accountToken, ttl time.Duration) (string, error) {
 	token := newToken()
-	return token, saveToken(ctx, idb, t, token, ttl)
+	return token, s.saveToken(ctx, idb, t, token, ttl)
 }
 
 // saveToken stores t as the single-use link for token, valid for ttl.
-func saveToken(ctx context.Context, idb bun.IDB, t *accountToken, token string, ttl time.Duration) error {
-	at := now()
-	t.ID, t.TokenHash, t.CreatedAt, t.ExpiresAt = newID(), hashToken(token), at, at.Add(ttl)
+func (s *Service) saveToken(ctx context.Context, idb bun.IDB, t *accountToken, token string, ttl time.Duration) error {
+	at := s.Clock.Now()
+	t.ID, t.TokenHash, t.CreatedAt, t.ExpiresAt = clock.NewID(), hashToken(token), at, at.Add(ttl)
 	if _, err := idb.NewInsert().Model(t).Exec(ctx); err != nil {
 		return fmt.Errorf("issue %s link: %w", t.Kind, err)
 	}
@@ -72,11 +74,11 @@ func saveToken(ctx context.Context, idb bun.IDB, t *accountToken, token string, 
 }
 
 // peekToken returns the live token without using it, to show its form.
-func peekToken(ctx context.Context, idb bun.IDB, kind TokenKind, token string) (*accountToken, error) {
+func (s *Service) peekToken(ctx context.Context, idb bun.IDB, kind TokenKind, token string) (*accountToken, error) {
 	t := new(accountToken)
 	err := idb.NewSelect().Model(t).
 		Where("token_hash = ?", hashToken(token)).Where("kind = ?", kind).
-		Where("used_at IS NULL").Where("expires_at > ?", now()).Scan(ctx)
+		Where("used_at IS NULL").Where("expires_at > ?", s.Clock.Now()).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errTokenInvalid
 	}
@@ -88,12 +90,12 @@ func peekToken(ctx context.Context, idb bun.IDB, kind TokenKind, token string) (
 
 // useToken marks the live token used and returns it. The conditional
 // update makes it single-use even when two requests race.
-func useToken(ctx context.Context, idb bun.IDB, kind TokenKind, token string) (*accountToken, error) {
-	t, err := peekToken(ctx, idb, kind, token)
+func (s *Service) useToken(ctx context.Context, idb bun.IDB, kind TokenKind, token string) (*accountToken, error) {
+	t, err := s.peekToken(ctx, idb, kind, token)
 	if err != nil {
 		return nil, err
 	}
-	res, err := idb.NewUpdate().Model((*accountToken)(nil)).Set("used_at = ?", now()).
+	res, err := idb.NewUpdate().Model((*accountToken)(nil)).Set("used_at = ?", s.Clock.Now()).
 		Where("id = ?", t.ID).Where("used_at IS NULL").Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("use link: %w", err)

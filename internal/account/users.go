@@ -9,8 +9,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // ErrEmailTaken means another account already uses the email address.
@@ -19,12 +20,12 @@ var ErrEmailTaken = errors.New("email already registered")
 // UserByID returns the user with id, or a not-found error.
 func UserByID(ctx context.Context, idb bun.IDB, id string) (*User, error) {
 	if !validID(id) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	u := new(User)
 	err := idb.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read user: %w", err)
@@ -46,9 +47,9 @@ func userByEmail(ctx context.Context, idb bun.IDB, email string) (*User, error) 
 }
 
 // createUser inserts a new active user with a password hash.
-func createUser(ctx context.Context, idb bun.IDB, email, name string, role Role, passwordHash string) (*User, error) {
-	t := now()
-	u := &User{ID: newID(), Email: NormalizeEmail(email), Name: name, Role: role, PasswordHash: passwordHash,
+func (s *Service) createUser(ctx context.Context, idb bun.IDB, email, name string, role Role, passwordHash string) (*User, error) {
+	t := s.Clock.Now()
+	u := &User{ID: clock.NewID(), Email: NormalizeEmail(email), Name: name, Role: role, PasswordHash: passwordHash,
 		Active: true, CreatedAt: t, UpdatedAt: t}
 	if _, err := idb.NewInsert().Model(u).Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
@@ -60,8 +61,8 @@ func createUser(ctx context.Context, idb bun.IDB, email, name string, role Role,
 }
 
 // updateUser sets columns of user id to the values in u.
-func updateUser(ctx context.Context, idb bun.IDB, u *User, columns ...string) error {
-	u.UpdatedAt = now()
+func (s *Service) updateUser(ctx context.Context, idb bun.IDB, u *User, columns ...string) error {
+	u.UpdatedAt = s.Clock.Now()
 	_, err := idb.NewUpdate().Model(u).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
 	if db.IsUniqueViolation(err) {
 		return ErrEmailTaken
@@ -140,13 +141,13 @@ func adminExists(ctx context.Context, idb bun.IDB) (bool, error) {
 // ImportUsers inserts ready-made accounts in one statement, for bulk
 // loading such as demonstration data. Emails are normalised; IDs and
 // timestamps are filled in when empty.
-func ImportUsers(ctx context.Context, idb bun.IDB, users []User) error {
-	t := now()
+func (s *Service) ImportUsers(ctx context.Context, idb bun.IDB, users []User) error {
+	t := s.Clock.Now()
 	for i := range users {
 		u := &users[i]
 		u.Email = NormalizeEmail(u.Email)
 		if u.ID == "" {
-			u.ID = newID()
+			u.ID = clock.NewID()
 		}
 		if u.CreatedAt.IsZero() {
 			u.CreatedAt = t

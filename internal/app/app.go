@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -23,12 +25,14 @@ import (
 	"groundwork/internal/audit"
 	"groundwork/internal/catalog"
 	"groundwork/internal/certificate"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/events"
 	"groundwork/internal/home"
 	"groundwork/internal/learning"
 	"groundwork/internal/mail"
 	"groundwork/internal/supervision"
+	"groundwork/internal/voice"
 	"groundwork/internal/web"
 	"groundwork/static"
 )
@@ -51,11 +55,31 @@ type App struct {
 	Certificates *certificate.Service
 	// Events runs public sessions.
 	Events *events.Service
+	// Voice runs client voice feedback rounds.
+	Voice *voice.Service
+	// Learning records enrolments, lessons, knowledge checks and
+	// reflections.
+	Learning *learning.Progress
+	// Clock is the time every service reads.
+	Clock clock.Clock
+
+	passwords *account.Hasher // nil: account.Passwords
+	metrics   atomic.Pointer[string]
+}
+
+// Option changes how New builds the App in ways no operator may choose;
+// tests use them.
+type Option func(*App)
+
+// WithPasswords makes the App hash passwords with h instead of
+// account.Passwords. Tests use a cheap hasher; configuration cannot.
+func WithPasswords(h *account.Hasher) Option {
+	return func(a *App) { a.passwords = h }
 }
 
 // New opens and migrates the database and builds the server. The caller
 // must Close the App.
-func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg *Config, logger *slog.Logger, opts ...Option) (*App, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -63,7 +87,13 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Logger: logger, DB: conn}
+	a := &App{Config: cfg, Logger: logger, DB: conn, Clock: cfg.Clock}
+	if a.Clock == nil {
+		a.Clock = clock.System
+	}
+	for _, opt := range opts {
+		opt(a)
+	}
 	if err := a.build(ctx); err != nil {
 		_ = conn.Close()
 		return nil, err
@@ -84,14 +114,10 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	proxies, _ := a.Config.proxies()
-	assets, err := web.NewAssets(static.FS)
-	if err != nil {
-		return fmt.Errorf("static files: %w", err)
-	}
 	if err := a.loadCourses(); err != nil {
 		return err
 	}
-	renderer, err := web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates, events.Templates)
+	assets, renderer, err := parsePages()
 	if err != nil {
 		return err
 	}
@@ -110,6 +136,7 @@ func (a *App) build(ctx context.Context) error {
 		Metrics:        web.NewMetrics(a.Metrics),
 		Renderer:       renderer,
 		Assets:         assets,
+		Unavailable:    db.IsUnavailable,
 	})
 	if err != nil {
 		return err
@@ -119,11 +146,12 @@ func (a *App) build(ctx context.Context) error {
 	if err := home.Routes(a.Echo, renderer); err != nil {
 		return err
 	}
-	a.Supervision = &supervision.Service{DB: a.DB, Gap: time.Duration(a.Config.SupervisionGapWeeks) * 7 * 24 * time.Hour}
+	a.Supervision = &supervision.Service{DB: a.DB, Clock: a.Clock, Gap: time.Duration(a.Config.SupervisionGapWeeks) * 7 * 24 * time.Hour}
 	if err := a.checkSignOffs(ctx); err != nil {
 		return err
 	}
-	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision, Now: a.Config.Clock}
+	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision, Clock: a.Clock}
+	a.Learning = progress
 	if err := a.buildCertificates(ctx, progress); err != nil {
 		return err
 	}
@@ -143,20 +171,60 @@ func (a *App) build(ctx context.Context) error {
 	if err := supervision.Routes(a.Echo, renderer, a.Supervision, a.Courses, account.RequireSignIn); err != nil {
 		return err
 	}
+	if err := a.buildVoice(renderer); err != nil {
+		return err
+	}
 	if err := a.buildMail(); err != nil {
 		return err
 	}
 	return a.buildAccounts(sessionKey, renderer, progress)
 }
 
+// embedded holds what is built from embedded files alone, once per
+// process: the static files with their hashed names and the parsed
+// templates. They cannot change, and every App takes its own pages (each
+// with its own render cache) from the shared renderer.
+var embedded struct {
+	once     sync.Once
+	assets   *web.Assets
+	renderer *web.Renderer
+	err      error
+}
+
+// parsePages returns the static files and the renderer of every page.
+func parsePages() (*web.Assets, *web.Renderer, error) {
+	embedded.once.Do(func() {
+		assets, err := web.NewAssets(static.FS)
+		if err != nil {
+			embedded.err = fmt.Errorf("static files: %w", err)
+			return
+		}
+		embedded.assets = assets
+		embedded.renderer, embedded.err = web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates, events.Templates, voice.Templates)
+	})
+	return embedded.assets, embedded.renderer, embedded.err
+}
+
+// builtIn is the embedded curriculum, loaded once per process: it cannot
+// change, and a loaded catalogue is never modified, so every App in the
+// process (tests start many) can share it.
+var builtIn struct {
+	once sync.Once
+	c    *catalog.Catalog
+	err  error
+}
+
 // loadCourses loads and checks the curriculum: the embedded copy, or the
 // configured folder. A curriculum with problems stops the start.
 func (a *App) loadCourses() error {
-	fsys := courses.FS
+	var c *catalog.Catalog
+	var err error
 	if a.Config.CoursesDir != "" {
-		fsys = os.DirFS(a.Config.CoursesDir)
+		c, err = catalog.Load(os.DirFS(a.Config.CoursesDir))
+	} else {
+		builtIn.once.Do(func() { builtIn.c, builtIn.err = catalog.Load(courses.FS) })
+		c, err = builtIn.c, builtIn.err
 	}
-	c, err := catalog.Load(fsys)
 	if err != nil {
 		return fmt.Errorf("the curriculum has problems (run `groundwork courses check`):\n%w", err)
 	}
@@ -180,15 +248,15 @@ func (a *App) checkSignOffs(ctx context.Context) error {
 // buildAccounts wires sign-in, sessions and the admin pages.
 func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress *learning.Progress) error {
 	sessions := account.NewSessions(a.DB, sessionKey, web.CookiePolicy{Secure: a.Config.Secure()},
-		a.Config.SessionIdle, a.Config.SessionMaxAge)
-	a.Accounts = &account.Service{DB: a.DB, Sessions: sessions, BaseURL: strings.TrimRight(a.Config.BaseURL, "/"),
+		a.Config.SessionIdle, a.Config.SessionMaxAge, a.Clock)
+	a.Accounts = &account.Service{DB: a.DB, Sessions: sessions, Clock: a.Clock, Passwords: a.passwords, BaseURL: strings.TrimRight(a.Config.BaseURL, "/"),
 		OnJoinCohort: func(ctx context.Context, tx bun.IDB, by, traineeID string) error {
-			return learning.Enrol(ctx, tx, learning.ProgrammeScope, by, traineeID)
+			return progress.Enrol(ctx, tx, learning.ProgrammeScope, by, traineeID)
 		},
 		ShowInvitationLinks: !a.Outbox.Delivers(),
 		// Deleting a person reaches every capability's tables, in one transaction.
 		Forgetters: []account.Forgetter{account.ForgetFunc(learning.ForgetUser),
-			account.ForgetFunc(supervision.ForgetUser), account.ForgetFunc(certificate.ForgetUser)}}
+			account.ForgetFunc(supervision.ForgetUser), a.Certificates}}
 	a.Echo.Use(sessions.Middleware)
 	admin, err := account.Routes(a.Echo, renderer, a.Accounts)
 	if err != nil {
@@ -226,7 +294,7 @@ func (a *App) buildMail() error {
 		}
 		sender = smtp
 	}
-	a.Outbox = mail.NewOutbox(a.DB, sender, a.Logger)
+	a.Outbox = mail.NewOutbox(a.DB, sender, a.Logger, a.Clock)
 	return nil
 }
 
@@ -288,20 +356,20 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Outbox.Run(background, 10*time.Second)
 	go a.Accounts.Sessions.PurgeLoop(background, 10*time.Minute, a.Logger)
 	go a.Events.Run(background, 5*time.Minute)
+	go a.Voice.Run(background, time.Minute)
 	if a.Config.CoursesDir != "" {
 		go a.Courses.Watch(background, a.Config.CoursesDir, time.Second, a.Logger)
 	}
 	servers := []*http.Server{srv}
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
-	if a.Config.MetricsAddress != "" {
+	if a.Config.MetricsAddress != "" { // bound first, so it is known once the site answers
 		msrv, err := a.serveMetrics(errc)
 		if err != nil {
-			_ = srv.Close()
 			return err
 		}
 		servers = append(servers, msrv)
 	}
+	go func() { errc <- srv.Serve(ln) }()
 	a.Logger.Info("serving", slog.String("address", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL))
 	select {
 	case err := <-errc:
@@ -333,8 +401,20 @@ func (a *App) serveMetrics(errc chan<- error) (*http.Server, error) {
 			errc <- err
 		}
 	}()
-	a.Logger.Info("serving metrics", slog.String("address", ln.Addr().String()))
+	addr := ln.Addr().String()
+	a.metrics.Store(&addr)
+	a.Logger.Info("serving metrics", slog.String("address", addr))
 	return msrv, nil
+}
+
+// MetricsAddress is the address metrics are served on once Serve has
+// bound it (a port chosen by the system when the configured one is 0), or
+// "" before then or without metrics.
+func (a *App) MetricsAddress() string {
+	if p := a.metrics.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // announceSetup logs a one-time link for creating the first admin while

@@ -14,16 +14,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groundwork/internal/app"
+	"groundwork/internal/app/apptest"
 	"groundwork/internal/db"
-	"groundwork/internal/db/dbtest"
 )
 
-// testConfig is the default configuration on a fresh test database.
+// testConfig is the test configuration (apptest) with a short shutdown.
 func testConfig(t *testing.T) *app.Config {
 	t.Helper()
-	cfg := app.DefaultConfig()
+	cfg := apptest.Config(t)
 	cfg.Address = "127.0.0.1:0"
-	cfg.DatabaseURL = dbtest.URL(t)
 	cfg.ShutdownGrace = 5 * time.Second
 	cfg.DBMaxConns = 4
 	return cfg
@@ -31,12 +30,7 @@ func testConfig(t *testing.T) *app.Config {
 
 func newApp(t *testing.T, cfg *app.Config) *app.App {
 	t.Helper()
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
+	return apptest.New(t, cfg)
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -183,12 +177,7 @@ func TestConfiguredSessionKeyMustBeStrong(t *testing.T) {
 func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig(t)
-	probe, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MetricsAddress = probe.Addr().String()
-	probe.Close()
+	cfg.MetricsAddress = "127.0.0.1:0" // held by the server from the start
 	a := newApp(t, cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -207,7 +196,7 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	}
 	get(t, site+"/")
 	get(t, site+"/no-such-page")
-	code, body := get(t, "http://"+cfg.MetricsAddress+"/metrics")
+	code, body := get(t, "http://"+a.MetricsAddress()+"/metrics")
 	for _, want := range []string{
 		`groundwork_http_requests_total{method="GET",route="/",status="200"}`,
 		`groundwork_http_requests_total{method="GET",route="unmatched",status="404"}`,

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -50,31 +49,28 @@ func TestNoBadInputGivesA5xx(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig(t)
 	logs := &strings.Builder{}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
+	a := apptest.NewLogged(t, cfg, slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)))
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
 	res, err := demo.Fill(context.Background(), a.DB, a.Accounts, a.Courses.Catalog(),
-		demo.Options{Trainees: 3, Certificates: a.Certificates, Events: a.Events})
+		demo.Options{Trainees: 3, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fields := formFields(t)
 	ids := realIDs(t, a)
-	people := []*visitor{{name: "anonymous"}}
+	people := []*visitor{{name: "anonymous", Person: apptest.Visit(t, srv.URL)}}
 	for _, role := range []string{"trainee", "supervisor", "admin"} {
 		people = append(people, signIn(t, srv.URL, role, res))
 	}
 	var failures []string
 	statuses := map[int]int{}
 	for _, who := range people {
-		if who.client == nil {
-			who.client = newClient()
+		tokenFrom := "/account"
+		if who.name == "anonymous" {
+			tokenFrom = "/signin"
 		}
-		token := who.token(t, srv.URL)
+		token := who.CSRF(tokenFrom)
 		for _, r := range routes(a) {
 			for _, path := range paths(r.Path, ids) {
 				if r.Method == http.MethodGet {
@@ -226,33 +222,8 @@ func formFields(t *testing.T) []string {
 
 // visitor is one person's browser.
 type visitor struct {
-	name   string
-	client *http.Client
-}
-
-func newClient() *http.Client {
-	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-var csrfInPage = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
-
-// token returns a CSRF token of the visitor's session.
-func (v *visitor) token(t *testing.T, base string) string {
-	t.Helper()
-	for _, page := range []string{"/profile", "/signin"} {
-		resp, err := v.client.Get(base + page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if m := csrfInPage.FindStringSubmatch(string(b)); m != nil {
-			return m[1]
-		}
-	}
-	t.Fatalf("%s: no CSRF token", v.name)
-	return ""
+	name string
+	*apptest.Person
 }
 
 func (v *visitor) do(t *testing.T, method, target string, form url.Values) int {
@@ -268,7 +239,7 @@ func (v *visitor) do(t *testing.T, method, target string, form url.Values) int {
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	resp, err := v.client.Do(req)
+	resp, err := v.Client().Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, target, err)
 	}
@@ -282,12 +253,7 @@ func signIn(t *testing.T, base, role string, res *demo.Result) *visitor {
 	t.Helper()
 	for _, s := range res.SignIns {
 		if strings.EqualFold(s.Role, role) || strings.Contains(strings.ToLower(s.Role), role) {
-			v := &visitor{name: role, client: newClient()}
-			tok := v.token(t, base)
-			code := v.do(t, http.MethodPost, base+"/signin", url.Values{"_csrf": {tok}, "email": {s.Email}, "password": {res.Password}})
-			if code != http.StatusSeeOther {
-				t.Fatalf("sign in as %s = %d", role, code)
-			}
+			v := &visitor{name: role, Person: apptest.Visit(t, base).SignInAs(s.Email, res.Password)}
 			return v
 		}
 	}

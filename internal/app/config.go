@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/mail"
 )
@@ -58,9 +59,9 @@ type Config struct {
 	// Mailer, when set, delivers mail instead of SMTP. It has no flag: it
 	// is for programs that embed Groundwork, such as its tests.
 	Mailer mail.Sender
-	// Clock, when set, is the time knowledge checks read instead of the
+	// Clock, when set, is the time every service reads instead of the
 	// system clock. It has no flag: it is for tests that move time.
-	Clock func() time.Time
+	Clock clock.Clock
 }
 
 // option describes one setting for flags, environment and documentation.

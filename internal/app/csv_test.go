@@ -99,7 +99,7 @@ func csvFiles(t *testing.T, site *apptest.Site) []csvFile {
 	t.Helper()
 	ctx := context.Background()
 	a := site.App
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 6})
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 6, Learning: a.Learning})
 	if err != nil {
 		t.Fatal(err)
 	}

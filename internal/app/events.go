@@ -28,6 +28,6 @@ func (a *App) buildEvents(admin *echo.Group, renderer *web.Renderer) error {
 	a.Events = &events.Service{DB: a.DB, Courses: a.Courses, Certificates: a.Certificates, Sender: sender,
 		BaseURL: strings.TrimRight(a.Config.BaseURL, "/"), Organisation: strings.TrimSpace(a.Config.Organisation),
 		Link: events.Link{Key: key}, ReminderBefore: time.Duration(a.Config.ReminderHours) * time.Hour,
-		Retention: time.Duration(a.Config.RetentionDays) * 24 * time.Hour, Logger: a.Logger}
+		Retention: time.Duration(a.Config.RetentionDays) * 24 * time.Hour, Logger: a.Logger, Clock: a.Clock}
 	return events.Routes(a.Echo, admin, renderer, a.Events, account.RequireRole(account.Admin, account.Supervisor))
 }

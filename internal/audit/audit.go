@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"groundwork/internal/clock"
 )
 
 // Action names what happened.
@@ -70,7 +72,7 @@ func Record(ctx context.Context, idb bun.IDB, e Entry) error {
 		e.ID = uuid.Must(uuid.NewV7()).String()
 	}
 	if e.At.IsZero() {
-		e.At = time.Now().UTC().Truncate(time.Microsecond)
+		e.At = clock.System.Now()
 	}
 	if _, err := idb.NewInsert().Model(&e).Exec(ctx); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)

@@ -22,7 +22,7 @@ import (
 func BenchmarkLessonPage(b *testing.B) {
 	a, site := newSite(b)
 	const path = "/modules/talking-with-schools/lessons/listening-first"
-	page := fetch(b, client, site.URL+path)
+	page := fetch(b, client, site.Base+path)
 	bare := echo.New()
 	bare.GET(path, func(c echo.Context) error { return c.HTMLBlob(http.StatusOK, page) })
 	bareSite := httptest.NewServer(bare)
@@ -35,10 +35,10 @@ func BenchmarkLessonPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
+	if err := a.Learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
 		b.Fatal(err)
 	}
-	trainee := signedInClient(b, site.URL, "bench@example.org", password)
+	trainee := signedInClient(b, site.Base, "bench@example.org", password)
 	trainee.Transport = &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}
 
 	for _, s := range []struct {
@@ -46,9 +46,9 @@ func BenchmarkLessonPage(b *testing.B) {
 		client *http.Client
 		url    string
 	}{
-		{"groundwork", client, site.URL + path},
+		{"groundwork", client, site.Base + path},
 		{"bare-echo", client, bareSite.URL + path},
-		{"groundwork-signed-in", trainee, site.URL + path},
+		{"groundwork-signed-in", trainee, site.Base + path},
 	} {
 		b.Run(s.name, func(b *testing.B) {
 			b.SetBytes(int64(len(page)))

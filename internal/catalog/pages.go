@@ -10,6 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groundwork/internal/fault"
+	"groundwork/internal/identity"
 	"groundwork/internal/web"
 )
 
@@ -28,7 +30,7 @@ type Progress interface {
 	ModuleStatus(ctx context.Context, userID string, c *Catalog) (map[string]string, error)
 	// Access says whether the person may start module m and where they left
 	// off in it.
-	Access(ctx context.Context, v *web.Viewer, m *Module, c *Catalog) (Access, error)
+	Access(ctx context.Context, v *identity.Viewer, m *Module, c *Catalog) (Access, error)
 }
 
 // Access is where a signed-in person stands in one module.
@@ -47,19 +49,20 @@ type Access struct {
 
 // pages serves the catalogue, module and lesson pages.
 type pages struct {
-	store                 *Store
-	progress              Progress
-	index, module, lesson *web.Page
+	store    *Store
+	progress Progress
+	views    struct {
+		Index  *web.Page `page:"index"`
+		Module *web.Page `page:"module"`
+		Lesson *web.Page `page:"lesson"`
+	}
 }
 
 // Routes mounts the curriculum pages. progress may be nil.
 func Routes(e *echo.Echo, r *web.Renderer, store *Store, progress Progress) error {
 	p := &pages{store: store, progress: progress}
-	var err error
-	for name, dst := range map[string]**web.Page{"index": &p.index, "module": &p.module, "lesson": &p.lesson} {
-		if *dst, err = r.Page("catalog/" + name); err != nil {
-			return err
-		}
+	if err := r.Pages("catalog", &p.views); err != nil {
+		return err
 	}
 	e.GET("/modules", p.showIndex)
 	e.GET("/modules/:module", p.showModule)
@@ -83,14 +86,14 @@ func (p *pages) showIndex(c echo.Context) error {
 	if v := web.ViewerFrom(c); v != nil {
 		data.SignedIn = true
 		if p.progress != nil {
-			status, err := p.progress.ModuleStatus(c.Request().Context(), v.UserID, cat)
+			status, err := p.progress.ModuleStatus(c.Request().Context(), v.ID, cat)
 			if err != nil {
 				return err
 			}
 			data.Status = status
 		}
 	}
-	return p.index.Render(c, http.StatusOK, data)
+	return p.views.Index.Render(c, http.StatusOK, data)
 }
 
 // visibleModule returns the module named in the URL when the viewer may
@@ -99,16 +102,16 @@ func (p *pages) visibleModule(c echo.Context) (*Catalog, *Module, error) {
 	cat := p.store.Catalog()
 	m, ok := cat.Module(c.Param("module"))
 	if !ok {
-		return nil, nil, web.NotFound()
+		return nil, nil, fault.NotFound()
 	}
-	if m.Audience != AudiencePublic && web.ViewerFrom(c) == nil {
+	if !MayRead(web.ViewerFrom(c), m) {
 		return nil, nil, errSignIn
 	}
 	return cat, m, nil
 }
 
 // errSignIn is answered with a redirect to the sign-in page.
-var errSignIn = web.Errorf(web.CodeUnauthorized, "Please sign in to read the training modules.")
+var errSignIn = fault.Errorf(fault.CodeUnauthorized, "Please sign in to read the training modules.")
 
 func (p *pages) signInFirst(c echo.Context, err error) error {
 	if err == errSignIn {
@@ -145,7 +148,7 @@ func (p *pages) showModule(c echo.Context) error {
 			return err
 		}
 	}
-	return p.module.Render(c, http.StatusOK, data)
+	return p.views.Module.Render(c, http.StatusOK, data)
 }
 
 // lessonData is what a lesson page shows.
@@ -182,12 +185,12 @@ func (p *pages) showLesson(c echo.Context) error {
 			}
 			data.Done = data.Access.Read[l.Slug]
 			if data.Access.Blocked != "" {
-				return p.lesson.Render(c, http.StatusForbidden, data)
+				return p.views.Lesson.Render(c, http.StatusForbidden, data)
 			}
 		}
-		return p.lesson.Render(c, http.StatusOK, data)
+		return p.views.Lesson.Render(c, http.StatusOK, data)
 	}
-	return web.NotFound()
+	return fault.NotFound()
 }
 
 func (p *pages) showImage(c echo.Context) error {
@@ -198,7 +201,7 @@ func (p *pages) showImage(c echo.Context) error {
 	name := path.Clean("images/" + c.Param("*"))
 	data, ok := m.Images[name]
 	if !ok {
-		return web.NotFound()
+		return fault.NotFound()
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "private, max-age=3600")
 	ctype := mime.TypeByExtension(path.Ext(name))

@@ -4,9 +4,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +12,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
-	"groundwork/internal/db/dbtest"
+	"groundwork/internal/app/apptest"
 	"groundwork/internal/learning"
 )
 
@@ -71,21 +69,11 @@ func curriculum(t testing.TB) string {
 	return dir
 }
 
-func newSite(t testing.TB) (*app.App, *httptest.Server) {
+// newSite runs Groundwork on the example curriculum and a public module.
+func newSite(t testing.TB) (*app.App, *apptest.Site) {
 	t.Helper()
-	cfg := app.DefaultConfig()
-	cfg.DatabaseURL = dbtest.URL(t)
-	cfg.CoursesDir = curriculum(t)
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		a.Close()
-	})
-	return a, srv
+	s := apptest.Start(t, curriculum(t))
+	return s.App, s
 }
 
 func get(t *testing.T, client *http.Client, url string) (int, string, http.Header) {
@@ -104,21 +92,21 @@ var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request
 func TestCataloguePagesForThePublic(t *testing.T) {
 	t.Parallel()
 	_, srv := newSite(t)
-	code, body, _ := get(t, noRedirect, srv.URL+"/modules")
+	code, body, _ := get(t, noRedirect, srv.Base+"/modules")
 	if code != 200 || !strings.Contains(body, "First contact at the drop-in") || !strings.Contains(body, "Talking with schools") {
 		t.Fatalf("catalogue = %d", code)
 	}
-	if code, _, h := get(t, noRedirect, srv.URL+"/modules/first-contact"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
+	if code, _, h := get(t, noRedirect, srv.Base+"/modules/first-contact"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/signin") {
 		t.Fatalf("a trainee module without sign-in = %d", code)
 	}
-	if code, _, _ := get(t, noRedirect, srv.URL+"/modules/first-contact/lessons/the-first-minute"); code != http.StatusSeeOther {
+	if code, _, _ := get(t, noRedirect, srv.Base+"/modules/first-contact/lessons/the-first-minute"); code != http.StatusSeeOther {
 		t.Fatalf("a trainee lesson without sign-in = %d", code)
 	}
-	code, body, _ = get(t, noRedirect, srv.URL+"/modules/talking-with-schools")
+	code, body, _ = get(t, noRedirect, srv.Base+"/modules/talking-with-schools")
 	if code != 200 || !strings.Contains(body, "Respond calmly") || !strings.Contains(body, "Listening first") {
 		t.Fatalf("public module overview = %d", code)
 	}
-	code, body, _ = get(t, noRedirect, srv.URL+"/modules/talking-with-schools/lessons/listening-first")
+	code, body, _ = get(t, noRedirect, srv.Base+"/modules/talking-with-schools/lessons/listening-first")
 	for _, want := range []string{"<h1>Listening first</h1>", "Lesson 1 of 2", "On this page", `href="#what-to-say"`,
 		`href="/modules/talking-with-schools/lessons/staying-calm" rel="next"`, `src="/modules/talking-with-schools/images/talk.png"`} {
 		if !strings.Contains(body, want) {
@@ -128,11 +116,11 @@ func TestCataloguePagesForThePublic(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("public lesson = %d", code)
 	}
-	if code, body, _ := get(t, noRedirect, srv.URL+"/modules/talking-with-schools/images/talk.png"); code != 200 || !strings.HasPrefix(body, "\x89PNG") {
+	if code, body, _ := get(t, noRedirect, srv.Base+"/modules/talking-with-schools/images/talk.png"); code != 200 || !strings.HasPrefix(body, "\x89PNG") {
 		t.Fatalf("image = %d", code)
 	}
 	for _, path := range []string{"/modules/nothing", "/modules/talking-with-schools/lessons/nothing", "/modules/talking-with-schools/images/../module.yaml", "/modules/talking-with-schools/images/none.png"} {
-		if code, _, _ := get(t, noRedirect, srv.URL+path); code != http.StatusNotFound {
+		if code, _, _ := get(t, noRedirect, srv.Base+path); code != http.StatusNotFound {
 			t.Errorf("%s = %d, want 404", path, code)
 		}
 	}
@@ -146,22 +134,22 @@ func TestSignedInTraineeReadsTraineeModules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := signedInClient(t, srv.URL, "t@example.org", password)
-	code, body, _ := get(t, client, srv.URL+"/modules/first-contact")
+	client := signedInClient(t, srv.Base, "t@example.org", password)
+	code, body, _ := get(t, client, srv.Base+"/modules/first-contact")
 	if code != 200 || !strings.Contains(body, "Welcomes new visitors") || !strings.Contains(body, "pass mark 80%") {
 		t.Fatalf("module overview = %d", code)
 	}
 	if !strings.Contains(body, "You are not enrolled in this module") || strings.Contains(body, "Start the first lesson") {
 		t.Fatal("a trainee who is not enrolled is offered the module")
 	}
-	code, body, _ = get(t, client, srv.URL+"/modules/first-contact/lessons/the-first-minute")
+	code, body, _ = get(t, client, srv.Base+"/modules/first-contact/lessons/the-first-minute")
 	if code != http.StatusForbidden || !strings.Contains(body, "You are not enrolled") || strings.Contains(body, `class="callout callout-scenario"`) {
 		t.Fatalf("lesson before enrolment = %d", code)
 	}
-	if err := learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
+	if err := a.Learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
 		t.Fatal(err)
 	}
-	code, body, _ = get(t, client, srv.URL+"/modules/first-contact/lessons/the-first-minute")
+	code, body, _ = get(t, client, srv.Base+"/modules/first-contact/lessons/the-first-minute")
 	if code != 200 || !strings.Contains(body, `class="callout callout-scenario"`) {
 		t.Fatalf("lesson = %d", code)
 	}
@@ -175,20 +163,20 @@ func TestAnonymousPagesAreRenderedOnceAndNeverLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	const lesson = "/modules/talking-with-schools/lessons/listening-first"
-	_, first, _ := get(t, noRedirect, srv.URL+lesson)
-	_, second, h := get(t, noRedirect, srv.URL+lesson)
+	_, first, _ := get(t, noRedirect, srv.Base+lesson)
+	_, second, h := get(t, noRedirect, srv.Base+lesson)
 	if first != second || h.Get("Set-Cookie") != "" || h.Get("Cache-Control") != "no-store" {
 		t.Fatalf("anonymous lesson pages differ or set cookies (%q)", h.Get("Set-Cookie"))
 	}
-	signedIn := signedInClient(t, srv.URL, "ana@example.org", password)
-	if _, body, _ := get(t, signedIn, srv.URL+lesson); !strings.Contains(body, "Ana Signed-In") {
+	signedIn := signedInClient(t, srv.Base, "ana@example.org", password)
+	if _, body, _ := get(t, signedIn, srv.Base+lesson); !strings.Contains(body, "Ana Signed-In") {
 		t.Fatal("the signed-in page does not show the viewer")
 	}
-	if _, body, _ := get(t, noRedirect, srv.URL+lesson); strings.Contains(body, "Ana Signed-In") {
+	if _, body, _ := get(t, noRedirect, srv.Base+lesson); strings.Contains(body, "Ana Signed-In") {
 		t.Fatal("a signed-in page leaked to an anonymous visitor")
 	}
 
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+lesson, nil)
+	req, _ := http.NewRequest(http.MethodGet, srv.Base+lesson, nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
 	if err != nil {

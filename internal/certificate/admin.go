@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groundwork/internal/account"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -37,7 +38,7 @@ func (p *pages) adminList(c echo.Context) error {
 	f := Filter{Query: strings.TrimSpace(c.QueryParam("q")), Status: Status(c.QueryParam("status")),
 		Flagged: c.QueryParam("flagged") != "", Page: 1, PerPage: perPage}
 	if len([]rune(f.Query)) > 100 {
-		return web.Errorf(web.CodeInvalid, "The search is too long.")
+		return fault.Errorf(fault.CodeInvalid, "The search is too long.")
 	}
 	if f.Status != Valid && f.Status != Revoked && f.Status != Superseded {
 		f.Status = ""
@@ -62,7 +63,7 @@ func (p *pages) adminList(c echo.Context) error {
 		d.Next = f.Page + 1
 	}
 	noStore(c)
-	return p.views["admin_list"].Render(c, http.StatusOK, d)
+	return p.views.AdminList.Render(c, http.StatusOK, d)
 }
 
 // showData is one certificate as an admin sees it.
@@ -88,7 +89,7 @@ func (p *pages) renderShow(c echo.Context, status int, cert *Certificate, f *web
 		return err
 	}
 	noStore(c)
-	return p.views["admin_show"].Render(c, status, showData{Certificate: cert, Flags: flags,
+	return p.views.AdminShow.Render(c, status, showData{Certificate: cert, Flags: flags,
 		VerifyURL: p.svc.VerifyURL(cert), Form: f, Action: action})
 }
 
@@ -162,7 +163,7 @@ func (p *pages) cohortZip(c echo.Context) error {
 		return err
 	}
 	if len(certs) == 0 {
-		return web.Errorf(web.CodeNotFound, "Nobody in %s holds a certificate yet.", cohort.Name)
+		return fault.Errorf(fault.CodeNotFound, "Nobody in %s holds a certificate yet.", cohort.Name)
 	}
 	// The first certificate is drawn before anything is sent, so a failure
 	// common to all of them is an error page, not a broken download.

@@ -11,7 +11,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/certificate/credential"
-	"groundwork/internal/web"
+	"groundwork/internal/clock"
+	"groundwork/internal/fault"
 )
 
 // AttendanceKind is the kind of a certificate of attendance at a public
@@ -34,10 +35,10 @@ type Attendance struct {
 func (s *Service) IssueAttendance(ctx context.Context, idb bun.IDB, a Attendance) (*Certificate, error) {
 	names, _ := json.Marshal(append([]string{}, a.Facilitators...))
 	salt := newSalt()
-	c := &Certificate{ID: newID(), Number: NewNumber(), Token: NewToken(), RegistrationID: a.RegistrationID,
+	c := &Certificate{ID: clock.NewID(), Number: NewNumber(), Token: NewToken(), RegistrationID: a.RegistrationID,
 		Achievement: "session:" + a.EventID, Kind: AttendanceKind, HolderName: a.Name,
 		RecipientSalt: salt, RecipientHash: credential.HashEmail(a.Email, salt),
-		Title: a.Title, Description: a.Description, SignedOffBy: string(names), IssuedAt: now()}
+		Title: a.Title, Description: a.Description, SignedOffBy: string(names), IssuedAt: s.Clock.Now()}
 	index, err := newStatusIndex(ctx, idb)
 	if err != nil {
 		return nil, fmt.Errorf("issue attendance certificate: %w", err)
@@ -58,7 +59,7 @@ func OfRegistration(ctx context.Context, idb bun.IDB, registrationID string) (*C
 	err := selectCertificates(idb, c).Where("c.registration_id = ?", registrationID).
 		OrderExpr("c.issued_at DESC").Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load attendance certificate: %w", err)

@@ -17,13 +17,13 @@ import (
 // stands, and the name, the email hash and the registration it belonged
 // to are replaced by nothing that was ever theirs. Call it in the
 // transaction that deletes the registration.
-func ForgetAttendance(ctx context.Context, idb bun.IDB, registrationID string) error {
+func (s *Service) ForgetAttendance(ctx context.Context, idb bun.IDB, registrationID string) error {
 	var certs []Certificate
 	if err := idb.NewSelect().Model(&certs).Column("id").Where("registration_id = ?", registrationID).Scan(ctx); err != nil {
 		return fmt.Errorf("forget certificate of attendance: %w", err)
 	}
 	for _, c := range certs {
-		rev := &Revocation{CertificateID: c.ID, RevokedAt: now(), Reason: WithdrawnReason}
+		rev := &Revocation{CertificateID: c.ID, RevokedAt: s.Clock.Now(), Reason: WithdrawnReason}
 		if _, err := idb.NewInsert().Model(rev).On("CONFLICT (certificate_id) DO NOTHING").Exec(ctx); err != nil {
 			return fmt.Errorf("withdraw certificate of attendance: %w", err)
 		}

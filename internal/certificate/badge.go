@@ -121,7 +121,7 @@ func (s *Service) StatusList(ctx context.Context) ([]byte, error) {
 		Scan(ctx, &set); err != nil {
 		return nil, fmt.Errorf("status list: %w", err)
 	}
-	at := now().Truncate(time.Second)
+	at := s.Clock.Now().Truncate(time.Second)
 	doc, err := credential.StatusList{ID: s.StatusListURL(), Issuer: s.issuer(), ValidFrom: at,
 		Length: credential.StatusListLength(count, maxIndex), Set: set}.Document()
 	if err != nil {

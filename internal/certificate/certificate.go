@@ -16,7 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // Kind says what a certificate is for.
@@ -124,16 +124,12 @@ type Flag struct {
 
 // Errors of the certificate rules, each with the message a person sees.
 var (
-	ErrRevoked    = web.Errorf(web.CodeConflict, "This certificate is already revoked.")
-	ErrSuperseded = web.Errorf(web.CodeConflict, "This certificate has already been re-issued; act on the newest one.")
+	ErrRevoked    = fault.Errorf(fault.CodeConflict, "This certificate is already revoked.")
+	ErrSuperseded = fault.Errorf(fault.CodeConflict, "This certificate has already been re-issued; act on the newest one.")
 	// ErrAttendanceReissue: a registrant's details are purged after the
 	// session, so there is nothing current to re-issue from.
-	ErrAttendanceReissue = web.Errorf(web.CodeInvalid, "Certificates of attendance are not re-issued; revoke one that was issued in error.")
+	ErrAttendanceReissue = fault.Errorf(fault.CodeInvalid, "Certificates of attendance are not re-issued; revoke one that was issued in error.")
 )
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // selectCertificates starts a query for certificates with their revocation,
 // their re-issue and their open flags.
@@ -153,7 +149,7 @@ func one(ctx context.Context, idb bun.IDB, column, value string) (*Certificate, 
 	c := new(Certificate)
 	err := selectCertificates(idb, c).Where("c."+column+" = ?", value).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load certificate: %w", err)
@@ -164,7 +160,7 @@ func one(ctx context.Context, idb bun.IDB, column, value string) (*Certificate, 
 // ByID returns the certificate with id, or not found.
 func ByID(ctx context.Context, idb bun.IDB, id string) (*Certificate, error) {
 	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	return one(ctx, idb, "id", id)
 }
@@ -172,7 +168,7 @@ func ByID(ctx context.Context, idb bun.IDB, id string) (*Certificate, error) {
 // ByToken returns the certificate whose verification URL ends in token.
 func ByToken(ctx context.Context, idb bun.IDB, token string) (*Certificate, error) {
 	if len(token) != 26 {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	return one(ctx, idb, "token", strings.ToLower(token))
 }

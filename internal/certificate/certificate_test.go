@@ -335,7 +335,7 @@ func TestAgreedSupervisionCompletesTheProgramme(t *testing.T) {
 		t.Fatalf("%d certificates for %d modules; the programme needs its supervision hours first", n, len(cat.Programme.Modules))
 	}
 	// One long session covers the programme's hours once the trainee agrees it.
-	r, err := supervision.Create(ctx, tm.site.App.DB, tm.sup, tm.trainee, supervision.Content{
+	r, err := tm.site.App.Supervision.Create(ctx, tm.sup, tm.trainee, supervision.Content{
 		HeldOn: time.Now().UTC().Truncate(24 * time.Hour), Minutes: cat.Programme.SupervisionHours * 60,
 		Kind: supervision.OneToOne, Summary: "Review of the whole programme.", Actions: "[]"}, "")
 	if err != nil {

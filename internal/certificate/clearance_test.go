@@ -36,7 +36,7 @@ func TestProgrammeCertificateWaitsForClearance(t *testing.T) {
 	cat := s.App.Courses.Catalog()
 	m := tm.module(t, "first-contact")
 	tm.doOwnPart(t, tm.trainee, m)
-	r, err := supervision.Create(ctx, s.App.DB, tm.sup, tm.trainee, supervision.Content{
+	r, err := s.App.Supervision.Create(ctx, tm.sup, tm.trainee, supervision.Content{
 		HeldOn: time.Now().UTC().Truncate(24 * time.Hour), Minutes: cat.Programme.SupervisionHours * 60,
 		Kind: supervision.OneToOne, Summary: "Review of the programme.", Actions: "[]"}, "")
 	if err != nil {
@@ -49,7 +49,7 @@ func TestProgrammeCertificateWaitsForClearance(t *testing.T) {
 	if err := s.App.Supervision.SignOff(ctx, tm.sup, tm.trainee, m, []string{"contact-welcome"}, "Seen at the drop-in.", ""); err != nil {
 		t.Fatal(err)
 	}
-	progress := &learning.Progress{DB: s.App.DB, SignOffs: s.App.Supervision, Supervision: s.App.Supervision}
+	progress := &learning.Progress{DB: s.App.DB, Clock: s.App.Clock, SignOffs: s.App.Supervision, Supervision: s.App.Supervision}
 	st, err := progress.Standing(ctx, tm.trainee.ID, cat)
 	if err != nil {
 		t.Fatal(err)

@@ -21,12 +21,12 @@ const WithdrawnReason = "Withdrawn at the holder's request"
 // of nothing that was ever theirs. This is the one change made to an
 // issued certificate, because a deleted person's name must not outlive
 // their account.
-func ForgetUser(ctx context.Context, tx bun.Tx, userID string) error {
+func (s *Service) ForgetUser(ctx context.Context, tx bun.Tx, userID string) error {
 	var certs []Certificate
 	if err := tx.NewSelect().Model(&certs).Column("id").Where("holder_id = ?", userID).Scan(ctx); err != nil {
 		return fmt.Errorf("forget certificates: %w", err)
 	}
-	at := now()
+	at := s.Clock.Now()
 	for _, c := range certs {
 		rev := &Revocation{CertificateID: c.ID, RevokedAt: at, Reason: WithdrawnReason}
 		if _, err := tx.NewInsert().Model(rev).On("CONFLICT (certificate_id) DO NOTHING").Exec(ctx); err != nil {

@@ -17,6 +17,7 @@ import (
 	"groundwork/internal/audit"
 	"groundwork/internal/catalog"
 	"groundwork/internal/certificate/credential"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/learning"
 	"groundwork/internal/supervision"
@@ -40,6 +41,8 @@ type Service struct {
 	// Key signs the Open Badges credentials.
 	Key    ed25519.PrivateKey
 	Logger *slog.Logger
+	// Clock tells the time of every issue, revocation and flag.
+	Clock clock.Clock
 }
 
 // achievement is something a certificate can be issued for.
@@ -112,7 +115,7 @@ func (s *Service) IssueDue(ctx context.Context, holderID string) ([]Certificate,
 	}
 	var issued []Certificate
 	for _, a := range todo {
-		c := freeze(holder, a, signers(history, a.modules))
+		c := s.freeze(holder, a, signers(history, a.modules))
 		if c.StatusIndex, err = newStatusIndex(ctx, s.DB); err != nil {
 			return issued, fmt.Errorf("issue certificate: %w", err)
 		}
@@ -165,18 +168,18 @@ func signers(history []supervision.Event, modules []string) []string {
 }
 
 // freeze builds a new certificate of a for holder, as things are now.
-func freeze(holder *account.User, a achievement, signedOffBy []string) *Certificate {
+func (s *Service) freeze(holder *account.User, a achievement, signedOffBy []string) *Certificate {
 	if signedOffBy == nil {
 		signedOffBy = []string{}
 	}
 	names, _ := json.Marshal(signedOffBy)
 	salt := newSalt()
 	return &Certificate{
-		ID: newID(), Number: NewNumber(), Token: NewToken(), HolderID: holder.ID,
+		ID: clock.NewID(), Number: NewNumber(), Token: NewToken(), HolderID: holder.ID,
 		Achievement: a.slug, Kind: a.kind, HolderName: holder.Name,
 		RecipientSalt: salt, RecipientHash: credential.HashEmail(holder.Email, salt),
 		Title: a.title, Description: a.description, ContentVersion: a.version,
-		SignedOffBy: string(names), IssuedAt: now(),
+		SignedOffBy: string(names), IssuedAt: s.Clock.Now(),
 	}
 }
 
@@ -203,7 +206,7 @@ func (s *Service) Reissue(ctx context.Context, by *account.User, old *Certificat
 		}
 		a := achievement{slug: old.Achievement, title: old.Title, description: old.Description,
 			version: old.ContentVersion, kind: old.Kind}
-		fresh = freeze(holder, a, old.Signers())
+		fresh = s.freeze(holder, a, old.Signers())
 		fresh.IssuedBy, fresh.ReissueOf, fresh.ReissueReason = &by.ID, &old.ID, reason
 		if fresh.StatusIndex, err = newStatusIndex(ctx, tx); err != nil {
 			return fmt.Errorf("re-issue certificate: %w", err)
@@ -214,7 +217,7 @@ func (s *Service) Reissue(ctx context.Context, by *account.User, old *Certificat
 			}
 			return fmt.Errorf("re-issue certificate: %w", err)
 		}
-		if err := clearFlags(ctx, tx, by, old.ID); err != nil {
+		if err := s.clearFlags(ctx, tx, by, old.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, SubjectID: old.HolderID,
@@ -227,14 +230,14 @@ func (s *Service) Reissue(ctx context.Context, by *account.User, old *Certificat
 // certificate is revoked at most once.
 func (s *Service) Revoke(ctx context.Context, by *account.User, c *Certificate, reason string) error {
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		rev := &Revocation{CertificateID: c.ID, RevokedAt: now(), RevokedBy: &by.ID, Reason: reason}
+		rev := &Revocation{CertificateID: c.ID, RevokedAt: s.Clock.Now(), RevokedBy: &by.ID, Reason: reason}
 		if _, err := tx.NewInsert().Model(rev).Exec(ctx); err != nil {
 			if db.IsUniqueViolation(err) {
 				return ErrRevoked
 			}
 			return fmt.Errorf("revoke certificate: %w", err)
 		}
-		if err := clearFlags(ctx, tx, by, c.ID); err != nil {
+		if err := s.clearFlags(ctx, tx, by, c.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, SubjectID: c.HolderID,
@@ -246,7 +249,7 @@ func (s *Service) Revoke(ctx context.Context, by *account.User, c *Certificate, 
 // certificate stands.
 func (s *Service) KeepFlagged(ctx context.Context, by *account.User, c *Certificate) error {
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := clearFlags(ctx, tx, by, c.ID); err != nil {
+		if err := s.clearFlags(ctx, tx, by, c.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, SubjectID: c.HolderID,
@@ -254,8 +257,8 @@ func (s *Service) KeepFlagged(ctx context.Context, by *account.User, c *Certific
 	})
 }
 
-func clearFlags(ctx context.Context, tx bun.IDB, by *account.User, certificateID string) error {
-	_, err := tx.NewUpdate().Model((*Flag)(nil)).Set("cleared_at = ?, cleared_by = ?", now(), by.ID).
+func (s *Service) clearFlags(ctx context.Context, tx bun.IDB, by *account.User, certificateID string) error {
+	_, err := tx.NewUpdate().Model((*Flag)(nil)).Set("cleared_at = ?, cleared_by = ?", s.Clock.Now(), by.ID).
 		Where("certificate_id = ?", certificateID).Where("cleared_at IS NULL").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("clear certificate flags: %w", err)
@@ -282,7 +285,7 @@ func (s *Service) FlagWithdrawal(ctx context.Context, tx bun.IDB, traineeID, mod
 		title = m.Title
 	}
 	for _, id := range ids {
-		f := &Flag{ID: newID(), CertificateID: id, FlaggedAt: now(),
+		f := &Flag{ID: clock.NewID(), CertificateID: id, FlaggedAt: s.Clock.Now(),
 			Reason: "A sign-off in “" + title + "” was withdrawn: " + reason}
 		if _, err := tx.NewInsert().Model(f).Exec(ctx); err != nil {
 			return fmt.Errorf("flag certificate: %w", err)

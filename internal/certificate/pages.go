@@ -11,8 +11,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"groundwork/internal/account"
+	"groundwork/internal/fault"
 	"groundwork/internal/learning"
-	"groundwork/internal/supervision"
 	"groundwork/internal/web"
 )
 
@@ -25,7 +25,7 @@ var Templates = web.Source{Namespace: "certificate", FS: web.MustSub(templates, 
 // pages serves the certificate pages.
 type pages struct {
 	svc   *Service
-	views map[string]*web.Page
+	views certificatePages
 }
 
 // VerifyLimit is how many verification requests one address may make: a
@@ -33,16 +33,20 @@ type pages struct {
 // the limit keeps scripted lookups from loading the database.
 var VerifyLimit = middleware.RateLimiterMemoryStoreConfig{Rate: rate.Limit(1), Burst: 30, ExpiresIn: 3 * time.Minute}
 
+// certificatePages are the certificate pages, resolved at registration.
+type certificatePages struct {
+	Verify    *web.Page `page:"verify"`
+	Mine      *web.Page `page:"mine"`
+	AdminList *web.Page `page:"admin_list"`
+	AdminShow *web.Page `page:"admin_show"`
+}
+
 // Routes mounts the public verification pages and documents, the signed-in
 // person's certificates, and the admin pages on admin.
 func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, guard echo.MiddlewareFunc) error {
-	p := &pages{svc: svc, views: map[string]*web.Page{}}
-	for _, name := range []string{"verify", "mine", "admin_list", "admin_show"} {
-		page, err := r.Page("certificate/" + name)
-		if err != nil {
-			return err
-		}
-		p.views[name] = page
+	p := &pages{svc: svc}
+	if err := r.Pages("certificate", &p.views); err != nil {
+		return err
 	}
 	limit := web.RateLimit(VerifyLimit, "Too many checks from your network in a short time. Please wait a minute and try again.")
 	e.GET("/verify", p.verifyForm, limit)
@@ -79,23 +83,17 @@ func (s *Service) CertificatesOf(ctx context.Context, userID string) ([]learning
 	return out, nil
 }
 
-// mayOpen allows a certificate's PDF to its holder, their supervisor and
-// admins; a certificate of attendance, whose holder has no account, to
-// admins (the registrant downloads it from their private link).
+// mayOpen refuses, as not found, a certificate the viewer may not open.
 func (p *pages) mayOpen(c echo.Context, cert *Certificate) error {
-	viewer := account.CurrentUser(c)
-	if cert.HolderID == "" {
-		if viewer.Role == account.Admin {
-			return nil
+	var holder *account.User
+	if cert.HolderID != "" {
+		var err error
+		if holder, err = account.UserByID(c.Request().Context(), p.svc.DB, cert.HolderID); err != nil {
+			return err
 		}
-		return web.NotFound()
 	}
-	holder, err := account.UserByID(c.Request().Context(), p.svc.DB, cert.HolderID)
-	if err != nil {
-		return err
-	}
-	if !supervision.CanSeeTrainee(viewer, holder) {
-		return web.NotFound()
+	if !MayOpen(web.ViewerFrom(c), cert, holder) {
+		return fault.NotFound()
 	}
 	return nil
 }
@@ -132,7 +130,7 @@ func (p *pages) mine(c echo.Context) error {
 		return err
 	}
 	noStore(c)
-	return p.views["mine"].Render(c, http.StatusOK, mineData{Certificates: certs, Org: p.svc.Issuer.Name, svc: p.svc})
+	return p.views.Mine.Render(c, http.StatusOK, mineData{Certificates: certs, Org: p.svc.Issuer.Name, svc: p.svc})
 }
 
 // pdf serves a certificate's PDF to its holder, their supervisor or an

@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // verifyData is the public verification page: a form, and the answer for a
@@ -61,7 +61,7 @@ func (p *pages) verifyToken(c echo.Context) error {
 func (p *pages) lookup(c echo.Context, d *verifyData, find func() (*Certificate, error)) error {
 	d.Checked = true
 	cert, err := find()
-	if web.ErrorCode(err) == web.CodeNotFound {
+	if fault.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {
@@ -76,7 +76,7 @@ func (p *pages) lookup(c echo.Context, d *verifyData, find func() (*Certificate,
 func (p *pages) renderVerify(c echo.Context, status int, d verifyData) error {
 	noStore(c)
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
-	return p.views["verify"].Render(c, status, d)
+	return p.views.Verify.Render(c, status, d)
 }
 
 // credential serves a certificate's signed Open Badges credential at its

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
-	"regexp"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -16,6 +13,7 @@ import (
 	"time"
 
 	"groundwork/internal/account"
+	"groundwork/internal/app/apptest"
 	"groundwork/internal/certificate/certpdf/pdftest"
 )
 
@@ -140,31 +138,8 @@ func BenchmarkCohortZip(b *testing.B) {
 	}
 }
 
-var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
-
 // signedIn is an HTTP client signed in as email, that streams bodies.
 func signedIn(b *testing.B, base, email string) *http.Client {
 	b.Helper()
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(base + "/signin")
-	if err != nil {
-		b.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfField.FindSubmatch(page)
-	if m == nil {
-		b.Fatal("no CSRF token on the sign-in page")
-	}
-	form := url.Values{"email": {email}, "password": {"a long enough passphrase"}, "_csrf": {string(m[1])}}
-	resp, err = client.PostForm(base+"/signin", form)
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		b.Fatalf("sign in = %d", resp.StatusCode)
-	}
-	return client
+	return apptest.Visit(b, base).SignInAs(email, apptest.Password).Client()
 }

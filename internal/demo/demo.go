@@ -29,6 +29,8 @@ import (
 type Options struct {
 	Trainees int       // default 12
 	Progress io.Writer // where a progress bar is drawn; nil for none
+	// Learning enrols the trainees in the programme; it is required.
+	Learning *learning.Progress
 	// Certificates, when set, issues the certificates the trainees have
 	// earned, then revokes one and re-issues another.
 	Certificates *certificate.Service
@@ -77,8 +79,11 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 	if exists {
 		return nil, ErrPresent
 	}
+	if opts.Learning == nil {
+		return nil, errors.New("demo: Options.Learning is required to enrol the trainees")
+	}
 	res := &Result{Password: passphrase(), Trainees: opts.Trainees}
-	hash, err := account.HashPassword(res.Password)
+	hash, err := svc.Hasher().Hash(res.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +95,7 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn, cat: cat, hash: hash, staff: staff, cohorts: cohorts, rng: mrand.New(mrand.NewPCG(1, 2))}
+	w := &writer{conn: conn, accounts: svc, learning: opts.Learning, cat: cat, hash: hash, staff: staff, cohorts: cohorts, rng: mrand.New(mrand.NewPCG(1, 2))}
 	if err := w.trainees(ctx, opts, res); err != nil {
 		return nil, err
 	}
@@ -193,12 +198,14 @@ func makeCohorts(ctx context.Context, svc *account.Service) ([]*account.Cohort, 
 
 // writer bulk-inserts trainees and their progress in batches.
 type writer struct {
-	conn    *bun.DB
-	cat     *catalog.Catalog
-	hash    string
-	staff   []*account.User
-	cohorts []*account.Cohort
-	rng     *mrand.Rand
+	conn     *bun.DB
+	accounts *account.Service
+	learning *learning.Progress
+	cat      *catalog.Catalog
+	hash     string
+	staff    []*account.User
+	cohorts  []*account.Cohort
+	rng      *mrand.Rand
 }
 
 const batch = 500
@@ -235,14 +242,14 @@ func (w *writer) batch(ctx context.Context, tx bun.Tx, start, end int, res *Resu
 			res.SignIns = append(res.SignIns, SignIn{Role: "trainee", Name: u.Name, Email: u.Email})
 		}
 	}
-	if err := account.ImportUsers(ctx, tx, users); err != nil {
+	if err := w.accounts.ImportUsers(ctx, tx, users); err != nil {
 		return 0, err
 	}
 	for cohortID, ids := range members {
-		if err := account.AddMembers(ctx, tx, cohortID, ids); err != nil {
+		if err := w.accounts.AddMembers(ctx, tx, cohortID, ids); err != nil {
 			return 0, err
 		}
-		if err := learning.Enrol(ctx, tx, learning.ProgrammeScope, "", ids...); err != nil {
+		if err := w.learning.Enrol(ctx, tx, learning.ProgrammeScope, "", ids...); err != nil {
 			return 0, err
 		}
 	}

@@ -3,28 +3,19 @@ package demo_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"groundwork/internal/account"
-	"groundwork/internal/app"
-	"groundwork/internal/db/dbtest"
+	"groundwork/internal/app/apptest"
 	"groundwork/internal/demo"
 )
 
 func TestFillMakesAVariedOrganisationOnce(t *testing.T) {
 	t.Parallel()
-	cfg := app.DefaultConfig()
-	cfg.DatabaseURL = dbtest.URL(t)
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := apptest.New(t, apptest.Config(t))
 	ctx := context.Background()
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 40, Certificates: a.Certificates, Events: a.Events})
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 40, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
 	if err != nil {
 		t.Fatal(err)
 	}

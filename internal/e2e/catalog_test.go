@@ -21,7 +21,7 @@ func TestReadALesson(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := learning.Enrol(context.Background(), srv.App.DB, learning.ProgrammeScope, "", tia.ID); err != nil {
+	if err := srv.App.Learning.Enrol(context.Background(), srv.App.DB, learning.ProgrammeScope, "", tia.ID); err != nil {
 		t.Fatal(err)
 	}
 	page := Browser(t)

@@ -19,11 +19,11 @@ func TestCompletingAModuleBringsAVerifiableCertificate(t *testing.T) {
 	srv := StartServer(t, func(c *app.Config) { c.CoursesDir = example; c.Organisation = "Harbour Lane Drug Service" })
 	ctx := context.Background()
 	admin, sup, tr := team(t, srv)
-	if err := learning.Enrol(ctx, srv.App.DB, learning.ProgrammeScope, admin.ID, tr.ID); err != nil {
+	if err := srv.App.Learning.Enrol(ctx, srv.App.DB, learning.ProgrammeScope, admin.ID, tr.ID); err != nil {
 		t.Fatal(err)
 	}
 	m, _ := srv.App.Courses.Catalog().Module("first-contact")
-	progress := &learning.Progress{DB: srv.App.DB}
+	progress := &learning.Progress{DB: srv.App.DB, Clock: srv.App.Clock}
 	if err := progress.MarkLessonComplete(ctx, tr.ID, m.Slug, m.Lessons[0].Slug); err != nil {
 		t.Fatal(err)
 	}

@@ -1,16 +1,16 @@
 // Package e2e drives the real Groundwork server in headless Chromium. Its
 // tests skip when no browser is installed, unless GROUNDWORK_E2E=1, which
-// makes a missing browser a failure (CI sets it).
+// makes a missing browser a failure (CI sets it); GROUNDWORK_E2E=0 skips
+// them even with a browser.
 package e2e
 
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,13 +18,16 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
-	"groundwork/internal/db/dbtest"
+	"groundwork/internal/app/apptest"
+	"groundwork/internal/clock"
 )
 
 // Server is a running Groundwork server on a free port with a fresh database.
 type Server struct {
 	URL string
 	App *app.App
+	// Clock is the time the server reads; tests move it to let time pass.
+	Clock *clock.Moving
 }
 
 // StartServer starts the real server for t and stops it when t ends. Each
@@ -36,22 +39,16 @@ func StartServer(t testing.TB, configure ...func(*app.Config)) *Server {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
-	cfg := app.DefaultConfig()
+	cfg := apptest.Config(t)
 	cfg.Address = ln.Addr().String()
-	cfg.DatabaseURL = dbtest.URL(t)
 	cfg.BaseURL = url
 	cfg.LogLevel = "warn"
 	cfg.ShutdownGrace = 5 * time.Second
-	cfg.DBMaxConns = 8
 	for _, f := range configure {
 		f(cfg)
 	}
+	a := apptest.New(t, cfg)
 	ctx, stop := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		stop()
-		t.Fatal(err)
-	}
 	served := make(chan error, 1)
 	go func() { served <- a.Serve(ctx, ln) }()
 	t.Cleanup(func() {
@@ -59,9 +56,9 @@ func StartServer(t testing.TB, configure ...func(*app.Config)) *Server {
 		if err := <-served; err != nil {
 			t.Errorf("server: %v", err)
 		}
-		a.Close()
 	})
-	return &Server{URL: url, App: a}
+	clk, _ := cfg.Clock.(*clock.Moving)
+	return &Server{URL: url, App: a, Clock: clk}
 }
 
 // chromiumPath finds a Chromium binary, or returns "".
@@ -84,11 +81,16 @@ type Page struct {
 	ctx context.Context
 }
 
-// Browser starts a fresh headless Chromium for t and returns its first tab,
-// closed when t ends. It skips t when no browser is found, unless
-// GROUNDWORK_E2E=1.
+// Browser returns a new tab for t in a browser context of its own (its own
+// cookies and storage, like a separate browser profile), closed when t
+// ends. All tests share one headless Chromium, started by the first. It
+// skips t when no browser is found, unless GROUNDWORK_E2E=1, and always
+// with GROUNDWORK_E2E=0.
 func Browser(t testing.TB) *Page {
 	t.Helper()
+	if os.Getenv("GROUNDWORK_E2E") == "0" {
+		t.Skip("GROUNDWORK_E2E=0 skips the browser tests")
+	}
 	path := chromiumPath()
 	if path == "" {
 		if os.Getenv("GROUNDWORK_E2E") == "1" {
@@ -96,32 +98,67 @@ func Browser(t testing.TB) *Page {
 		}
 		t.Skip("no chromium found; set GROUNDWORK_E2E=1 to make this a failure")
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	// The first action starts the browser; it must run without a timeout,
-	// which would bound the browser's whole life.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+	browser, err := shared.start(path)
+	if err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
 	return &Page{t: t, ctx: ctx}
+}
+
+// chromium is the headless browser the tests share.
+type chromium struct {
+	once    sync.Once
+	ctx     context.Context
+	err     error
+	dataDir string
+	stop    func()
+}
+
+var shared chromium
+
+// start launches the browser once and returns its context.
+func (c *chromium) start(path string) (context.Context, error) {
+	c.once.Do(func() {
+		if c.dataDir, c.err = os.MkdirTemp("", "groundwork-e2e-"); c.err != nil {
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.DisableGPU,
+			chromedp.UserDataDir(c.dataDir),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+		}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(allocCtx)
+		c.ctx, c.stop = ctx, func() { cancelCtx(); cancelAlloc() }
+		// The first action starts the browser; it must run without a
+		// timeout, which would bound the browser's whole life.
+		_, c.err = chromedp.Run(ctx, chromedp.Navigate("about:blank"))
+	})
+	return c.ctx, c.err
+}
+
+// close stops the browser and removes its profile.
+func (c *chromium) close() {
+	if c.stop != nil {
+		c.stop()
+	}
+	if c.dataDir != "" {
+		os.RemoveAll(c.dataDir)
+	}
 }
 
 // stepTimeout bounds each step, so a missing element fails fast.

@@ -19,7 +19,7 @@ func TestClearedForUnsupervisedPractice(t *testing.T) {
 	courses, _ := filepath.Abs("../catalog/testdata/safety")
 	srv := StartServer(t, func(c *app.Config) { c.CoursesDir = courses })
 	admin, _, tr := team(t, srv)
-	if err := learning.Enrol(context.Background(), srv.App.DB, learning.ProgrammeScope, admin.ID, tr.ID); err != nil {
+	if err := srv.App.Learning.Enrol(context.Background(), srv.App.DB, learning.ProgrammeScope, admin.ID, tr.ID); err != nil {
 		t.Fatal(err)
 	}
 	page := Browser(t)

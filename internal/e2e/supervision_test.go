@@ -19,12 +19,12 @@ func TestSignOffCompletesTheModule(t *testing.T) {
 	ctx := context.Background()
 	admin, _, tr := team(t, srv)
 	const password = e2ePassword
-	if err := learning.Enrol(ctx, srv.App.DB, learning.ProgrammeScope, admin.ID, tr.ID); err != nil {
+	if err := srv.App.Learning.Enrol(ctx, srv.App.DB, learning.ProgrammeScope, admin.ID, tr.ID); err != nil {
 		t.Fatal(err)
 	}
 	// The trainee's own part, done before: the lesson and the reflections.
 	m, _ := srv.App.Courses.Catalog().Module("first-contact")
-	progress := &learning.Progress{DB: srv.App.DB}
+	progress := &learning.Progress{DB: srv.App.DB, Clock: srv.App.Clock}
 	if err := progress.MarkLessonComplete(ctx, tr.ID, m.Slug, m.Lessons[0].Slug); err != nil {
 		t.Fatal(err)
 	}

@@ -9,21 +9,21 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/certificate"
 	"groundwork/internal/db"
+	"groundwork/internal/fault"
 	"groundwork/internal/mail"
-	"groundwork/internal/web"
 )
 
 // MarkAttendance records whether a confirmed registrant came (true) or
 // not (false). The register can be corrected until certificates go out.
 func (s *Service) MarkAttendance(ctx context.Context, eventID, registrationID string, attended bool) error {
-	res, err := s.DB.NewUpdate().Model((*Registration)(nil)).Set("attended = ?, updated_at = ?", attended, now()).
+	res, err := s.DB.NewUpdate().Model((*Registration)(nil)).Set("attended = ?, updated_at = ?", attended, s.Clock.Now()).
 		Where("id = ?", registrationID).Where("event_id = ?", eventID).Where("status = ?", Confirmed).
 		Where("purged_at IS NULL").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("mark attendance: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return web.NotFound()
+		return fault.NotFound()
 	}
 	return nil
 }
@@ -33,8 +33,8 @@ func (s *Service) MarkAttendance(ctx context.Context, eventID, registrationID st
 // form. It returns how many were sent; running it again sends only to
 // people marked present since.
 func (s *Service) SendCertificates(ctx context.Context, ev *Event) (int, error) {
-	if ev.Cancelled() || !ev.Past(now()) {
-		return 0, web.Errorf(web.CodeConflict, "Certificates go out once the session has ended.")
+	if ev.Cancelled() || !ev.Past(s.Clock.Now()) {
+		return 0, fault.Errorf(fault.CodeConflict, "Certificates go out once the session has ended.")
 	}
 	names, err := s.facilitatorNames(ctx, ev.ID)
 	if err != nil {
@@ -66,7 +66,7 @@ func (s *Service) SendCertificates(ctx context.Context, ev *Event) (int, error) 
 func (s *Service) certify(ctx context.Context, ev *Event, reg *Registration, facilitators []string) (bool, error) {
 	fresh := false
 	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := certificate.OfRegistration(ctx, tx, reg.ID); web.ErrorCode(err) != web.CodeNotFound {
+		if _, err := certificate.OfRegistration(ctx, tx, reg.ID); !fault.IsNotFound(err) {
 			return err // nil when already issued
 		}
 		c, err := s.Certificates.IssueAttendance(ctx, tx, certificate.Attendance{RegistrationID: reg.ID, EventID: ev.ID,

@@ -3,9 +3,7 @@ package events_test
 import (
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"testing"
@@ -32,10 +30,9 @@ func BenchmarkRegisterKnownVsUnknownEmail(b *testing.B) {
 	fx := &fixture{site: site, lead: site.User("lead@example.org", "Lea Lead", "admin"),
 		sup: site.User("sup@example.org", "Sam Supervisor", "supervisor")}
 	ev := fx.schedule(b, 10000, 30*24*time.Hour)
-	path := site.Base + "/sessions/" + ev.ID
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	token := csrf(b, client, path)
+	visitor := site.Anonymous()
+	token := visitor.CSRF("/sessions/" + ev.ID)
+	path, client := visitor.URL("/sessions/"+ev.ID), visitor.Client()
 	post := func(email string) time.Duration {
 		form := url.Values{"_csrf": {token}, "name": {"Tama Ngata"}, "email": {email}, "audience": {"schools"}, "consent": {"yes"}}
 		start := time.Now()
@@ -62,22 +59,6 @@ func BenchmarkRegisterKnownVsUnknownEmail(b *testing.B) {
 	b.ReportMetric(float64(newMedian.Microseconds()), "new-µs")
 	b.ReportMetric(float64(knownMedian.Microseconds()), "booked-µs")
 	b.Logf("%s: median %v for a new email, %v for a booked one (%d each)", dbtest.Name(), newMedian, knownMedian, len(fresh))
-}
-
-var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
-
-func csrf(b *testing.B, client *http.Client, page string) string {
-	resp, err := client.Get(page)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	m := csrfField.FindSubmatch(body)
-	if m == nil {
-		b.Fatal("no CSRF token")
-	}
-	return string(m[1])
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -13,11 +13,12 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/catalog"
 	"groundwork/internal/certificate"
+	"groundwork/internal/clock"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -139,28 +140,26 @@ type Service struct {
 	// kept.
 	Retention time.Duration
 	Logger    *slog.Logger
+	// Clock tells the time of every change and decides what is past.
+	Clock clock.Clock
 }
 
 // Errors a person may see.
 var (
-	ErrClosed     = web.Errorf(web.CodeConflict, "Registration for this session is closed.")
-	ErrRegistered = web.Errorf(web.CodeConflict, "This email address is already registered for this session. Check your inbox for the confirmation: its link lets you view or cancel your place.")
-	ErrCancelled  = web.Errorf(web.CodeConflict, "This registration is already cancelled.")
+	ErrClosed     = fault.Errorf(fault.CodeConflict, "Registration for this session is closed.")
+	ErrRegistered = fault.Errorf(fault.CodeConflict, "This email address is already registered for this session. Check your inbox for the confirmation: its link lets you view or cancel your place.")
+	ErrCancelled  = fault.Errorf(fault.CodeConflict, "This registration is already cancelled.")
 )
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Get returns the session with id, or not found.
 func Get(ctx context.Context, idb bun.IDB, id string) (*Event, error) {
 	if !web.IsID(id) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	e := new(Event)
 	err := selectEvents(idb, e).Where("e.id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)

@@ -11,7 +11,7 @@ import (
 	"github.com/uptrace/bun/dialect"
 
 	"groundwork/internal/db"
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // MinAnswers is how many answers a session collects before any is
@@ -46,10 +46,10 @@ type heldAnswer struct {
 }
 
 // ErrAnswered means the registrant has given their feedback already.
-var ErrAnswered = web.Errorf(web.CodeConflict, "You have already given feedback on this session. Thank you.")
+var ErrAnswered = fault.Errorf(fault.CodeConflict, "You have already given feedback on this session. Thank you.")
 
 // errBadAnswer means an answer is out of range; the form checks first.
-var errBadAnswer = web.Errorf(web.CodeInvalid, "Choose a rating for each question.")
+var errBadAnswer = fault.Errorf(fault.CodeInvalid, "Choose a rating for each question.")
 
 // GiveFeedback stores a as reg's anonymous feedback on their session.
 //

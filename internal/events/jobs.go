@@ -8,7 +8,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"groundwork/internal/certificate"
 	"groundwork/internal/db"
 	"groundwork/internal/mail"
 )
@@ -20,10 +19,10 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		if _, err := s.SendReminders(ctx, now()); err != nil {
+		if _, err := s.SendReminders(ctx, s.Clock.Now()); err != nil {
 			s.Logger.Error("send session reminders", slog.String("error", err.Error()))
 		}
-		if _, err := s.Purge(ctx, now()); err != nil {
+		if _, err := s.Purge(ctx, s.Clock.Now()); err != nil {
 			s.Logger.Error("purge registrations", slog.String("error", err.Error()))
 		}
 		select {
@@ -62,7 +61,7 @@ func (s *Service) SendReminders(ctx context.Context, at time.Time) (int, error) 
 func (s *Service) remind(ctx context.Context, reg *Registration) (bool, error) {
 	sent := false
 	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*Registration)(nil)).Set("reminded_at = ?", now()).
+		res, err := tx.NewUpdate().Model((*Registration)(nil)).Set("reminded_at = ?", s.Clock.Now()).
 			Where("id = ?", reg.ID).Where("reminded_at IS NULL").Where("status = ?", Confirmed).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("claim reminder: %w", err)
@@ -128,7 +127,7 @@ func (s *Service) Forget(ctx context.Context, reg *Registration) error {
 		if err := s.cancel(ctx, tx, reg); err != nil && err != ErrCancelled {
 			return err
 		}
-		if err := certificate.ForgetAttendance(ctx, tx, reg.ID); err != nil {
+		if err := s.Certificates.ForgetAttendance(ctx, tx, reg.ID); err != nil {
 			return err
 		}
 		if err := mail.Forget(ctx, tx, reg.Email); err != nil {

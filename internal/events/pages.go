@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"groundwork/internal/account"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -27,25 +28,34 @@ var Templates = web.Source{Namespace: "events", FS: web.MustSub(templates, "temp
 // pages serves the public sessions' pages.
 type pages struct {
 	svc   *Service
-	views map[string]*web.Page
+	views eventsPages
 }
 
 // RegisterLimit is how many registrations one address may send: a burst,
 // then one every 20 seconds. People register once; scripts do not get far.
 var RegisterLimit = middleware.RateLimiterMemoryStoreConfig{Rate: rate.Every(20 * time.Second), Burst: 10, ExpiresIn: 10 * time.Minute}
 
+// eventsPages are the events pages, resolved at registration.
+type eventsPages struct {
+	Catalogue       *web.Page `page:"catalogue"`
+	Session         *web.Page `page:"session"`
+	Registered      *web.Page `page:"registered"`
+	Registration    *web.Page `page:"registration"`
+	Manage          *web.Page `page:"manage"`
+	SessionForm     *web.Page `page:"session_form"`
+	ManageSession   *web.Page `page:"manage_session"`
+	Attendance      *web.Page `page:"attendance"`
+	Sheet           *web.Page `page:"sheet"`
+	FeedbackSummary *web.Page `page:"feedback_summary"`
+}
+
 // Routes mounts the public catalogue and registration, the registrants'
 // private pages, the staff pages (guarded by staff) and the admins'
 // feedback summary on admin.
 func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, staff echo.MiddlewareFunc) error {
-	p := &pages{svc: svc, views: map[string]*web.Page{}}
-	for _, name := range []string{"catalogue", "session", "registered", "registration",
-		"manage", "session_form", "manage_session", "attendance", "sheet", "feedback_summary"} {
-		page, err := r.Page("events/" + name)
-		if err != nil {
-			return err
-		}
-		p.views[name] = page
+	p := &pages{svc: svc}
+	if err := r.Pages("events", &p.views); err != nil {
+		return err
 	}
 	limit := web.RateLimit(RegisterLimit, "Too many registrations from your network in a short time. Please wait a few minutes and try again.")
 	e.GET("/sessions", p.catalogue)
@@ -88,11 +98,11 @@ func (p *pages) catalogue(c echo.Context) error {
 	if !validAudience(aud) {
 		aud = ""
 	}
-	sessions, err := Upcoming(c.Request().Context(), p.svc.DB, aud, now())
+	sessions, err := Upcoming(c.Request().Context(), p.svc.DB, aud, p.svc.Clock.Now())
 	if err != nil {
 		return err
 	}
-	return p.views["catalogue"].Render(c, http.StatusOK, catalogueData{Audiences: Audiences, Audience: aud, Sessions: sessions, Now: now()})
+	return p.views.Catalogue.Render(c, http.StatusOK, catalogueData{Audiences: Audiences, Audience: aud, Sessions: sessions, Now: p.svc.Clock.Now()})
 }
 
 func validAudience(a Audience) bool {
@@ -126,12 +136,12 @@ func (p *pages) session(c echo.Context) error {
 }
 
 func (p *pages) renderSession(c echo.Context, status int, ev *Event, f *web.Form) error {
-	d := sessionData{Event: ev, Description: markdown(ev.Description), Open: ev.Open(now()), Past: ev.Past(now()),
+	d := sessionData{Event: ev, Description: markdown(ev.Description), Open: ev.Open(p.svc.Clock.Now()), Past: ev.Past(p.svc.Clock.Now()),
 		Form: f, Audiences: Audiences, RetentionDays: int(p.svc.Retention.Hours() / 24)}
 	if m, ok := p.svc.Courses.Catalog().Module(ev.PreReading); ok {
 		d.PreReading = m.Title
 	}
-	return p.views["session"].Render(c, status, d)
+	return p.views.Session.Render(c, status, d)
 }
 
 // md renders session descriptions: plain CommonMark, where raw HTML and
@@ -159,7 +169,7 @@ func (p *pages) register(c echo.Context) error {
 		return err
 	}
 	if f.Get("website") != "" { // the honeypot: people never see it, bots fill it in
-		return web.Errorf(web.CodeInvalid, "Your registration could not be accepted.")
+		return fault.Errorf(fault.CodeInvalid, "Your registration could not be accepted.")
 	}
 	r := registrant(f)
 	if f.Get("consent") != "yes" {
@@ -182,7 +192,7 @@ func (p *pages) registered(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.views["registered"].Render(c, http.StatusOK, ev)
+	return p.views.Registered.Render(c, http.StatusOK, ev)
 }
 
 // registrant reads and checks a registrant's details from f.

@@ -11,6 +11,7 @@ import (
 
 	"groundwork/internal/certificate"
 	"groundwork/internal/events/ics"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -63,16 +64,16 @@ func (p *pages) registration(c echo.Context) error {
 
 func (p *pages) renderRegistration(c echo.Context, status int, reg *Registration, ev *Event, f *web.Form) error {
 	d := registrationData{Registration: reg, Event: ev, Token: c.Param("token"), Form: f,
-		Now: now(), Questions: questions}
+		Now: p.svc.Clock.Now(), Questions: questions}
 	cert, err := certificate.OfRegistration(c.Request().Context(), p.svc.DB, reg.ID)
 	switch {
 	case err == nil:
 		d.Certificate, d.VerifyURL = cert, p.svc.Certificates.VerifyURL(cert)
-	case web.ErrorCode(err) != web.CodeNotFound:
+	case !fault.IsNotFound(err):
 		return err
 	}
 	d.FeedbackOpen = reg.Attended != nil && *reg.Attended && !reg.FeedbackGiven
-	return p.views["registration"].Render(c, status, d)
+	return p.views.Registration.Render(c, status, d)
 }
 
 func (p *pages) cancel(c echo.Context) error {

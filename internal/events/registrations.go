@@ -13,7 +13,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
+	"groundwork/internal/fault"
 	"groundwork/internal/mail"
 	"groundwork/internal/web"
 )
@@ -114,7 +116,7 @@ func (s *Service) Register(ctx context.Context, eventID string, r Registrant, by
 		if err != nil {
 			return err
 		}
-		t := now()
+		t := s.Clock.Now()
 		if ev.Cancelled() || (byStaff == "" && !ev.Open(t)) {
 			return ErrClosed
 		}
@@ -132,14 +134,14 @@ func (s *Service) Register(ctx context.Context, eventID string, r Registrant, by
 			}
 			return mail.Enqueue(ctx, tx, mail.Registration, s.alreadyBooked(ev, reg))
 		}
-		reg = &Registration{ID: newID(), EventID: ev.ID, Name: r.Name, Email: r.Email,
+		reg = &Registration{ID: clock.NewID(), EventID: ev.ID, Name: r.Name, Email: r.Email,
 			Organisation: r.Organisation, Audience: r.Audience, AccessNeeds: r.AccessNeeds, CreatedAt: t, UpdatedAt: t}
 		if byStaff == "" {
 			reg.ConsentedAt = &t
 		} else {
 			reg.AddedBy = &byStaff
 		}
-		if err := seat(ctx, tx, ev, reg); err != nil {
+		if err := s.seat(ctx, tx, ev, reg); err != nil {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(reg).Exec(ctx); err != nil {
@@ -172,8 +174,8 @@ func booked(ctx context.Context, tx bun.Tx, eventID, email string) (*Registratio
 
 // seat gives reg a confirmed seat when one is left, or the next waitlist
 // position, and counts it on the locked session.
-func seat(ctx context.Context, tx bun.Tx, ev *Event, reg *Registration) error {
-	q := tx.NewUpdate().Model((*Event)(nil)).Where("id = ?", ev.ID).Set("updated_at = ?", now())
+func (s *Service) seat(ctx context.Context, tx bun.Tx, ev *Event, reg *Registration) error {
+	q := tx.NewUpdate().Model((*Event)(nil)).Where("id = ?", ev.ID).Set("updated_at = ?", s.Clock.Now())
 	if ev.Confirmed < ev.Capacity {
 		reg.Status = Confirmed
 		q = q.Set("confirmed = confirmed + 1")
@@ -193,12 +195,12 @@ func seat(ctx context.Context, tx bun.Tx, ev *Event, reg *Registration) error {
 func (s *Service) ByToken(ctx context.Context, token string) (*Registration, error) {
 	id, ok := s.Link.ID(token)
 	if !ok {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	reg := new(Registration)
 	err := selectRegistrations(s.DB, reg).Where("r.id = ?", id).Where("r.purged_at IS NULL").Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load registration: %w", err)
@@ -247,7 +249,7 @@ func (s *Service) cancel(ctx context.Context, tx bun.Tx, reg *Registration) erro
 	if cur.Status == Withdrawn {
 		return ErrCancelled
 	}
-	if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("status = ?, position = NULL, updated_at = ?", Withdrawn, now()).
+	if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("status = ?, position = NULL, updated_at = ?", Withdrawn, s.Clock.Now()).
 		Where("id = ?", reg.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("cancel registration: %w", err)
 	}
@@ -260,7 +262,7 @@ func (s *Service) cancel(ctx context.Context, tx bun.Tx, reg *Registration) erro
 // freeSeat gives up one confirmed seat and hands it to the first person on
 // the waitlist, if anyone waits.
 func (s *Service) freeSeat(ctx context.Context, tx bun.Tx, ev *Event) error {
-	if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("confirmed = confirmed - 1, updated_at = ?", now()).
+	if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("confirmed = confirmed - 1, updated_at = ?", s.Clock.Now()).
 		Where("id = ?", ev.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("free seat: %w", err)
 	}
@@ -285,7 +287,7 @@ func (s *Service) promoteNext(ctx context.Context, tx bun.Tx, ev *Event, letter 
 	if err != nil {
 		return nil, fmt.Errorf("promote: %w", err)
 	}
-	t := now()
+	t := s.Clock.Now()
 	if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("status = ?, position = NULL, updated_at = ?", Confirmed, t).
 		Where("id = ?", next.ID).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("promote: %w", err)

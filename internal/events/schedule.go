@@ -13,7 +13,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
+	"groundwork/internal/fault"
 	"groundwork/internal/mail"
 	"groundwork/internal/web"
 )
@@ -115,7 +117,7 @@ func hasControl(s string) bool {
 // errBadSession refuses a session that the form would have refused: a
 // line break in a one-line field, or a date outside the years the form
 // accepts.
-var errBadSession = web.Errorf(web.CodeInvalid, "The session has a line break in its title, link or time zone, or a date outside the years %d to %d.", web.FirstYear, web.LastYear)
+var errBadSession = fault.Errorf(fault.CodeInvalid, "The session has a line break in its title, link or time zone, or a date outside the years %d to %d.", web.FirstYear, web.LastYear)
 
 // sane reports whether e passes the form's checks on one-line fields and
 // dates, for sessions saved without the form.
@@ -165,8 +167,8 @@ func (s *Service) Save(ctx context.Context, e *Event, facilitators []string) err
 	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		if e.ID == "" {
-			t := now()
-			e.ID, e.CreatedAt, e.UpdatedAt = newID(), t, t
+			t := s.Clock.Now()
+			e.ID, e.CreatedAt, e.UpdatedAt = clock.NewID(), t, t
 			if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 				return fmt.Errorf("create session: %w", err)
 			}
@@ -197,9 +199,9 @@ func (s *Service) update(ctx context.Context, tx bun.Tx, e *Event) error {
 		return err
 	}
 	if old.Cancelled() || e.Capacity < old.Confirmed {
-		return web.Errorf(web.CodeConflict, "The session changed while you edited it (cancelled, or more seats taken). Reload and try again.")
+		return fault.Errorf(fault.CodeConflict, "The session changed while you edited it (cancelled, or more seats taken). Reload and try again.")
 	}
-	e.UpdatedAt = now()
+	e.UpdatedAt = s.Clock.Now()
 	if _, err := tx.NewUpdate().Model(e).Column("title", "description", "audience", "format", "address", "online_link",
 		"starts_at", "ends_at", "time_zone", "capacity", "opens_at", "closes_at", "pre_reading", "updated_at").
 		Set("sequence = sequence + 1").WherePK().Exec(ctx); err != nil {
@@ -271,9 +273,9 @@ func (s *Service) CallOff(ctx context.Context, eventID, reason string) error {
 			return err
 		}
 		if ev.Cancelled() {
-			return web.Errorf(web.CodeConflict, "This session is already cancelled.")
+			return fault.Errorf(fault.CodeConflict, "This session is already cancelled.")
 		}
-		t := now()
+		t := s.Clock.Now()
 		ev.CancelledAt, ev.CancelReason = &t, reason
 		if _, err := tx.NewUpdate().Model(ev).Column("cancelled_at", "cancel_reason").Set("sequence = sequence + 1").
 			Set("updated_at = ?", t).WherePK().Exec(ctx); err != nil {
@@ -282,10 +284,4 @@ func (s *Service) CallOff(ctx context.Context, eventID, reason string) error {
 		ev.Sequence++ // calendars replace the invitation only for a higher sequence
 		return s.tellEveryone(ctx, tx, ev, s.calledOff, nil)
 	})
-}
-
-// MayRun reports whether viewer may manage the session: an admin, or a
-// supervisor who facilitates it.
-func MayRun(viewer *account.User, facilitators []string) bool {
-	return viewer.Role == account.Admin || (viewer.Role == account.Supervisor && slices.Contains(facilitators, viewer.ID))
 }

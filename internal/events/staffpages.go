@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groundwork/internal/account"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -23,22 +24,22 @@ func (p *pages) manage(c echo.Context) error {
 	me := account.CurrentUser(c)
 	var all []Event
 	q := selectEvents(p.svc.DB, &all).OrderExpr("e.starts_at DESC").Limit(200)
-	if me.Role != account.Admin {
+	if !runsEverySession(me.Viewer()) {
 		q = q.Where("e.id IN (SELECT event_id FROM event_facilitators WHERE user_id = ?)", me.ID)
 	}
 	if err := q.Scan(ctx); err != nil {
 		return err
 	}
-	d := manageData{All: me.Role == account.Admin}
+	d := manageData{All: runsEverySession(me.Viewer())}
 	for _, ev := range all {
-		if ev.Past(now()) {
+		if ev.Past(p.svc.Clock.Now()) {
 			d.Past = append(d.Past, ev)
 		} else {
 			d.Upcoming = append([]Event{ev}, d.Upcoming...)
 		}
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return p.views["manage"].Render(c, http.StatusOK, d)
+	return p.views.Manage.Render(c, http.StatusOK, d)
 }
 
 // formData is the session form.
@@ -79,7 +80,7 @@ func (p *pages) renderForm(c echo.Context, status int, ev *Event, f *web.Form, c
 	for _, m := range p.svc.Courses.Catalog().PublicModules() {
 		d.Modules = append(d.Modules, [2]string{m.Slug, m.Title})
 	}
-	return p.views["session_form"].Render(c, status, d)
+	return p.views.SessionForm.Render(c, status, d)
 }
 
 // staff lists the people who can facilitate: admins and supervisors.
@@ -137,8 +138,8 @@ func (p *pages) run(c echo.Context) (*Event, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if !MayRun(account.CurrentUser(c), facilitators) {
-		return nil, nil, web.NotFound()
+	if !MayRun(web.ViewerFrom(c), facilitators) {
+		return nil, nil, fault.NotFound()
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return ev, facilitators, nil
@@ -167,7 +168,7 @@ func (p *pages) update(c echo.Context) error {
 		return err
 	}
 	if ev.Cancelled() {
-		return web.Errorf(web.CodeConflict, "This session is cancelled and can no longer be changed.")
+		return fault.Errorf(fault.CodeConflict, "This session is cancelled and can no longer be changed.")
 	}
 	return p.save(c, ev, "Session updated.")
 }
@@ -200,8 +201,8 @@ func (p *pages) renderManage(c echo.Context, status int, ev *Event, f *web.Form)
 	if err != nil {
 		return err
 	}
-	return p.views["manage_session"].Render(c, status, sessionManageData{Event: ev, Registrations: regs, Feedback: fb,
-		Form: f, Audiences: Audiences, Past: ev.Past(now())})
+	return p.views.ManageSession.Render(c, status, sessionManageData{Event: ev, Registrations: regs, Feedback: fb,
+		Form: f, Audiences: Audiences, Past: ev.Past(p.svc.Clock.Now())})
 }
 
 // add registers someone by hand: staff may add people after registration
@@ -269,7 +270,7 @@ func (p *pages) attendance(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.renderList(c, "attendance", ev)
+	return p.renderList(c, p.views.Attendance, ev)
 }
 
 func (p *pages) sheet(c echo.Context) error {
@@ -277,12 +278,12 @@ func (p *pages) sheet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.renderList(c, "sheet", ev)
+	return p.renderList(c, p.views.Sheet, ev)
 }
 
 // renderList shows the confirmed registrants on the register or the
 // sign-in sheet.
-func (p *pages) renderList(c echo.Context, view string, ev *Event) error {
+func (p *pages) renderList(c echo.Context, view *web.Page, ev *Event) error {
 	regs, err := Registrations(c.Request().Context(), p.svc.DB, ev.ID)
 	if err != nil {
 		return err
@@ -296,7 +297,7 @@ func (p *pages) renderList(c echo.Context, view string, ev *Event) error {
 			}
 		}
 	}
-	return p.views[view].Render(c, http.StatusOK, d)
+	return view.Render(c, http.StatusOK, d)
 }
 
 // mark records one person as present or absent from the register.
@@ -311,10 +312,10 @@ func (p *pages) mark(c echo.Context) error {
 	}
 	f.OneOf("attended", "Choose attended or no-show.", "yes", "no")
 	if !f.Valid() {
-		return web.Errorf(web.CodeInvalid, "Choose attended or no-show.")
+		return fault.Errorf(fault.CodeInvalid, "Choose attended or no-show.")
 	}
 	if !web.IsID(f.Get("registration")) {
-		return web.Errorf(web.CodeInvalid, "That is not a registration on this register. Reload the register and try again.")
+		return fault.Errorf(fault.CodeInvalid, "That is not a registration on this register. Reload the register and try again.")
 	}
 	if err := p.svc.MarkAttendance(c.Request().Context(), ev.ID, f.Get("registration"), f.Get("attended") == "yes"); err != nil {
 		return err
@@ -355,7 +356,7 @@ func (p *pages) feedbackSummary(c echo.Context) error {
 		return err
 	}
 	var past []Event
-	if err := selectEvents(p.svc.DB, &past).Where("e.ends_at <= ?", now()).OrderExpr("e.starts_at DESC").Limit(100).Scan(ctx); err != nil {
+	if err := selectEvents(p.svc.DB, &past).Where("e.ends_at <= ?", p.svc.Clock.Now()).OrderExpr("e.starts_at DESC").Limit(100).Scan(ctx); err != nil {
 		return err
 	}
 	ids := make([]string, len(past))
@@ -371,5 +372,5 @@ func (p *pages) feedbackSummary(c echo.Context) error {
 		d.Sessions = append(d.Sessions, sessionFeedback{Event: ev, Feedback: feedback[ev.ID]})
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return p.views["feedback_summary"].Render(c, http.StatusOK, d)
+	return p.views.FeedbackSummary.Render(c, http.StatusOK, d)
 }

@@ -20,9 +20,12 @@ const inactiveAfter = 14 * 24 * time.Hour
 // dashboards serves /dashboard: a trainee's own progress, or a
 // supervisor's (or admin's) view of their trainees.
 type dashboards struct {
-	store               *catalog.Store
-	progress            *Progress
-	trainee, supervisor *web.Page
+	store    *catalog.Store
+	progress *Progress
+	views    struct {
+		Trainee    *web.Page `page:"dashboard_trainee"`
+		Supervisor *web.Page `page:"dashboard_supervisor"`
+	}
 }
 
 // traineeData is what a trainee's dashboard shows.
@@ -116,7 +119,7 @@ func (d *dashboards) showTrainee(c echo.Context, me *account.User) error {
 	if err := d.addSeams(c, me, &data); err != nil {
 		return err
 	}
-	return d.trainee.Render(c, http.StatusOK, data)
+	return d.views.Trainee.Render(c, http.StatusOK, data)
 }
 
 // enrolledProgress keeps the modules the trainee is enrolled in and notes
@@ -218,11 +221,7 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	ctx := c.Request().Context()
 	var trainees []account.User
 	var err error
-	if me.Role == account.Admin {
-		trainees, err = account.UsersByRole(ctx, d.progress.DB, account.Trainee)
-	} else {
-		trainees, err = account.TraineesOf(ctx, d.progress.DB, me.ID)
-	}
+	trainees, err = account.TraineesVisibleTo(ctx, d.progress.DB, me.Viewer())
 	if err != nil {
 		return err
 	}
@@ -243,7 +242,7 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	if err != nil {
 		return err
 	}
-	data := supervisorData{Modules: cat.TraineeModules(), All: me.Role == account.Admin, Supervision: sums != nil,
+	data := supervisorData{Modules: cat.TraineeModules(), All: account.SeesEveryTrainee(me.Viewer()), Supervision: sums != nil,
 		Practice: len(cat.BeforeUnsupervisedPractice()) > 0}
 	for _, t := range trainees {
 		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID], Evidence: evidence[t.ID],
@@ -258,20 +257,16 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 		if since.IsZero() {
 			since = t.CreatedAt
 		}
-		row.Inactive = time.Since(since) >= inactiveAfter
+		row.Inactive = d.progress.Clock.Now().Sub(since) >= inactiveAfter
 		data.Trainees = append(data.Trainees, row)
 	}
-	return d.supervisor.Render(c, http.StatusOK, data)
+	return d.views.Supervisor.Render(c, http.StatusOK, data)
 }
 
 // DashboardRoutes mounts GET /dashboard; guard is the sign-in middleware.
 func DashboardRoutes(e *echo.Echo, r *web.Renderer, store *catalog.Store, p *Progress, guard echo.MiddlewareFunc) error {
 	d := &dashboards{store: store, progress: p}
-	var err error
-	if d.trainee, err = r.Page("learning/dashboard_trainee"); err != nil {
-		return err
-	}
-	if d.supervisor, err = r.Page("learning/dashboard_supervisor"); err != nil {
+	if err := r.Pages("learning", &d.views); err != nil {
 		return err
 	}
 	e.GET("/dashboard", d.show, guard)

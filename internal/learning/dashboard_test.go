@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
+	"groundwork/internal/app/apptest"
 )
 
 type queryCounter struct{ n atomic.Int64 }
@@ -25,20 +27,20 @@ func TestTraineeDashboardShowsWhatRemains(t *testing.T) {
 	t.Parallel()
 	a, base := site(t)
 	v := trainee(t, a, base, "t@example.org")
-	if _, page := v.get("/dashboard"); !strings.Contains(page, "1 lesson to read") || !strings.Contains(page, "1 competency awaits sign-off") ||
+	if _, page := v.Get("/dashboard"); !strings.Contains(page, "1 lesson to read") || !strings.Contains(page, "1 competency awaits sign-off") ||
 		!strings.Contains(page, "Read The first minute") {
 		t.Fatal("a new trainee's dashboard does not say what to do")
 	}
 	const lesson = "/modules/first-contact/lessons/the-first-minute"
-	v.post(lesson+"/complete", lesson, url.Values{})
+	v.Post(lesson+"/complete", lesson, url.Values{})
 	action := startQuiz(t, v)
-	v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
-	v.post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
+	v.Post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
+	v.Post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
 		url.Values{"prompt-1": {"One."}, "prompt-2": {"Two."}, "action": {"submit"}})
 
 	counter := &queryCounter{}
 	a.DB.AddQueryHook(counter)
-	_, page := v.get("/dashboard")
+	_, page := v.Get("/dashboard")
 	if n := counter.n.Load(); n > 5 {
 		t.Errorf("the trainee dashboard ran %d queries, budget 5", n)
 	}
@@ -54,7 +56,8 @@ func TestTraineeDashboardShowsWhatRemains(t *testing.T) {
 
 func TestSupervisorDashboard(t *testing.T) {
 	t.Parallel()
-	a, base := site(t)
+	dir, _ := filepath.Abs("../catalog/testdata/example")
+	a, base, clk := clockedSite(t, dir)
 	ctx := context.Background()
 	const password = "a long enough passphrase"
 	sup, _, _ := a.Accounts.CreateUser(ctx, "sup@example.org", "Sup", account.Supervisor, password)
@@ -63,11 +66,11 @@ func TestSupervisorDashboard(t *testing.T) {
 	trainee(t, a, base, "notmine@example.org")
 	me, _ := account.UserByID(ctx, a.DB, mustUserID(t, a, "mine@example.org"))
 	a.Accounts.AssignSupervisor(ctx, admin, me, sup.ID, "127.0.0.1")
-	mine.post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
+	mine.Post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
 		url.Values{"prompt-1": {"One."}, "prompt-2": {"Two."}, "action": {"submit"}})
 
 	s := signIn(t, base, "sup@example.org", password)
-	_, page := s.get("/dashboard")
+	_, page := s.Get("/dashboard")
 	if strings.Count(page, `<th scope="row">`) != 1 {
 		t.Fatalf("the supervisor sees %d trainees, want only their own", strings.Count(page, `<th scope="row">`))
 	}
@@ -77,16 +80,17 @@ func TestSupervisorDashboard(t *testing.T) {
 	if strings.Contains(page, `<span class="status">inactive</span>`) {
 		t.Error("an active trainee is marked inactive")
 	}
-	// Fifteen days without activity: highlighted.
-	a.DB.NewUpdate().Table("reflections").Set("submitted_at = ?", time.Now().UTC().Add(-15*24*time.Hour)).Where("1 = 1").Exec(ctx)
-	a.DB.NewUpdate().Table("users").Set("created_at = ?", time.Now().UTC().Add(-30*24*time.Hour)).Where("1 = 1").Exec(ctx)
-	if _, page := s.get("/dashboard"); !strings.Contains(page, `<span class="status">inactive</span>`) {
+	// Fifteen days without activity: highlighted. (The supervisor's
+	// session has ended by then; they sign in again.)
+	clk.Move(15 * 24 * time.Hour)
+	s = signIn(t, base, "sup@example.org", password)
+	if _, page := s.Get("/dashboard"); !strings.Contains(page, `<span class="status">inactive</span>`) {
 		t.Error("an inactive trainee is not highlighted")
 	}
-	if _, page := signIn(t, base, "admin@example.org", password).get("/dashboard"); strings.Count(page, `<th scope="row">`) != 2 {
+	if _, page := signIn(t, base, "admin@example.org", password).Get("/dashboard"); strings.Count(page, `<th scope="row">`) != 2 {
 		t.Error("the admin does not see every trainee")
 	}
-	if code, _ := newVisitor(t, base).get("/dashboard"); code != http.StatusSeeOther {
+	if code, _ := apptest.Visit(t, base).Get("/dashboard"); code != http.StatusSeeOther {
 		t.Errorf("anonymous dashboard = %d", code)
 	}
 }

@@ -4,15 +4,15 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
+	"groundwork/internal/audit"
 	"groundwork/internal/catalog"
-	"groundwork/internal/web"
+	"groundwork/internal/db"
+	"groundwork/internal/fault"
 )
 
 // ProgrammeScope is the enrolment scope of the whole programme.
@@ -30,7 +30,7 @@ type enrolment struct {
 // Enrol enrols userIDs in scope (ProgrammeScope or a module slug); an
 // existing enrolment is kept. by is who enrolled them, or "" for the
 // system. Call it with the transaction of the change that causes it.
-func Enrol(ctx context.Context, idb bun.IDB, scope, by string, userIDs ...string) error {
+func (p *Progress) Enrol(ctx context.Context, idb bun.IDB, scope, by string, userIDs ...string) error {
 	if len(userIDs) == 0 {
 		return nil
 	}
@@ -40,12 +40,48 @@ func Enrol(ctx context.Context, idb bun.IDB, scope, by string, userIDs ...string
 	}
 	rows := make([]enrolment, len(userIDs))
 	for i, id := range userIDs {
-		rows[i] = enrolment{UserID: id, Scope: scope, EnrolledAt: now(), EnrolledBy: who}
+		rows[i] = enrolment{UserID: id, Scope: scope, EnrolledAt: p.Clock.Now(), EnrolledBy: who}
 	}
 	if _, err := idb.NewInsert().Model(&rows).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("enrol: %w", err)
 	}
 	return nil
+}
+
+// EnrolByAdmin enrols u in scope (ProgrammeScope or a module of cat) on
+// by's request from client ip, with an audit entry in the same transaction.
+func (p *Progress) EnrolByAdmin(ctx context.Context, by, u *account.User, cat *catalog.Catalog, scope, ip string) error {
+	if !slices.ContainsFunc(scopeOptions(cat), func(o scopeOption) bool { return o.Scope == scope }) {
+		return fault.Errorf(fault.CodeInvalid, "Choose the programme or a module to enrol them in.")
+	}
+	return p.audited(ctx, audit.Entry{ActorID: by.ID, SubjectID: u.ID, Action: audit.Enrolled, IP: ip, Detail: scope},
+		func(ctx context.Context, tx bun.Tx) error { return p.Enrol(ctx, tx, scope, by.ID, u.ID) })
+}
+
+// Withdraw ends u's enrolment in scope on by's request from client ip,
+// keeping their progress, with an audit entry in the same transaction.
+func (p *Progress) Withdraw(ctx context.Context, by, u *account.User, scope, ip string) error {
+	return p.audited(ctx, audit.Entry{ActorID: by.ID, SubjectID: u.ID, Action: audit.Unenrolled, IP: ip, Detail: scope},
+		func(ctx context.Context, tx bun.Tx) error {
+			res, err := tx.NewDelete().Model((*enrolment)(nil)).Where("user_id = ?", u.ID).Where("scope = ?", scope).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("withdraw enrolment: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return fault.Errorf(fault.CodeConflict, "They were not enrolled in that; the page may be out of date.")
+			}
+			return nil
+		})
+}
+
+// audited runs fn and writes entry in one transaction.
+func (p *Progress) audited(ctx context.Context, entry audit.Entry, fn func(context.Context, bun.Tx) error) error {
+	return db.InTx(ctx, p.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := fn(ctx, tx); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, entry)
+	})
 }
 
 // enrolledIn reports whether scopes cover module m.
@@ -66,74 +102,6 @@ func enrolledModules(scopes []string, c *catalog.Catalog) []*catalog.Module {
 		}
 	}
 	return out
-}
-
-// Messages shown when a trainee may not start a module.
-const (
-	notEnrolled = "You are not enrolled in this module. Your training lead enrols you when you join a cohort, " +
-		"or in this module on its own; ask them if you think you should be."
-	prerequisitesFirst = "This module builds on the modules below. Finish your part of them first " +
-		"(read the lessons, pass the knowledge check and submit your reflections), then come back."
-)
-
-// Access implements catalog.Progress. Trainees start a trainee module only
-// when enrolled in it and when their part of its prerequisites is done;
-// supervisors and admins read everything, and public modules are open to
-// all. It costs one query.
-func (p *Progress) Access(ctx context.Context, v *web.Viewer, m *catalog.Module, c *catalog.Catalog) (catalog.Access, error) {
-	var a catalog.Access
-	f, err := p.facts(ctx, []string{v.UserID})
-	if err != nil {
-		return a, err
-	}
-	if v.Role == string(account.Trainee) && m.Audience != catalog.AudiencePublic {
-		if !enrolledIn(f.scopes[v.UserID], m, c) {
-			a.Blocked = notEnrolled
-			return a, nil
-		}
-		for _, slug := range m.Prerequisites {
-			if pre, ok := c.Module(slug); ok && !f.module(v.UserID, pre, nil).OwnPartDone() {
-				a.Missing = append(a.Missing, pre)
-			}
-		}
-		if len(a.Missing) > 0 {
-			a.Blocked = prerequisitesFirst
-		}
-	}
-	a.Read = map[string]bool{}
-	for _, l := range m.Lessons {
-		if _, ok := f.read[v.UserID][m.Slug+"/"+l.Slug]; ok {
-			a.Read[l.Slug] = true
-		} else if a.Resume == nil {
-			a.Resume = l
-		}
-	}
-	if len(a.Read) == 0 {
-		a.Resume = nil
-	}
-	return a, nil
-}
-
-// mayStart returns a forbidden error with the reason when the viewer may
-// not start m: handlers that record progress call it, so the gate holds
-// whatever page a request comes from.
-func (p *Progress) mayStart(c echo.Context, m *catalog.Module, cat *catalog.Catalog) error {
-	a, err := p.Access(c.Request().Context(), web.ViewerFrom(c), m, cat)
-	if err != nil {
-		return err
-	}
-	if a.Blocked == "" {
-		return nil
-	}
-	msg := a.Blocked
-	if len(a.Missing) > 0 {
-		titles := make([]string, len(a.Missing))
-		for i, pre := range a.Missing {
-			titles[i] = pre.Title
-		}
-		msg = "Finish your part of " + strings.Join(titles, " and ") + " before you start " + m.Title + "."
-	}
-	return web.Errorf(web.CodeForbidden, "%s", msg)
 }
 
 // OwnPartDone reports whether the trainee has done everything in the module

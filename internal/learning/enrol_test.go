@@ -12,6 +12,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
+	"groundwork/internal/app/apptest"
 	"groundwork/internal/audit"
 )
 
@@ -55,53 +56,53 @@ func TestPrerequisitesGateStartingAModule(t *testing.T) {
 	const second = "/modules/second-steps"
 	const lesson = second + "/lessons/coming-back"
 
-	if _, page := v.get(second); !strings.Contains(page, "This module builds on") ||
+	if _, page := v.Get(second); !strings.Contains(page, "This module builds on") ||
 		!strings.Contains(page, `href="/modules/first-contact"`) || strings.Contains(page, "Start the first lesson") {
 		t.Fatal("the module page does not say which module comes first")
 	}
-	if code, page := v.get(lesson); code != http.StatusForbidden || !strings.Contains(page, "Not open to you yet") ||
+	if code, page := v.Get(lesson); code != http.StatusForbidden || !strings.Contains(page, "Not open to you yet") ||
 		strings.Contains(page, "Welcome people back by name") {
 		t.Fatalf("a gated lesson = %d, want 403 with the reason and without the content", code)
 	}
-	if code, page := v.postPage(lesson+"/complete", "/modules/first-contact/lessons/the-first-minute", url.Values{}); code != http.StatusForbidden ||
+	if code, page := v.PostPage(lesson+"/complete", "/modules/first-contact/lessons/the-first-minute", url.Values{}); code != http.StatusForbidden ||
 		!strings.Contains(page, "Finish your part of First contact at the drop-in before you start Second steps.") {
 		t.Fatalf("mark-as-read of a gated lesson = %d", code)
 	}
-	if code, _ := v.post(second+"/reflections", "/modules/first-contact/lessons/the-first-minute",
+	if code, _ := v.Post(second+"/reflections", "/modules/first-contact/lessons/the-first-minute",
 		url.Values{"prompt-1": {"x"}, "action": {"save"}}); code != http.StatusForbidden {
 		t.Fatalf("reflections in a gated module = %d", code)
 	}
 	if n := count(t, a, "lesson_progress"); n != 0 {
 		t.Fatalf("a refused request recorded %d lessons", n)
 	}
-	if _, page := v.get("/dashboard"); !strings.Contains(page, "Opens when you have finished your part of") {
+	if _, page := v.Get("/dashboard"); !strings.Contains(page, "Opens when you have finished your part of") {
 		t.Fatal("the dashboard does not say the module waits on another")
 	}
 
 	// Staff are never gated.
 	const password = "a long enough passphrase"
 	a.Accounts.CreateUser(context.Background(), "sup@example.org", "Sup", account.Supervisor, password)
-	if code, _ := signIn(t, base, "sup@example.org", password).get(lesson); code != http.StatusOK {
+	if code, _ := signIn(t, base, "sup@example.org", password).Get(lesson); code != http.StatusOK {
 		t.Fatalf("a supervisor reading a lesson = %d", code)
 	}
 
 	// The trainee's own part of first-contact opens second-steps, before
 	// any competency is signed off.
 	finishOwnPart(t, v)
-	if code, page := v.get(lesson); code != http.StatusOK || !strings.Contains(page, "Welcome people back by name") {
+	if code, page := v.Get(lesson); code != http.StatusOK || !strings.Contains(page, "Welcome people back by name") {
 		t.Fatalf("lesson after the prerequisite = %d", code)
 	}
-	if _, page := v.get(second); !strings.Contains(page, "Start the first lesson") {
+	if _, page := v.Get(second); !strings.Contains(page, "Start the first lesson") {
 		t.Fatal("an open module does not offer its first lesson")
 	}
-	v.post(lesson+"/complete", lesson, url.Values{})
-	if _, page := v.get(second); !strings.Contains(page, "Continue where you left off: Follow-up") {
+	v.Post(lesson+"/complete", lesson, url.Values{})
+	if _, page := v.Get(second); !strings.Contains(page, "Continue where you left off: Follow-up") {
 		t.Fatal("the module page does not offer to continue where the trainee left off")
 	}
 
 	counter := &queryCounter{}
 	a.DB.AddQueryHook(counter)
-	v.get(lesson)
+	v.Get(lesson)
 	if n := counter.n.Load(); n > 5 {
 		t.Errorf("a gated module's lesson page ran %d queries, budget 5", n)
 	}
@@ -109,13 +110,13 @@ func TestPrerequisitesGateStartingAModule(t *testing.T) {
 
 // finishOwnPart reads first-contact, passes its check and submits its
 // reflections.
-func finishOwnPart(t *testing.T, v *visitor) {
+func finishOwnPart(t *testing.T, v *apptest.Person) {
 	t.Helper()
 	const lesson = "/modules/first-contact/lessons/the-first-minute"
-	v.post(lesson+"/complete", lesson, url.Values{})
+	v.Post(lesson+"/complete", lesson, url.Values{})
 	action := startQuiz(t, v)
-	v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
-	if code, _ := v.post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
+	v.Post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
+	if code, _ := v.Post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
 		url.Values{"prompt-1": {"One."}, "prompt-2": {"Two."}, "action": {"submit"}}); code != http.StatusSeeOther {
 		t.Fatalf("submit reflections = %d", code)
 	}
@@ -143,32 +144,32 @@ func TestEnrolment(t *testing.T) {
 	tr, _, _ := a.Accounts.CreateUser(ctx, "t@example.org", "Tia", account.Trainee, password)
 	v := signIn(t, base, "t@example.org", password)
 
-	if _, page := v.get("/dashboard"); !strings.Contains(page, "You are not enrolled in any module yet") {
+	if _, page := v.Get("/dashboard"); !strings.Contains(page, "You are not enrolled in any module yet") {
 		t.Fatal("a trainee without enrolments is not told so")
 	}
-	if code, _ := v.get("/modules/first-contact/lessons/the-first-minute"); code != http.StatusForbidden {
+	if code, _ := v.Get("/modules/first-contact/lessons/the-first-minute"); code != http.StatusForbidden {
 		t.Fatalf("a lesson before enrolment = %d", code)
 	}
 
 	// Joining a cohort enrols in the programme.
-	if code, _ := admin.post("/admin/cohorts", "/admin/cohorts", url.Values{"name": {"Spring"}}); code != http.StatusSeeOther {
+	if code, _ := admin.Post("/admin/cohorts", "/admin/cohorts", url.Values{"name": {"Spring"}}); code != http.StatusSeeOther {
 		t.Fatalf("create cohort = %d", code)
 	}
-	_, list := admin.get("/admin/cohorts")
+	_, list := admin.Get("/admin/cohorts")
 	id := cohortID.FindStringSubmatch(list)
 	if id == nil {
 		t.Fatal("no cohort listed")
 	}
 	members := "/admin/cohorts/" + id[1]
-	if code, _ := admin.post(members+"/members", members, url.Values{"user": {tr.ID}}); code != http.StatusSeeOther {
+	if code, _ := admin.Post(members+"/members", members, url.Values{"user": {tr.ID}}); code != http.StatusSeeOther {
 		t.Fatalf("add member = %d", code)
 	}
-	_, page := v.get("/dashboard")
+	_, page := v.Get("/dashboard")
 	if !strings.Contains(page, "First contact at the drop-in") || !strings.Contains(page, "Second steps") {
 		t.Fatal("joining a cohort did not enrol the trainee in the programme")
 	}
 	learningPage := "/admin/users/" + tr.ID + "/learning"
-	if _, page := admin.get(learningPage); !strings.Contains(page, "<td>Trainee Groupworker Programme</td>") || !strings.Contains(page, "Ada Admin") {
+	if _, page := admin.Get(learningPage); !strings.Contains(page, "<td>Trainee Groupworker Programme</td>") || !strings.Contains(page, "Ada Admin") {
 		t.Fatal("the enrolment page does not show the programme enrolment and who made it")
 	}
 
@@ -176,37 +177,37 @@ func TestEnrolment(t *testing.T) {
 	other, _, _ := a.Accounts.CreateUser(ctx, "o@example.org", "Ola", account.Trainee, password)
 	o := signIn(t, base, "o@example.org", password)
 	otherPage := "/admin/users/" + other.ID + "/learning"
-	if code, _ := admin.post("/admin/users/"+other.ID+"/enrolments", otherPage, url.Values{"scope": {"no-such-module"}}); code != http.StatusBadRequest {
+	if code, _ := admin.Post("/admin/users/"+other.ID+"/enrolments", otherPage, url.Values{"scope": {"no-such-module"}}); code != http.StatusBadRequest {
 		t.Fatalf("enrol in an unknown module = %d, want 400", code)
 	}
-	if code, _ := admin.post("/admin/users/"+other.ID+"/enrolments", otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusSeeOther {
+	if code, _ := admin.Post("/admin/users/"+other.ID+"/enrolments", otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusSeeOther {
 		t.Fatalf("enrol in one module = %d", code)
 	}
-	_, page = o.get("/dashboard")
+	_, page = o.Get("/dashboard")
 	if !strings.Contains(page, "First contact at the drop-in") || strings.Contains(page, "Second steps") {
 		t.Fatal("a single-module enrolment shows the wrong modules")
 	}
-	if code, _ := o.get("/modules/first-contact/lessons/the-first-minute"); code != http.StatusOK {
+	if code, _ := o.Get("/modules/first-contact/lessons/the-first-minute"); code != http.StatusOK {
 		t.Fatalf("a lesson of the enrolled module = %d", code)
 	}
 
 	// Only admins enrol; withdrawing keeps progress and is audited.
 	sup := signIn(t, base, "sup@example.org", password)
-	if code, _ := sup.get(otherPage); code != http.StatusForbidden {
+	if code, _ := sup.Get(otherPage); code != http.StatusForbidden {
 		t.Fatalf("a supervisor opening the enrolment page = %d", code)
 	}
-	if code, _ := v.post("/admin/users/"+other.ID+"/enrolments", "/dashboard", url.Values{"scope": {"second-steps"}}); code != http.StatusForbidden {
+	if code, _ := v.Post("/admin/users/"+other.ID+"/enrolments", "/dashboard", url.Values{"scope": {"second-steps"}}); code != http.StatusForbidden {
 		t.Fatalf("a trainee enrolling someone = %d", code)
 	}
-	o.post("/modules/first-contact/lessons/the-first-minute/complete", "/modules/first-contact/lessons/the-first-minute", url.Values{})
+	o.Post("/modules/first-contact/lessons/the-first-minute/complete", "/modules/first-contact/lessons/the-first-minute", url.Values{})
 	withdraw := "/admin/users/" + other.ID + "/enrolments/withdraw"
-	if code, _ := admin.post(withdraw, otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusSeeOther {
+	if code, _ := admin.Post(withdraw, otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusSeeOther {
 		t.Fatalf("withdraw = %d", code)
 	}
-	if code, _ := admin.post(withdraw, otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusConflict {
+	if code, _ := admin.Post(withdraw, otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusConflict {
 		t.Fatalf("withdraw twice = %d, want 409", code)
 	}
-	if code, _ := o.get("/modules/first-contact/lessons/the-first-minute"); code != http.StatusForbidden {
+	if code, _ := o.Get("/modules/first-contact/lessons/the-first-minute"); code != http.StatusForbidden {
 		t.Fatalf("a lesson after withdrawal = %d", code)
 	}
 	if n := count(t, a, "lesson_progress"); n != 1 {

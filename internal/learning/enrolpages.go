@@ -11,9 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
-	"groundwork/internal/audit"
 	"groundwork/internal/catalog"
-	"groundwork/internal/db"
 	"groundwork/internal/web"
 )
 
@@ -121,30 +119,21 @@ func scopeTitle(cat *catalog.Catalog, scope string) string {
 }
 
 func (ep *enrolPages) enrol(c echo.Context) error {
-	return ep.change(c, func(ctx context.Context, tx bun.Tx, u *account.User, scope string) (string, error) {
-		if !slices.ContainsFunc(scopeOptions(ep.store.Catalog()), func(o scopeOption) bool { return o.Scope == scope }) {
-			return "", web.Errorf(web.CodeInvalid, "Choose the programme or a module to enrol them in.")
-		}
-		return "Enrolled in " + scopeTitle(ep.store.Catalog(), scope) + ".", Enrol(ctx, tx, scope, account.CurrentUser(c).ID, u.ID)
-	}, audit.Enrolled)
+	return ep.change(c, func(ctx context.Context, by, u *account.User, scope string) (string, error) {
+		err := ep.progress.EnrolByAdmin(ctx, by, u, ep.store.Catalog(), scope, c.RealIP())
+		return "Enrolled in " + scopeTitle(ep.store.Catalog(), scope) + ".", err
+	})
 }
 
 func (ep *enrolPages) withdraw(c echo.Context) error {
-	return ep.change(c, func(ctx context.Context, tx bun.Tx, u *account.User, scope string) (string, error) {
-		res, err := tx.NewDelete().Model((*enrolment)(nil)).Where("user_id = ?", u.ID).Where("scope = ?", scope).Exec(ctx)
-		if err != nil {
-			return "", fmt.Errorf("withdraw enrolment: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return "", web.Errorf(web.CodeConflict, "They were not enrolled in that; the page may be out of date.")
-		}
-		return "Enrolment withdrawn. Their progress is kept.", nil
-	}, audit.Unenrolled)
+	return ep.change(c, func(ctx context.Context, by, u *account.User, scope string) (string, error) {
+		return "Enrolment withdrawn. Their progress is kept.", ep.progress.Withdraw(ctx, by, u, scope, c.RealIP())
+	})
 }
 
-// change runs fn for the person in the URL and the scope in the form, with
-// an audit entry in the same transaction, then returns to their page.
-func (ep *enrolPages) change(c echo.Context, fn func(context.Context, bun.Tx, *account.User, string) (string, error), action audit.Action) error {
+// change runs command for the person in the URL and the scope in the form,
+// then returns to their page with the message command gives.
+func (ep *enrolPages) change(c echo.Context, command func(ctx context.Context, by, u *account.User, scope string) (string, error)) error {
 	ctx := c.Request().Context()
 	u, err := account.UserByID(ctx, ep.progress.DB, c.Param("id"))
 	if err != nil {
@@ -154,16 +143,7 @@ func (ep *enrolPages) change(c echo.Context, fn func(context.Context, bun.Tx, *a
 	if err != nil {
 		return err
 	}
-	scope := f.Get("scope")
-	var done string
-	err = db.InTx(ctx, ep.progress.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if done, err = fn(ctx, tx, u, scope); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: account.CurrentUser(c).ID, SubjectID: u.ID,
-			Action: action, IP: c.RealIP(), Detail: scope})
-	})
+	done, err := command(ctx, account.CurrentUser(c), u, f.Get("scope"))
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"groundwork/internal/app"
+	"groundwork/internal/app/apptest"
 	"groundwork/internal/catalog"
 	"groundwork/internal/learning"
 )
@@ -33,13 +34,13 @@ func attempts(t *testing.T, a *app.App) []learning.Attempt {
 
 // parallelStarts opens the quiz form n times at once and returns the
 // submit paths the forms carried.
-func parallelStarts(t *testing.T, v *visitor, n int) []string {
+func parallelStarts(t *testing.T, v *apptest.Person, n int) []string {
 	t.Helper()
 	actions := make([]string, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			resp, err := v.client.Get(v.base + "/modules/first-contact/quiz")
+			resp, err := v.Client().Get(v.URL("/modules/first-contact/quiz"))
 			if err != nil {
 				t.Error(err)
 				return
@@ -76,7 +77,7 @@ func TestParallelStartsOpenOneAttempt(t *testing.T) {
 
 	// An attempt left open past its limit is closed, kept, and replaced by
 	// exactly one new attempt however many starts race.
-	clk.move(learning.OpenAttemptFor + time.Minute)
+	clk.Move(learning.OpenAttemptFor + time.Minute)
 	second := parallelStarts(t, v, 20)
 	for _, action := range second {
 		if action != second[0] || action == first[0] {
@@ -101,14 +102,14 @@ func TestFailedAttemptsAnswersRefusedDuringWait(t *testing.T) {
 	}
 
 	failed := startQuiz(t, v)
-	if code, _ := v.post(failed, "/dashboard", url.Values{"q-first-words": {"0"}, "q-labels": {"0"}}); code != http.StatusSeeOther {
+	if code, _ := v.Post(failed, "/dashboard", url.Values{"q-first-words": {"0"}, "q-labels": {"0"}}); code != http.StatusSeeOther {
 		t.Fatalf("failing submit = %d", code)
 	}
 	before := attempts(t, a)
 
 	// The failed attempt again, now with the right answers: the first
 	// submission stands.
-	if code, loc := v.post(failed, "/dashboard", withRight()); code != http.StatusSeeOther || loc != failed {
+	if code, loc := v.Post(failed, "/dashboard", withRight()); code != http.StatusSeeOther || loc != failed {
 		t.Fatalf("resubmitting the failed attempt = %d %q, want its result", code, loc)
 	}
 	// A second attempt opened before the failure (as parallel forms once
@@ -120,11 +121,11 @@ func TestFailedAttemptsAnswersRefusedDuringWait(t *testing.T) {
 	}
 	before = attempts(t, a)
 	racedPath := "/modules/first-contact/quiz/" + raced.ID
-	code, page := v.postPage(racedPath, "/dashboard", withRight())
+	code, page := v.PostPage(racedPath, "/dashboard", withRight())
 	if code != http.StatusConflict || !strings.Contains(page, "try the knowledge check again after") {
 		t.Fatalf("submitting another attempt during the wait = %d, want 409 with the wait", code)
 	}
-	if code, page := v.get("/modules/first-contact/quiz"); code != http.StatusOK || !strings.Contains(page, "try the knowledge check again after") {
+	if code, page := v.Get("/modules/first-contact/quiz"); code != http.StatusOK || !strings.Contains(page, "try the knowledge check again after") {
 		t.Fatalf("starting during the wait = %d, want the wait page", code)
 	}
 	if after := attempts(t, a); !reflect.DeepEqual(after, before) {
@@ -133,8 +134,8 @@ func TestFailedAttemptsAnswersRefusedDuringWait(t *testing.T) {
 
 	// After the wait, the attempt begun during it still cannot be
 	// submitted; it is closed, and a new attempt can be.
-	clk.move(11 * time.Minute)
-	code, page = v.postPage(racedPath, "/dashboard", withRight())
+	clk.Move(11 * time.Minute)
+	code, page = v.PostPage(racedPath, "/dashboard", withRight())
 	if code != http.StatusConflict || !strings.Contains(page, "This attempt has closed") {
 		t.Fatalf("submitting an attempt begun during the wait = %d, want 409 closed", code)
 	}
@@ -142,7 +143,7 @@ func TestFailedAttemptsAnswersRefusedDuringWait(t *testing.T) {
 	if retake == failed || retake == racedPath {
 		t.Fatal("the retake reused an earlier attempt")
 	}
-	if code, _ := v.post(retake, "/dashboard", withRight()); code != http.StatusSeeOther {
+	if code, _ := v.Post(retake, "/dashboard", withRight()); code != http.StatusSeeOther {
 		t.Fatalf("retake after the wait = %d", code)
 	}
 	var scores []int
@@ -162,8 +163,8 @@ func TestExpiredAttemptCannotBeSubmitted(t *testing.T) {
 	v := trainee(t, a, base, "t@example.org")
 
 	old := startQuiz(t, v)
-	clk.move(learning.OpenAttemptFor + time.Second)
-	code, page := v.postPage(old, "/dashboard", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
+	clk.Move(learning.OpenAttemptFor + time.Second)
+	code, page := v.PostPage(old, "/dashboard", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
 	if code != http.StatusConflict || !strings.Contains(page, "This attempt has closed") || !strings.Contains(page, "It does not count as a try") {
 		t.Fatalf("submitting an expired attempt = %d, want 409 saying it closed", code)
 	}
@@ -177,13 +178,13 @@ func TestExpiredAttemptCannotBeSubmitted(t *testing.T) {
 	if fresh == old {
 		t.Fatal("the expired attempt was offered again")
 	}
-	if code, _ := v.post(old, "/dashboard", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}}); code != http.StatusConflict {
+	if code, _ := v.Post(old, "/dashboard", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}}); code != http.StatusConflict {
 		t.Fatalf("a second submit of the expired attempt = %d, want 409", code)
 	}
-	if code, loc := v.post(fresh, "/dashboard", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}}); code != http.StatusSeeOther || loc != fresh {
+	if code, loc := v.Post(fresh, "/dashboard", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}}); code != http.StatusSeeOther || loc != fresh {
 		t.Fatalf("the new attempt = %d %q", code, loc)
 	}
-	if _, result := v.get(fresh); !strings.Contains(result, "Passed") {
+	if _, result := v.Get(fresh); !strings.Contains(result, "Passed") {
 		t.Fatal("the new attempt did not pass")
 	}
 }
@@ -231,17 +232,17 @@ func TestFailedResultKeepsTheAnswerKey(t *testing.T) {
 	}
 	quizPath := "/modules/" + m.Slug + "/quiz"
 	start := func() string {
-		_, page := v.get(quizPath)
+		_, page := v.Get(quizPath)
 		action := strings.Split(strings.SplitN(page, `action="`+quizPath+"/", 2)[1], `"`)[0]
 		return quizPath + "/" + action
 	}
 
 	// Only the first question right.
 	failed := start()
-	if code, _ := v.post(failed, quizPath, answers(m.Quiz, func(i int) bool { return i == 0 })); code != http.StatusSeeOther {
+	if code, _ := v.Post(failed, quizPath, answers(m.Quiz, func(i int) bool { return i == 0 })); code != http.StatusSeeOther {
 		t.Fatalf("submit = %d", code)
 	}
-	_, result := v.get(failed)
+	_, result := v.Get(failed)
 	if !strings.Contains(result, "Not passed yet") {
 		t.Fatal("the attempt did not fail")
 	}
@@ -250,8 +251,8 @@ func TestFailedResultKeepsTheAnswerKey(t *testing.T) {
 			t.Errorf("the question answered right is not explained: lacks %q", want)
 		}
 	}
-	_, dashboard := v.get("/dashboard")
-	_, module := v.get("/modules/" + m.Slug)
+	_, dashboard := v.Get("/dashboard")
+	_, module := v.Get("/modules/" + m.Slug)
 	pages := map[string]string{"failed result": result, "dashboard": dashboard, "module page": module}
 	for name, page := range pages {
 		if strings.Contains(page, "(correct)") || strings.Contains(page, "option-correct") {
@@ -270,13 +271,13 @@ func TestFailedResultKeepsTheAnswerKey(t *testing.T) {
 	}
 
 	// After the wait, a pass opens the full review of every attempt.
-	clk.move(time.Duration(m.RetakeAfterMinutes+1) * time.Minute)
+	clk.Move(time.Duration(m.RetakeAfterMinutes+1) * time.Minute)
 	passed := start()
-	if code, _ := v.post(passed, quizPath, answers(m.Quiz, func(int) bool { return true })); code != http.StatusSeeOther {
+	if code, _ := v.Post(passed, quizPath, answers(m.Quiz, func(int) bool { return true })); code != http.StatusSeeOther {
 		t.Fatalf("passing submit = %d", code)
 	}
 	for _, path := range []string{passed, failed} {
-		_, review := v.get(path)
+		_, review := v.Get(path)
 		for _, q := range m.Quiz.Questions {
 			for _, o := range q.Options {
 				if !strings.Contains(review, escaped(t, o.Explanation)) {

@@ -46,7 +46,7 @@ func TestUnsupervisedPracticeStatus(t *testing.T) {
 
 	check := func(cleared bool) {
 		t.Helper()
-		_, page := tv.get("/dashboard")
+		_, page := tv.Get("/dashboard")
 		if got := strings.Contains(page, "You are cleared for unsupervised practice"); got != cleared {
 			t.Errorf("trainee dashboard says cleared = %v, want %v", got, cleared)
 		}
@@ -56,7 +56,7 @@ func TestUnsupervisedPracticeStatus(t *testing.T) {
 		if !cleared && strings.Contains(page, "#c-contact-welcome") {
 			t.Error("the trainee dashboard lists a competency that is not safety-critical")
 		}
-		_, page = sv.get("/dashboard")
+		_, page = sv.Get("/dashboard")
 		want := `<td class="practice"><a href="/trainees/` + me.ID + `/competencies">Not cleared: 1 to sign off</a></td>`
 		if cleared {
 			want = `<td class="practice">Cleared for unsupervised practice</td>`
@@ -64,11 +64,11 @@ func TestUnsupervisedPracticeStatus(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("supervisor dashboard lacks %q", want)
 		}
-		_, page = sv.get("/trainees/" + me.ID + "/supervision")
+		_, page = sv.Get("/trainees/" + me.ID + "/supervision")
 		if got := strings.Contains(page, "Cleared for unsupervised practice"); got != cleared {
 			t.Errorf("supervisor's trainee view says cleared = %v, want %v", got, cleared)
 		}
-		_, page = av.get(report)
+		_, page = av.Get(report)
 		want = `<td class="practice">Not cleared: 1 to sign off</td>`
 		if cleared {
 			want = `<td class="practice">Cleared</td>`
@@ -80,13 +80,13 @@ func TestUnsupervisedPracticeStatus(t *testing.T) {
 		if !cleared {
 			in, out = out, in
 		}
-		if _, page = av.get(report + in); !strings.Contains(page, `<th scope="row"><a href="/admin/users/`+me.ID+`">`) {
+		if _, page = av.Get(report + in); !strings.Contains(page, `<th scope="row"><a href="/admin/users/`+me.ID+`">`) {
 			t.Errorf("the %s filter leaves the trainee out", in)
 		}
-		if _, page = av.get(report + out); strings.Contains(page, `<th scope="row"><a href="/admin/users/`+me.ID+`">`) {
+		if _, page = av.Get(report + out); strings.Contains(page, `<th scope="row"><a href="/admin/users/`+me.ID+`">`) {
 			t.Errorf("the %s filter keeps the trainee", out)
 		}
-		_, body := av.get("/admin/reports/progress.csv")
+		_, body := av.Get("/admin/reports/progress.csv")
 		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, web.ByteOrderMark))).ReadAll()
 		if err != nil || len(records) != 2 || records[0][3] != "unsupervised practice" {
 			t.Fatalf("csv = %v, %v", records, err)

@@ -13,6 +13,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/catalog"
+	"groundwork/internal/clock"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -39,8 +41,8 @@ type Progress struct {
 	// person's progress on, so that certificates can be issued. It must not
 	// fail the request: the step is already recorded.
 	OnChange func(ctx context.Context, userID string)
-	// Now, when set, replaces the system clock for knowledge checks.
-	Now func() time.Time
+	// Clock tells the time of every step and every wait.
+	Clock clock.Clock
 }
 
 var _ catalog.Progress = (*Progress)(nil)
@@ -48,7 +50,7 @@ var _ catalog.Progress = (*Progress)(nil)
 // MarkLessonComplete records that userID read the lesson to the end. A
 // second call (a double submit) changes nothing.
 func (p *Progress) MarkLessonComplete(ctx context.Context, userID, module, lesson string) error {
-	row := &lessonDone{UserID: userID, ModuleSlug: module, LessonSlug: lesson, CompletedAt: now()}
+	row := &lessonDone{UserID: userID, ModuleSlug: module, LessonSlug: lesson, CompletedAt: p.Clock.Now()}
 	if _, err := p.DB.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("mark lesson complete: %w", err)
 	}
@@ -99,12 +101,12 @@ func Routes(e *echo.Echo, store *catalog.Store, p *Progress, guard echo.Middlewa
 		cat := store.Catalog()
 		m, l, ok := cat.Lesson(c.Param("module"), c.Param("lesson"))
 		if !ok {
-			return web.NotFound()
+			return fault.NotFound()
 		}
 		if err := p.mayStart(c, m, cat); err != nil {
 			return err
 		}
-		if err := p.MarkLessonComplete(c.Request().Context(), web.ViewerFrom(c).UserID, m.Slug, l.Slug); err != nil {
+		if err := p.MarkLessonComplete(c.Request().Context(), web.ViewerFrom(c).ID, m.Slug, l.Slug); err != nil {
 			return err
 		}
 		if next := m.Next(l); next != nil {

@@ -14,7 +14,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/catalog"
-	"groundwork/internal/web"
+	"groundwork/internal/clock"
+	"groundwork/internal/fault"
 )
 
 // Attempt is one try at a module's knowledge check.
@@ -59,7 +60,7 @@ var ErrExpired = errors.New("attempt expired")
 // and module, so parallel starts all return the same attempt.
 func (p *Progress) Start(ctx context.Context, userID string, m *catalog.Module) (*Attempt, error) {
 	if m.Quiz == nil {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	// The open attempt can be submitted between the insert and the read;
 	// a second round then sees that submission.
@@ -73,7 +74,7 @@ func (p *Progress) Start(ctx context.Context, userID string, m *catalog.Module) 
 }
 
 func (p *Progress) startOnce(ctx context.Context, userID string, m *catalog.Module) (*Attempt, error) {
-	t := p.now()
+	t := p.Clock.Now()
 	until, err := p.retakeAt(ctx, userID, m)
 	if err != nil {
 		return nil, err
@@ -85,7 +86,7 @@ func (p *Progress) startOnce(ctx context.Context, userID string, m *catalog.Modu
 		return nil, err
 	}
 	order, _ := json.Marshal(shuffle(m.Quiz))
-	a := &Attempt{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, ModuleSlug: m.Slug, ModuleVersion: m.Version,
+	a := &Attempt{ID: clock.NewID(), UserID: userID, ModuleSlug: m.Slug, ModuleVersion: m.Version,
 		OptionOrder: string(order), StartedAt: t}
 	if _, err := p.DB.NewInsert().Model(a).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("start attempt: %w", err)
@@ -120,7 +121,7 @@ func retakeAfter(last *Attempt, m *catalog.Module) time.Time {
 // expireStale closes the person's open attempt at the module when it can no
 // longer be submitted, so that it does not block a new one.
 func (p *Progress) expireStale(ctx context.Context, userID string, m *catalog.Module, until time.Time) error {
-	t := p.now()
+	t := p.Clock.Now()
 	_, err := p.DB.NewUpdate().Model((*Attempt)(nil)).Set("expired_at = ?", t).
 		Where("user_id = ?", userID).Where("module_slug = ?", m.Slug).
 		Where("submitted_at IS NULL").Where("expired_at IS NULL").
@@ -193,7 +194,7 @@ func (p *Progress) Submit(ctx context.Context, a *Attempt, m *catalog.Module, an
 	if err := p.Submittable(ctx, a, m); err != nil {
 		return err
 	}
-	t := p.now()
+	t := p.Clock.Now()
 	score := Score(m.Quiz, ans)
 	passed := score >= m.PassMark
 	encoded, _ := json.Marshal(ans)
@@ -228,7 +229,7 @@ func (p *Progress) Submittable(ctx context.Context, a *Attempt, m *catalog.Modul
 	if a.SubmittedAt != nil {
 		return ErrAlreadySubmitted
 	}
-	t := p.now()
+	t := p.Clock.Now()
 	last, err := p.lastSubmitted(ctx, a.UserID, m.Slug)
 	if err != nil {
 		return err
@@ -262,7 +263,7 @@ func (p *Progress) refused(ctx context.Context, a *Attempt, m *catalog.Module) e
 // expire closes an open attempt that can no longer be submitted and
 // returns ErrExpired. The attempt is kept.
 func (p *Progress) expire(ctx context.Context, a *Attempt) error {
-	_, err := p.DB.NewUpdate().Model((*Attempt)(nil)).Set("expired_at = ?", p.now()).
+	_, err := p.DB.NewUpdate().Model((*Attempt)(nil)).Set("expired_at = ?", p.Clock.Now()).
 		Where("id = ?", a.ID).Where("submitted_at IS NULL").Where("expired_at IS NULL").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("expire attempt: %w", err)
@@ -274,12 +275,12 @@ func (p *Progress) expire(ctx context.Context, a *Attempt) error {
 // else gets not found.
 func (p *Progress) AttemptOf(ctx context.Context, userID, id string) (*Attempt, error) {
 	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	a := new(Attempt)
 	err := p.DB.NewSelect().Model(a).Where("id = ?", id).Where("user_id = ?", userID).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read attempt: %w", err)
@@ -316,13 +317,3 @@ func (p *Progress) Passed(ctx context.Context, userID, module string) (bool, err
 	}
 	return ok, nil
 }
-
-// now is the time by the Progress clock.
-func (p *Progress) now() time.Time {
-	if p.Now != nil {
-		return p.Now().UTC().Truncate(time.Microsecond)
-	}
-	return now()
-}
-
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

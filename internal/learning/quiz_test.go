@@ -2,22 +2,19 @@ package learning_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
-	"groundwork/internal/db/dbtest"
+	"groundwork/internal/app/apptest"
+	"groundwork/internal/clock"
 	"groundwork/internal/learning"
 )
 
@@ -33,61 +30,39 @@ func site(t *testing.T) (*app.App, string) {
 // siteFrom starts Groundwork on the curriculum in dir.
 func siteFrom(t *testing.T, dir string) (*app.App, string) {
 	t.Helper()
-	return siteWith(t, dir, nil)
+	s := apptest.Start(t, dir)
+	return s.App, s.Base
 }
 
-// clock is a test clock: the real time, moved on when a test says so.
-type clock struct{ offset atomic.Int64 }
-
-func (c *clock) now() time.Time        { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *clock) move(by time.Duration) { c.offset.Add(int64(by)) }
-
-// clockedSite starts Groundwork on the curriculum in dir with knowledge
-// checks reading the returned clock.
-func clockedSite(t *testing.T, dir string) (*app.App, string, *clock) {
+// clockedSite starts Groundwork on the curriculum in dir and returns the
+// clock every service reads. Tests move it by hours, so sessions may idle
+// as long as they may last.
+func clockedSite(t *testing.T, dir string) (*app.App, string, *clock.Moving) {
 	t.Helper()
-	clk := &clock{}
-	a, base := siteWith(t, dir, clk.now)
-	return a, base, clk
-}
-
-func siteWith(t *testing.T, dir string, now func() time.Time) (*app.App, string) {
-	t.Helper()
-	cfg := app.DefaultConfig()
-	cfg.DatabaseURL = dbtest.URL(t)
-	cfg.CoursesDir = dir
-	cfg.Clock = now
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(func() { srv.Close(); a.Close() })
-	return a, srv.URL
+	s := apptest.Start(t, dir, func(c *app.Config) { c.SessionIdle = c.SessionMaxAge })
+	return s.App, s.Base, s.Clock
 }
 
 // trainee creates a trainee enrolled in the programme and signs them in.
-func trainee(t *testing.T, a *app.App, base, email string) *visitor {
+func trainee(t *testing.T, a *app.App, base, email string) *apptest.Person {
 	t.Helper()
 	const password = "a long enough passphrase"
 	u, _, err := a.Accounts.CreateUser(context.Background(), email, "Trainee", account.Trainee, password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
+	if err := a.Learning.Enrol(context.Background(), a.DB, learning.ProgrammeScope, "", u.ID); err != nil {
 		t.Fatal(err)
 	}
-	v := newVisitor(t, base)
-	v.post("/signin", "/signin", url.Values{"email": {email}, "password": {password}})
-	return v
+	return apptest.Visit(t, base).SignInAs(email, password)
 }
 
 var formAction = regexp.MustCompile(`action="(/modules/first-contact/quiz/[0-9a-f-]{36})"`)
 
 // startQuiz opens the quiz form and returns its submit path.
-func startQuiz(t *testing.T, v *visitor) string {
+func startQuiz(t *testing.T, v *apptest.Person) string {
 	t.Helper()
-	code, page := v.get("/modules/first-contact/quiz")
+	code, page := v.Get("/modules/first-contact/quiz")
 	m := formAction.FindStringSubmatch(page)
 	if code != 200 || m == nil {
 		t.Fatalf("quiz form = %d", code)
@@ -106,19 +81,19 @@ func TestKnowledgeCheckFailRetakePass(t *testing.T) {
 	if again := startQuiz(t, v); again != action {
 		t.Fatal("reloading the form started a second attempt")
 	}
-	if code, _ := v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}}); code != http.StatusUnprocessableEntity {
+	if code, _ := v.Post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}}); code != http.StatusUnprocessableEntity {
 		t.Fatalf("an unanswered question = %d, want 422", code)
 	}
-	if code, _ := v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"7"}, "q-labels": {"1"}}); code != http.StatusBadRequest {
+	if code, _ := v.Post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"7"}, "q-labels": {"1"}}); code != http.StatusBadRequest {
 		t.Fatalf("an option that does not exist = %d, want 400", code)
 	}
 
 	// One right, one wrong: 50%, below the pass mark.
-	code, loc := v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"0"}})
+	code, loc := v.Post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"0"}})
 	if code != http.StatusSeeOther || loc != action {
 		t.Fatalf("submit = %d %q", code, loc)
 	}
-	_, result := v.get(loc)
+	_, result := v.Get(loc)
 	// The question answered right is explained; the one answered wrong
 	// shows the answer given, but neither the right option nor any
 	// explanation of it.
@@ -133,27 +108,27 @@ func TestKnowledgeCheckFailRetakePass(t *testing.T) {
 		}
 	}
 	// A second submit of the same attempt changes nothing.
-	v.post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
-	if _, again := v.get(loc); !strings.Contains(again, "50%") {
+	v.Post(action, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
+	if _, again := v.Get(loc); !strings.Contains(again, "50%") {
 		t.Fatal("a double submit changed the score")
 	}
 
-	if _, page := v.get("/modules/first-contact/quiz"); !strings.Contains(page, "try the knowledge check again after") {
+	if _, page := v.Get("/modules/first-contact/quiz"); !strings.Contains(page, "try the knowledge check again after") {
 		t.Fatal("no cool-down after a failed attempt")
 	}
 	// Ten minutes later the retake opens, as a new attempt.
-	clk.move(11 * time.Minute)
+	clk.Move(11 * time.Minute)
 	retake := startQuiz(t, v)
 	if retake == action {
 		t.Fatal("the retake reused the submitted attempt")
 	}
-	v.post(retake, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
-	_, passed := v.get(retake)
+	v.Post(retake, "/modules/first-contact/quiz", url.Values{"q-first-words": {"0"}, "q-labels": {"1"}})
+	_, passed := v.Get(retake)
 	if !strings.Contains(passed, "Passed") || !strings.Contains(passed, "100%") || !strings.Contains(passed, "Your attempts") {
 		t.Fatal("the retake did not pass or the attempts are not listed")
 	}
 	// Once passed, every review is full, the failed attempt's included.
-	_, review := v.get(action)
+	_, review := v.Get(action)
 	for _, want := range []string{"Labels like this are linked to stigma", "Person-first words respect the person", "(correct)", "(your answer)"} {
 		if !strings.Contains(review, want) {
 			t.Errorf("the review after a pass lacks %q", want)
@@ -165,10 +140,10 @@ func TestKnowledgeCheckFailRetakePass(t *testing.T) {
 	}
 
 	other := trainee(t, a, base, "other@example.org")
-	if code, _ := other.get(retake); code != http.StatusNotFound {
+	if code, _ := other.Get(retake); code != http.StatusNotFound {
 		t.Fatalf("another trainee reading the attempt = %d, want 404", code)
 	}
-	if code, _ := newVisitor(t, base).get("/modules/first-contact/quiz"); code != http.StatusSeeOther {
+	if code, _ := apptest.Visit(t, base).Get("/modules/first-contact/quiz"); code != http.StatusSeeOther {
 		t.Fatalf("anonymous quiz = %d, want a redirect to sign in", code)
 	}
 }
@@ -178,7 +153,7 @@ func TestConcurrentSubmitsCountOnce(t *testing.T) {
 	a, base := site(t)
 	v := trainee(t, a, base, "t@example.org")
 	action := startQuiz(t, v)
-	_, page := v.get("/modules/first-contact/quiz")
+	_, page := v.Get("/modules/first-contact/quiz")
 	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
 	var wg sync.WaitGroup
 	for i := range 8 {
@@ -190,7 +165,7 @@ func TestConcurrentSubmitsCountOnce(t *testing.T) {
 				labels = "0"
 			}
 			form := url.Values{"_csrf": {token}, "q-first-words": {"0"}, "q-labels": {labels}}
-			resp, err := v.client.PostForm(base+action, form)
+			resp, err := v.Client().PostForm(base+action, form)
 			if err != nil {
 				t.Error(err)
 				return

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groundwork/internal/catalog"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -23,9 +24,14 @@ var Templates = web.Source{Namespace: "learning", FS: web.MustSub(templates, "te
 
 // quizPages serves the knowledge check: the form, submission and results.
 type quizPages struct {
-	store                       *catalog.Store
-	progress                    *Progress
-	form, result, wait, expired *web.Page
+	store    *catalog.Store
+	progress *Progress
+	views    struct {
+		Form    *web.Page `page:"quiz"`
+		Result  *web.Page `page:"result"`
+		Wait    *web.Page `page:"wait"`
+		Expired *web.Page `page:"expired"`
+	}
 }
 
 // shownQuestion is a question as the form shows it, options in this
@@ -101,7 +107,7 @@ func (q *quizPages) startable(c echo.Context) (*catalog.Module, error) {
 func (q *quizPages) module(c echo.Context) (*catalog.Module, error) {
 	m, ok := q.store.Catalog().Module(c.Param("module"))
 	if !ok || m.Quiz == nil {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	return m, nil
 }
@@ -112,15 +118,15 @@ func (q *quizPages) show(c echo.Context) error {
 		return err
 	}
 	viewer := web.ViewerFrom(c)
-	a, err := q.progress.Start(c.Request().Context(), viewer.UserID, m)
+	a, err := q.progress.Start(c.Request().Context(), viewer.ID, m)
 	var wait *ErrWait
 	if errors.As(err, &wait) {
-		return q.wait.Render(c, http.StatusOK, waitData{m, wait.Until})
+		return q.views.Wait.Render(c, http.StatusOK, waitData{m, wait.Until})
 	}
 	if err != nil {
 		return err
 	}
-	return q.form.Render(c, http.StatusOK, formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), nil), Hours: openHours})
+	return q.views.Form.Render(c, http.StatusOK, formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), nil), Hours: openHours})
 }
 
 // shown lays out the questions in the attempt's option order, marking any
@@ -160,12 +166,12 @@ func (q *quizPages) submit(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	viewer := web.ViewerFrom(c)
-	a, err := q.progress.AttemptOf(ctx, viewer.UserID, c.Param("attempt"))
+	a, err := q.progress.AttemptOf(ctx, viewer.ID, c.Param("attempt"))
 	if err != nil {
 		return err
 	}
 	if a.ModuleSlug != m.Slug {
-		return web.NotFound()
+		return fault.NotFound()
 	}
 	resultURL := "/modules/" + m.Slug + "/quiz/" + a.ID
 	if err := q.progress.Submittable(ctx, a, m); err != nil {
@@ -177,7 +183,7 @@ func (q *quizPages) submit(c echo.Context) error {
 	}
 	if missing > 0 {
 		data := formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), ans), Missing: missing, Hours: openHours}
-		return q.form.Render(c, http.StatusUnprocessableEntity, data)
+		return q.views.Form.Render(c, http.StatusUnprocessableEntity, data)
 	}
 	if err := q.progress.Submit(ctx, a, m, ans); err != nil {
 		return q.refuse(c, m, resultURL, err)
@@ -194,9 +200,9 @@ func (q *quizPages) refuse(c echo.Context, m *catalog.Module, resultURL string, 
 	case errors.Is(err, ErrAlreadySubmitted):
 		return c.Redirect(http.StatusSeeOther, resultURL)
 	case errors.As(err, &wait):
-		return q.wait.Render(c, http.StatusConflict, waitData{m, wait.Until})
+		return q.views.Wait.Render(c, http.StatusConflict, waitData{m, wait.Until})
 	case errors.Is(err, ErrExpired):
-		return q.expired.Render(c, http.StatusConflict, struct {
+		return q.views.Expired.Render(c, http.StatusConflict, struct {
 			Module *catalog.Module
 			Hours  int
 		}{m, openHours})
@@ -209,7 +215,7 @@ func (q *quizPages) refuse(c echo.Context, m *catalog.Module, resultURL string, 
 func readAnswers(c echo.Context, quiz *catalog.Quiz) (Answers, int, error) {
 	form, err := c.FormParams()
 	if err != nil {
-		return nil, 0, web.Errorf(web.CodeInvalid, "The answers could not be read. Try again.")
+		return nil, 0, fault.Errorf(fault.CodeInvalid, "The answers could not be read. Try again.")
 	}
 	ans, missing := Answers{}, 0
 	for _, question := range quiz.Questions {
@@ -219,12 +225,12 @@ func readAnswers(c echo.Context, quiz *catalog.Quiz) (Answers, int, error) {
 			continue
 		}
 		if question.Type != catalog.QuestionMultiple && len(values) > 1 {
-			return nil, 0, web.Errorf(web.CodeInvalid, "Choose one answer for question %q.", question.Prompt)
+			return nil, 0, fault.Errorf(fault.CodeInvalid, "Choose one answer for question %q.", question.Prompt)
 		}
 		for _, v := range values {
 			idx, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || idx < 0 || idx >= len(question.Options) || slices.Contains(ans[question.ID], idx) {
-				return nil, 0, web.Errorf(web.CodeInvalid, "An answer was not one of the options. Reload the page and try again.")
+				return nil, 0, fault.Errorf(fault.CodeInvalid, "An answer was not one of the options. Reload the page and try again.")
 			}
 			ans[question.ID] = append(ans[question.ID], idx)
 		}
@@ -239,17 +245,17 @@ func (q *quizPages) showResult(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	viewer := web.ViewerFrom(c)
-	a, err := q.progress.AttemptOf(ctx, viewer.UserID, c.Param("attempt"))
+	a, err := q.progress.AttemptOf(ctx, viewer.ID, c.Param("attempt"))
 	if err != nil {
 		return err
 	}
 	if a.ModuleSlug != m.Slug {
-		return web.NotFound()
+		return fault.NotFound()
 	}
 	if a.SubmittedAt == nil {
 		return c.Redirect(http.StatusSeeOther, "/modules/"+m.Slug+"/quiz")
 	}
-	passed, err := q.progress.Passed(ctx, viewer.UserID, m.Slug)
+	passed, err := q.progress.Passed(ctx, viewer.ID, m.Slug)
 	if err != nil {
 		return err
 	}
@@ -263,10 +269,10 @@ func (q *quizPages) showResult(c echo.Context) error {
 		at := a.SubmittedAt.Add(time.Duration(m.RetakeAfterMinutes) * time.Minute)
 		data.RetakeAt = &at
 	}
-	if data.Earlier, err = q.progress.Attempts(ctx, viewer.UserID, m.Slug); err != nil {
+	if data.Earlier, err = q.progress.Attempts(ctx, viewer.ID, m.Slug); err != nil {
 		return err
 	}
-	return q.result.Render(c, http.StatusOK, data)
+	return q.views.Result.Render(c, http.StatusOK, data)
 }
 
 // results pairs each question with what was chosen. A full review shows
@@ -300,11 +306,8 @@ func results(quiz *catalog.Quiz, a *Attempt, full bool) []resultQuestion {
 // sign-in middleware.
 func QuizRoutes(e *echo.Echo, r *web.Renderer, store *catalog.Store, p *Progress, guard echo.MiddlewareFunc) error {
 	q := &quizPages{store: store, progress: p}
-	var err error
-	for name, dst := range map[string]**web.Page{"quiz": &q.form, "result": &q.result, "wait": &q.wait, "expired": &q.expired} {
-		if *dst, err = r.Page("learning/" + name); err != nil {
-			return err
-		}
+	if err := r.Pages("learning", &q.views); err != nil {
+		return err
 	}
 	e.GET("/modules/:module/quiz", q.show, guard)
 	e.POST("/modules/:module/quiz/:attempt", q.submit, guard)

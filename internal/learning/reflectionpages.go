@@ -10,6 +10,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -69,7 +70,7 @@ func (rp *reflectionPages) startable(c echo.Context) (*catalog.Module, error) {
 func (rp *reflectionPages) module(c echo.Context) (*catalog.Module, error) {
 	m, ok := rp.store.Catalog().Module(c.Param("module"))
 	if !ok || len(m.ReflectionPrompts) == 0 {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	return m, nil
 }
@@ -152,8 +153,8 @@ func (rp *reflectionPages) traineeOf(c echo.Context) (*account.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !CanSee(account.CurrentUser(c), t) {
-		return nil, web.NotFound()
+	if !CanSee(web.ViewerFrom(c), t) {
+		return nil, fault.NotFound()
 	}
 	return t, nil
 }
@@ -169,7 +170,7 @@ func (rp *reflectionPages) comment(c echo.Context) error {
 	}
 	viewer := account.CurrentUser(c)
 	if viewer.ID == t.ID {
-		return web.Forbidden()
+		return fault.Forbidden()
 	}
 	f, err := web.ParseForm(c)
 	if err != nil {
@@ -177,11 +178,11 @@ func (rp *reflectionPages) comment(c echo.Context) error {
 	}
 	body := f.Get("comment")
 	if body == "" || utf8.RuneCountInString(body) > 2000 {
-		return web.Errorf(web.CodeInvalid, "Write a comment of up to 2,000 characters.")
+		return fault.Errorf(fault.CodeInvalid, "Write a comment of up to 2,000 characters.")
 	}
 	prompt, err := strconv.Atoi(c.Param("prompt"))
 	if err != nil {
-		return web.NotFound()
+		return fault.NotFound()
 	}
 	saved, err := rp.progress.Reflections(c.Request().Context(), t.ID, m.Slug)
 	if err != nil {
@@ -189,7 +190,7 @@ func (rp *reflectionPages) comment(c echo.Context) error {
 	}
 	r, ok := saved[prompt]
 	if !ok {
-		return web.NotFound()
+		return fault.NotFound()
 	}
 	if err := rp.progress.Comment(c.Request().Context(), viewer, r, body); err != nil {
 		return err

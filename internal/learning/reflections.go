@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
-	"groundwork/internal/supervision"
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // Reflection is a trainee's answer to one of a module's prompts.
@@ -64,15 +63,15 @@ func (p *Progress) Reflections(ctx context.Context, userID, module string) (map[
 
 // ErrSubmitted means the reflections were already submitted and are kept
 // as written.
-var ErrSubmitted = web.Errorf(web.CodeConflict, "These reflections were already submitted, so they can no longer be changed.")
+var ErrSubmitted = fault.Errorf(fault.CodeConflict, "These reflections were already submitted, so they can no longer be changed.")
 
 // SaveReflections stores answers (by prompt number) as drafts, or submits
 // them all when submit is true. Submitted reflections do not change.
 func (p *Progress) SaveReflections(ctx context.Context, userID string, m *catalog.Module, answers map[int]string, submit bool) error {
 	err := db.InTx(ctx, p.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		t := now()
+		t := p.Clock.Now()
 		for prompt := 1; prompt <= len(m.ReflectionPrompts); prompt++ {
-			r := &Reflection{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, ModuleSlug: m.Slug,
+			r := &Reflection{ID: clock.NewID(), UserID: userID, ModuleSlug: m.Slug,
 				Prompt: prompt, Body: answers[prompt], UpdatedAt: t}
 			if submit {
 				r.SubmittedAt = &t
@@ -99,19 +98,13 @@ func (p *Progress) SaveReflections(ctx context.Context, userID string, m *catalo
 // Comment adds a comment by author on a submitted reflection.
 func (p *Progress) Comment(ctx context.Context, author *account.User, r *Reflection, body string) error {
 	if r.SubmittedAt == nil {
-		return web.Errorf(web.CodeConflict, "You can comment once the trainee has submitted their reflections.")
+		return fault.Errorf(fault.CodeConflict, "You can comment once the trainee has submitted their reflections.")
 	}
-	c := &Comment{ID: uuid.Must(uuid.NewV7()).String(), ReflectionID: r.ID, AuthorID: author.ID, Body: body, CreatedAt: now()}
+	c := &Comment{ID: clock.NewID(), ReflectionID: r.ID, AuthorID: author.ID, Body: body, CreatedAt: p.Clock.Now()}
 	if _, err := p.DB.NewInsert().Model(c).Exec(ctx); err != nil {
 		return fmt.Errorf("add comment: %w", err)
 	}
 	return nil
-}
-
-// CanSee reports whether viewer may read trainee's learning records: the
-// trainee, their assigned supervisor, or an admin.
-func CanSee(viewer, trainee *account.User) bool {
-	return supervision.CanSeeTrainee(viewer, trainee)
 }
 
 // uncommented counts, per trainee, submitted reflections with no comment

@@ -11,15 +11,19 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
 // reports serves the training lead's reports: the cohort matrix with its
 // chart, knowledge-check item analysis and the CSV export.
 type reports struct {
-	store         *catalog.Store
-	progress      *Progress
-	matrix, items *web.Page
+	store    *catalog.Store
+	progress *Progress
+	views    struct {
+		Matrix *web.Page `page:"report_matrix"`
+		Items  *web.Page `page:"report_items"`
+	}
 }
 
 // Cell states in the matrix and the export.
@@ -93,7 +97,7 @@ func (r *reports) showMatrix(c echo.Context) error {
 		data.Practices = []string{practiceCleared, practiceNotCleared}
 	}
 	if len(cohorts) == 0 {
-		return r.matrix.Render(c, http.StatusOK, data)
+		return r.views.Matrix.Render(c, http.StatusOK, data)
 	}
 	data.Cohort = &cohorts[0]
 	if id := c.QueryParam("cohort"); id != "" {
@@ -121,7 +125,7 @@ func (r *reports) showMatrix(c echo.Context) error {
 			data.Rows = append(data.Rows, row)
 		}
 	}
-	return r.matrix.Render(c, http.StatusOK, data)
+	return r.views.Matrix.Render(c, http.StatusOK, data)
 }
 
 func anyStatus(row traineeRow, s string) bool {
@@ -211,7 +215,7 @@ func (r *reports) showItems(c echo.Context) error {
 	if slug != "" {
 		m, ok := cat.Module(slug)
 		if !ok || m.Quiz == nil {
-			return web.NotFound()
+			return fault.NotFound()
 		}
 		data.Module = m
 		var err error
@@ -219,7 +223,7 @@ func (r *reports) showItems(c echo.Context) error {
 			return err
 		}
 	}
-	return r.items.Render(c, http.StatusOK, data)
+	return r.views.Items.Render(c, http.StatusOK, data)
 }
 
 // analyse reads every submitted attempt's answers and counts, per question,
@@ -311,11 +315,7 @@ func csvRow(row traineeRow) []string {
 // ReportRoutes mounts the reports on g, the admin group.
 func ReportRoutes(g *echo.Group, r *web.Renderer, store *catalog.Store, p *Progress) error {
 	rep := &reports{store: store, progress: p}
-	var err error
-	if rep.matrix, err = r.Page("learning/report_matrix"); err != nil {
-		return err
-	}
-	if rep.items, err = r.Page("learning/report_items"); err != nil {
+	if err := r.Pages("learning", &rep.views); err != nil {
 		return err
 	}
 	g.GET("/reports", rep.showMatrix)

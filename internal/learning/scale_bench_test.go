@@ -3,9 +3,7 @@ package learning_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,7 +15,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
-	"groundwork/internal/db/dbtest"
+	"groundwork/internal/app/apptest"
 	"groundwork/internal/demo"
 )
 
@@ -36,18 +34,12 @@ func BenchmarkAtScale(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("GROUNDWORK_BENCH_TRAINEES")); err == nil && v > 0 {
 		n = v
 	}
-	cfg := app.DefaultConfig()
-	cfg.DatabaseURL = dbtest.URL(b)
-	cfg.CoursesDir, _ = filepath.Abs("../../courses")
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	b.Cleanup(func() { srv.Close(); a.Close() })
+	dir, _ := filepath.Abs("../../courses")
+	site := apptest.Start(b, dir)
+	a := site.App
 	ctx := context.Background()
 	start := time.Now()
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: n})
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: n, Learning: a.Learning})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,8 +48,8 @@ func BenchmarkAtScale(b *testing.B) {
 	counter := &queryCounter{}
 	a.DB.AddQueryHook(counter)
 
-	trainee := signIn(b, srv.URL, "trainee00001@demo.groundwork.example", res.Password)
-	admin := signIn(b, srv.URL, "lead@demo.groundwork.example", res.Password)
+	trainee := signIn(b, site.Base, "trainee00001@demo.groundwork.example", res.Password)
+	admin := signIn(b, site.Base, "lead@demo.groundwork.example", res.Password)
 	b.Run("TraineeDashboard", func(b *testing.B) { measure(b, trainee, "/dashboard", counter) })
 	b.Run("CohortMatrix500", func(b *testing.B) { measure(b, admin, "/admin/reports?cohort="+cohort, counter) })
 	b.Run("ProgressCSV", func(b *testing.B) { measureCSV(b, admin) })
@@ -74,7 +66,7 @@ func cohortOf500(b *testing.B, a *app.App) string {
 	if err := a.DB.NewSelect().Table("users").Column("id").Where("role = 'trainee'").OrderExpr("email").Limit(500).Scan(ctx, &ids); err != nil {
 		b.Fatal(err)
 	}
-	if err := account.AddMembers(ctx, a.DB, co.ID, ids); err != nil {
+	if err := a.Accounts.AddMembers(ctx, a.DB, co.ID, ids); err != nil {
 		b.Fatal(err)
 	}
 	return co.ID
@@ -82,13 +74,13 @@ func cohortOf500(b *testing.B, a *app.App) string {
 
 // measure requests path b.N times and reports the median, the 90th
 // percentile and the queries per request.
-func measure(b *testing.B, v *visitor, path string, counter *queryCounter) {
+func measure(b *testing.B, v *apptest.Person, path string, counter *queryCounter) {
 	times := make([]time.Duration, 0, b.N)
 	before := counter.n.Load()
 	b.ResetTimer()
 	for range b.N {
 		t := time.Now()
-		if code, _ := v.get(path); code != http.StatusOK {
+		if code, _ := v.Get(path); code != http.StatusOK {
 			b.Fatalf("%s = %d", path, code)
 		}
 		times = append(times, time.Since(t))
@@ -101,7 +93,7 @@ func measure(b *testing.B, v *visitor, path string, counter *queryCounter) {
 }
 
 // measureCSV streams the export and samples the heap while it does.
-func measureCSV(b *testing.B, v *visitor) {
+func measureCSV(b *testing.B, v *apptest.Person) {
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	sampled := make(chan struct{})
@@ -125,7 +117,7 @@ func measureCSV(b *testing.B, v *visitor) {
 	b.ResetTimer()
 	for range b.N {
 		t := time.Now()
-		resp, err := v.client.Get(v.base + "/admin/reports/progress.csv")
+		resp, err := v.Client().Get(v.URL("/admin/reports/progress.csv"))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -18,7 +18,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
-	"groundwork/internal/web"
+	"groundwork/internal/clock"
+	"groundwork/internal/fault"
 )
 
 // Kind says what a mail is for. It is all an admin sees of a mail.
@@ -109,8 +110,8 @@ func Enqueue(ctx context.Context, idb bun.IDB, kind Kind, m Message) error {
 	if err := check(m); err != nil {
 		return err
 	}
-	t := time.Now().UTC().Truncate(time.Microsecond)
-	it := &Item{ID: uuid.Must(uuid.NewV7()).String(), Kind: m.Kind, To: m.To, Subject: m.Subject, Body: m.Body, Calendar: m.Calendar, CreatedAt: t, NextAttemptAt: t}
+	t := clock.System.Now()
+	it := &Item{ID: clock.NewID(), Kind: m.Kind, To: m.To, Subject: m.Subject, Body: m.Body, Calendar: m.Calendar, CreatedAt: t, NextAttemptAt: t}
 	if _, err := idb.NewInsert().Model(it).Exec(ctx); err != nil {
 		return fmt.Errorf("queue mail: %w", err)
 	}
@@ -159,12 +160,12 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]Item, error) {
 // Get returns one outbox item, or a not-found error.
 func Get(ctx context.Context, idb bun.IDB, id string) (*Item, error) {
 	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	it := new(Item)
 	err := idb.NewSelect().Model(it).Where("id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read outbox item: %w", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
 )
 
@@ -31,14 +32,15 @@ type Outbox struct {
 	db     *bun.DB
 	sender Sender
 	logger *slog.Logger
+	clock  clock.Clock
 	told   map[string]bool // unsent messages already logged, when there is no sender
 }
 
 // NewOutbox returns an outbox that sends through sender. With a nil sender
 // mail waits unsent, and is given up (failed and purged) after
-// unsentLimit.
-func NewOutbox(db *bun.DB, sender Sender, logger *slog.Logger) *Outbox {
-	return &Outbox{db: db, sender: sender, logger: logger, told: map[string]bool{}}
+// unsentLimit. clk decides when mail is due.
+func NewOutbox(db *bun.DB, sender Sender, logger *slog.Logger, clk clock.Clock) *Outbox {
+	return &Outbox{db: db, sender: sender, logger: logger, clock: clk, told: map[string]bool{}}
 }
 
 // Delivers reports whether the outbox has a sender, so that mail reaches
@@ -110,14 +112,14 @@ func (o *Outbox) claim(ctx context.Context) (*Item, error) {
 	err := db.InTx(ctx, o.db, nil, func(ctx context.Context, tx bun.Tx) error {
 		it := new(Item)
 		q := tx.NewSelect().Model(it).Where("sent_at IS NULL").Where("failed_at IS NULL").
-			Where("next_attempt_at <= ?", now()).OrderExpr("next_attempt_at, id").Limit(1)
+			Where("next_attempt_at <= ?", o.clock.Now()).OrderExpr("next_attempt_at, id").Limit(1)
 		if db.DialectOf(o.db) == db.Postgres {
 			q = q.For("UPDATE SKIP LOCKED")
 		}
 		if err := q.Scan(ctx); err != nil {
 			return ignoreNoRows(err)
 		}
-		if _, err := tx.NewUpdate().Model(it).Set("next_attempt_at = ?", now().Add(lease)).WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(it).Set("next_attempt_at = ?", o.clock.Now().Add(lease)).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("claim mail: %w", err)
 		}
 		claimed = it
@@ -127,7 +129,7 @@ func (o *Outbox) claim(ctx context.Context) (*Item, error) {
 }
 
 func (o *Outbox) recordAttempt(ctx context.Context, it *Item, sendErr error) error {
-	t := now()
+	t := o.clock.Now()
 	it.Attempts++
 	cols := []string{"attempts"}
 	switch {
@@ -178,7 +180,7 @@ const unsentLimit = 24 * time.Hour
 // giveUpUnsent marks mail that has waited longer than unsentLimit failed
 // and purges it, so that with no SMTP server nothing personal piles up.
 func (o *Outbox) giveUpUnsent(ctx context.Context) error {
-	t := now()
+	t := o.clock.Now()
 	q := o.db.NewUpdate().Model((*Item)(nil)).
 		Set("failed_at = ?", t).Set("last_error = ?", "not sent: no SMTP server is configured").
 		Where("sent_at IS NULL").Where("failed_at IS NULL").Where("created_at < ?", t.Add(-unsentLimit))
@@ -207,5 +209,3 @@ func (o *Outbox) logUnsent(ctx context.Context) error {
 	}
 	return nil
 }
-
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // Status is where a trainee's competency stands.
@@ -93,18 +93,19 @@ type Evidence struct {
 	Text       string
 	Reflection bool   // points to the trainee's reflections on the module
 	RecordID   string // a supervision record of the trainee, or ""
+	RoundID    string // a client voice round of the trainee with results, or ""
 }
 
 // Errors of the competency workflow, shown as they are.
 var (
-	ErrAlreadyAsked = web.Errorf(web.CodeConflict, "Sign-off for this competency is already asked for or given.")
-	ErrNotPending   = web.Errorf(web.CodeConflict, "This competency is not waiting for sign-off (it may have been reviewed already).")
-	ErrNotSigned    = web.Errorf(web.CodeConflict, "This competency is not signed off, so there is nothing to withdraw.")
-	ErrSignedBefore = web.Errorf(web.CodeConflict, "One of these competencies is already signed off.")
+	ErrAlreadyAsked = fault.Errorf(fault.CodeConflict, "Sign-off for this competency is already asked for or given.")
+	ErrNotPending   = fault.Errorf(fault.CodeConflict, "This competency is not waiting for sign-off (it may have been reviewed already).")
+	ErrNotSigned    = fault.Errorf(fault.CodeConflict, "This competency is not signed off, so there is nothing to withdraw.")
+	ErrSignedBefore = fault.Errorf(fault.CodeConflict, "One of these competencies is already signed off.")
 	// ErrMovedOn refuses a review made on a page that no longer shows the
 	// competency as it stands: the trainee asked again with new evidence,
 	// or someone else reviewed it.
-	ErrMovedOn = web.Errorf(web.CodeConflict, "A competency you ticked changed after you opened the page (new evidence, or someone else reviewed it). Nothing was signed off: read the page again first.")
+	ErrMovedOn = fault.Errorf(fault.CodeConflict, "A competency you ticked changed after you opened the page (new evidence, or someone else reviewed it). Nothing was signed off: read the page again first.")
 )
 
 // Request asks for sign-off of a competency with evidence. Only one request
@@ -116,20 +117,23 @@ func (s *Service) Request(ctx context.Context, trainee *account.User, m *catalog
 		if err := s.checkRecord(ctx, tx, trainee.ID, ev.RecordID); err != nil {
 			return err
 		}
-		if err := claim(ctx, tx, trainee.ID, m.Slug, competencyID, nil, Pending, Returned, Withdrawn); err != nil {
+		if err := s.claim(ctx, tx, trainee.ID, m.Slug, competencyID, nil, Pending, Returned, Withdrawn); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrAlreadyAsked
 			}
 			return err
 		}
-		e := newEvent(trainee.ID, m.Slug, competencyID, Requested, trainee.ID, ev.Text)
+		e := s.newEvent(trainee.ID, m.Slug, competencyID, Requested, trainee.ID, ev.Text)
 		if ev.Reflection {
 			e.ReflectionSlug = &m.Slug
 		}
 		if ev.RecordID != "" {
 			e.RecordID = &ev.RecordID
 		}
-		return insertEvent(ctx, tx, e)
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		return s.attachRound(ctx, tx, e, ev.RoundID)
 	})
 }
 
@@ -169,13 +173,13 @@ func (s *Service) signOff(ctx context.Context, by, trainee *account.User, m *cat
 			if v, ok := read[id]; ok {
 				seen = &v
 			}
-			if err := claim(ctx, tx, trainee.ID, m.Slug, id, seen, SignedOff, Pending, Returned, Withdrawn); err != nil {
+			if err := s.claim(ctx, tx, trainee.ID, m.Slug, id, seen, SignedOff, Pending, Returned, Withdrawn); err != nil {
 				if errors.Is(err, sql.ErrNoRows) {
 					return whyNotClaimed(ctx, tx, trainee.ID, id)
 				}
 				return err
 			}
-			e := newEvent(trainee.ID, m.Slug, id, SignOffEvent, by.ID, comment)
+			e := s.newEvent(trainee.ID, m.Slug, id, SignOffEvent, by.ID, comment)
 			if recordID != "" {
 				e.RecordID = &recordID
 			}
@@ -225,7 +229,7 @@ func (s *Service) Withdraw(ctx context.Context, by, trainee *account.User, m *ca
 func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalog.Module, id string, seen *int, kind EventKind, body string, none error, from ...Status) error {
 	to := Status(kind)
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		q := tx.NewUpdate().Model((*CompetencyState)(nil)).Set("status = ?, updated_at = ?, version = version + 1", to, now()).
+		q := tx.NewUpdate().Model((*CompetencyState)(nil)).Set("status = ?, updated_at = ?, version = version + 1", to, s.Clock.Now()).
 			Where("trainee_id = ?", trainee.ID).Where("competency_id = ?", id).
 			Where("status IN (?)", bun.In(from))
 		if seen != nil {
@@ -238,7 +242,7 @@ func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalo
 		if n, _ := res.RowsAffected(); n == 0 {
 			return none
 		}
-		if err := insertEvent(ctx, tx, newEvent(trainee.ID, m.Slug, id, kind, by.ID, body)); err != nil {
+		if err := insertEvent(ctx, tx, s.newEvent(trainee.ID, m.Slug, id, kind, by.ID, body)); err != nil {
 			return err
 		}
 		if kind == WithdrawalEvent && s.OnWithdraw != nil {
@@ -252,14 +256,14 @@ func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalo
 // it has no status yet or its status is one of from and, when seen is
 // given, its version is seen; otherwise it returns sql.ErrNoRows. One
 // statement, so concurrent claims cannot both win.
-func claim(ctx context.Context, tx bun.Tx, traineeID, moduleSlug, id string, seen *int, to Status, from ...Status) error {
+func (s *Service) claim(ctx context.Context, tx bun.Tx, traineeID, moduleSlug, id string, seen *int, to Status, from ...Status) error {
 	query := `INSERT INTO competency_status (trainee_id, competency_id, module_slug, status, updated_at, version)
 VALUES (?, ?, ?, ?, ?, 1)
 ON CONFLICT (trainee_id, competency_id) DO UPDATE
 SET status = excluded.status, module_slug = excluded.module_slug, updated_at = excluded.updated_at,
     version = competency_status.version + 1
 WHERE competency_status.status IN (?)`
-	args := []any{traineeID, id, moduleSlug, to, now(), bun.In(from)}
+	args := []any{traineeID, id, moduleSlug, to, s.Clock.Now(), bun.In(from)}
 	if seen != nil {
 		query += ` AND competency_status.version = ?`
 		args = append(args, *seen)
@@ -280,14 +284,14 @@ func (s *Service) checkRecord(ctx context.Context, tx bun.IDB, traineeID, record
 	}
 	r, err := Get(ctx, tx, recordID)
 	if err != nil || r.TraineeID != traineeID {
-		return web.Errorf(web.CodeInvalid, "Choose one of the trainee's own supervision records.")
+		return fault.Errorf(fault.CodeInvalid, "Choose one of the trainee's own supervision records.")
 	}
 	return nil
 }
 
-func newEvent(traineeID, moduleSlug, competencyID string, kind EventKind, actorID, body string) *Event {
-	return &Event{ID: uuid.Must(uuid.NewV7()).String(), TraineeID: traineeID, CompetencyID: competencyID,
-		ModuleSlug: moduleSlug, Kind: kind, ActorID: actorID, At: now(), Body: body}
+func (s *Service) newEvent(traineeID, moduleSlug, competencyID string, kind EventKind, actorID, body string) *Event {
+	return &Event{ID: clock.NewID(), TraineeID: traineeID, CompetencyID: competencyID,
+		ModuleSlug: moduleSlug, Kind: kind, ActorID: actorID, At: s.Clock.Now(), Body: body}
 }
 
 func insertEvent(ctx context.Context, tx bun.IDB, e *Event) error {

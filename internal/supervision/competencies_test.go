@@ -150,7 +150,7 @@ func TestHoursTotalsAndOverdue(t *testing.T) {
 		t.Helper()
 		c := supervision.Content{HeldOn: today.AddDate(0, 0, -daysAgo), Minutes: minutes, Kind: kind, Summary: "s"}
 		c.SetActions(nil)
-		r, err := supervision.Create(ctx, svc.DB, tm.sup1, tm.traineeA, c, "")
+		r, err := svc.Create(ctx, tm.sup1, tm.traineeA, c, "")
 		if err != nil {
 			t.Fatal(err)
 		}

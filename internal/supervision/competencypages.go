@@ -13,6 +13,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -54,8 +55,12 @@ type competenciesData struct {
 	Own       bool
 	CanReview bool
 	Modules   []moduleCompetencies
-	Records   []Record // the trainee's records, to link as evidence
+	Records   []Record     // the trainee's records, to link as evidence
+	Voice     []VoiceRound // the trainee's feedback rounds with results
 }
+
+// VoiceFor returns the feedback round offered with the step eventID, or nil.
+func (d competenciesData) VoiceFor(eventID string) *VoiceRound { return voiceFor(d.Voice, eventID) }
 
 func (p *pages) ownCompetencies(c echo.Context) error {
 	me := account.CurrentUser(c)
@@ -82,11 +87,14 @@ func (p *pages) showCompetencies(c echo.Context, t *account.User, status int, pr
 	if err != nil {
 		return err
 	}
-	data := competenciesData{Trainee: t, Own: me.ID == t.ID, CanReview: CanReview(me, t), Modules: modules, Records: records}
+	data := competenciesData{Trainee: t, Own: me.ID == t.ID, CanReview: CanReview(me.Viewer(), t), Modules: modules, Records: records}
+	if data.Voice, err = p.svc.voiceRounds(ctx, t.ID); err != nil {
+		return err
+	}
 	if err := p.auditView(c, t, "competency evidence"); err != nil {
 		return err
 	}
-	return p.views["competencies"].Render(c, status, data)
+	return p.views.Competencies.Render(c, status, data)
 }
 
 // loadCompetencies returns the trainee's competencies by module with their
@@ -133,7 +141,7 @@ func (p *pages) loadCompetencies(ctx context.Context, t *account.User, problem *
 func (p *pages) competencyForm(c echo.Context, f *web.Form) (*catalog.Module, string, error) {
 	m, comp, ok := findCompetency(p.store.Catalog(), f.Get("competency"))
 	if !ok {
-		return nil, "", web.Errorf(web.CodeInvalid, "That competency is not in the curriculum.")
+		return nil, "", fault.Errorf(fault.CodeInvalid, "That competency is not in the curriculum.")
 	}
 	return m, comp.ID, nil
 }
@@ -144,7 +152,7 @@ func (p *pages) request(c echo.Context) error {
 		return err
 	}
 	if account.CurrentUser(c).ID != t.ID {
-		return web.Forbidden()
+		return fault.Forbidden()
 	}
 	f, err := web.ParseForm(c)
 	if err != nil {
@@ -154,7 +162,8 @@ func (p *pages) request(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ev := Evidence{Text: strings.ReplaceAll(f.Get("evidence"), "\r\n", "\n"), Reflection: f.Get("reflection") == "on", RecordID: f.Get("record")}
+	ev := Evidence{Text: strings.ReplaceAll(f.Get("evidence"), "\r\n", "\n"), Reflection: f.Get("reflection") == "on", RecordID: f.Get("record"),
+		RoundID: f.Get("voice_round")}
 	problem := ""
 	switch n := utf8.RuneCountInString(ev.Text); {
 	case n == 0:
@@ -180,8 +189,8 @@ func (p *pages) reviewed(c echo.Context) (*account.User, *web.Form, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if !CanReview(account.CurrentUser(c), t) {
-		return nil, nil, web.Forbidden()
+	if !CanReview(web.ViewerFrom(c), t) {
+		return nil, nil, fault.Forbidden()
 	}
 	f, err := web.ParseForm(c)
 	return t, f, err
@@ -194,7 +203,7 @@ func (p *pages) signOff(c echo.Context) error {
 	}
 	m, ok := p.store.Catalog().Module(f.Get("module"))
 	if !ok {
-		return web.Errorf(web.CodeInvalid, "That module is not in the curriculum.")
+		return fault.Errorf(fault.CodeInvalid, "That module is not in the curriculum.")
 	}
 	read := map[string]int{}
 	for _, comp := range m.Competencies {
@@ -207,9 +216,9 @@ func (p *pages) signOff(c echo.Context) error {
 	comment := strings.ReplaceAll(f.Get("comment"), "\r\n", "\n")
 	switch {
 	case len(read) == 0:
-		return web.Errorf(web.CodeInvalid, "Tick the competencies you are signing off.")
+		return fault.Errorf(fault.CodeInvalid, "Tick the competencies you are signing off.")
 	case comment == "" || utf8.RuneCountInString(comment) > maxNote:
-		return web.Errorf(web.CodeInvalid, "Write a comment of up to %d characters: what you saw that shows these competencies.", maxNote)
+		return fault.Errorf(fault.CodeInvalid, "Write a comment of up to %d characters: what you saw that shows these competencies.", maxNote)
 	}
 	if err := p.svc.SignOffRead(c.Request().Context(), account.CurrentUser(c), t, m, read, comment, f.Get("record")); err != nil {
 		return err
@@ -223,7 +232,7 @@ func (p *pages) signOff(c echo.Context) error {
 func versionRead(f *web.Form, field string) (int, error) {
 	v, err := strconv.Atoi(f.Get(field))
 	if err != nil || v < 0 {
-		return 0, web.Errorf(web.CodeInvalid, "This form does not say what you read. Open the trainee's competencies again and use the form there.")
+		return 0, fault.Errorf(fault.CodeInvalid, "This form does not say what you read. Open the trainee's competencies again and use the form there.")
 	}
 	return v, nil
 }
@@ -260,7 +269,7 @@ func (p *pages) review(c echo.Context, field, missing, done string, act func(by,
 	}
 	body := strings.ReplaceAll(f.Get(field), "\r\n", "\n")
 	if body == "" || utf8.RuneCountInString(body) > maxNote {
-		return web.Errorf(web.CodeInvalid, "%s (up to %d characters)", missing, maxNote)
+		return fault.Errorf(fault.CodeInvalid, "%s (up to %d characters)", missing, maxNote)
 	}
 	if err := act(account.CurrentUser(c), t, m, id, body, f); err != nil {
 		return err
@@ -300,11 +309,7 @@ func (p *pages) queue(c echo.Context, me *account.User) error {
 	ctx := c.Request().Context()
 	var trainees []account.User
 	var err error
-	if me.Role == account.Admin {
-		trainees, err = account.UsersByRole(ctx, p.svc.DB, account.Trainee)
-	} else {
-		trainees, err = account.TraineesOf(ctx, p.svc.DB, me.ID)
-	}
+	trainees, err = account.TraineesVisibleTo(ctx, p.svc.DB, me.Viewer())
 	if err != nil {
 		return err
 	}
@@ -312,7 +317,7 @@ func (p *pages) queue(c echo.Context, me *account.User) error {
 	for i, t := range trainees {
 		ids[i] = t.ID
 	}
-	data := queueData{Trainees: trainees, All: me.Role == account.Admin, Me: me, Gap: int(p.svc.Gap.Hours() / 24 / 7)}
+	data := queueData{Trainees: trainees, All: account.SeesEveryTrainee(me.Viewer()), Me: me, Gap: int(p.svc.Gap.Hours() / 24 / 7)}
 	pending, err := p.svc.Queue(ctx, ids)
 	if err != nil {
 		return err
@@ -335,5 +340,5 @@ func (p *pages) queue(c echo.Context, me *account.User) error {
 			data.Overdue = append(data.Overdue, t)
 		}
 	}
-	return p.views["queue"].Render(c, http.StatusOK, data)
+	return p.views.Queue.Render(c, http.StatusOK, data)
 }

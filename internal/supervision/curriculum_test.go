@@ -10,7 +10,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
-	"groundwork/internal/db/dbtest"
+	"groundwork/internal/app/apptest"
 )
 
 // A curriculum that drops a competency someone was signed off for would
@@ -18,13 +18,8 @@ import (
 func TestServerRefusesACurriculumThatDropsASignedOffCompetency(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg := app.DefaultConfig()
-	cfg.DatabaseURL = dbtest.URL(t)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(ctx, cfg, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := apptest.Config(t)
+	a := apptest.New(t, cfg)
 	sup, _, _ := a.Accounts.CreateUser(ctx, "s@example.org", "Sam", account.Supervisor, "a long enough passphrase")
 	tr, _, _ := a.Accounts.CreateUser(ctx, "t@example.org", "Tia", account.Trainee, "a long enough passphrase")
 	m, _ := a.Courses.Catalog().Module("ethics-and-boundaries")
@@ -34,7 +29,7 @@ func TestServerRefusesACurriculumThatDropsASignedOffCompetency(t *testing.T) {
 	a.Close()
 
 	cfg.CoursesDir, _ = filepath.Abs("../catalog/testdata/example")
-	if b, err := app.New(ctx, cfg, logger); err == nil {
+	if b, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil {
 		b.Close()
 		t.Fatal("the server started on a curriculum without a signed-off competency")
 	} else if !strings.Contains(err.Error(), `"ethics-records-consent" was removed`) {

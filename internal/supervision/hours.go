@@ -70,7 +70,7 @@ func (s *Service) Summaries(ctx context.Context, userIDs []string) (map[string]S
 	if err != nil {
 		return nil, fmt.Errorf("summarise supervision: %w", err)
 	}
-	today := now().Truncate(24 * time.Hour)
+	today := s.Clock.Now().Truncate(24 * time.Hour)
 	for _, id := range userIDs {
 		out[id] = Summary{Overdue: true}
 	}

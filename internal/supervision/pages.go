@@ -6,8 +6,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groundwork/internal/account"
-	"groundwork/internal/audit"
 	"groundwork/internal/catalog"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -21,18 +21,24 @@ var Templates = web.Source{Namespace: "supervision", FS: web.MustSub(templates, 
 type pages struct {
 	svc   *Service
 	store *catalog.Store
-	views map[string]*web.Page
+	views supervisionPages
+}
+
+// supervisionPages are the supervision pages, resolved at registration.
+type supervisionPages struct {
+	Queue        *web.Page `page:"queue"`
+	Trainee      *web.Page `page:"trainee"`
+	Record       *web.Page `page:"record"`
+	RecordForm   *web.Page `page:"record_form"`
+	Competencies *web.Page `page:"competencies"`
+	Portfolio    *web.Page `page:"portfolio"`
 }
 
 // Routes mounts the supervision pages; guard is the sign-in middleware.
 func Routes(e *echo.Echo, r *web.Renderer, svc *Service, store *catalog.Store, guard echo.MiddlewareFunc) error {
-	p := &pages{svc: svc, store: store, views: map[string]*web.Page{}}
-	for _, name := range []string{"queue", "trainee", "record", "record_form", "competencies", "portfolio"} {
-		page, err := r.Page("supervision/" + name)
-		if err != nil {
-			return err
-		}
-		p.views[name] = page
+	p := &pages{svc: svc, store: store}
+	if err := r.Pages("supervision", &p.views); err != nil {
+		return err
 	}
 	e.GET("/supervision", p.home, guard)
 	e.GET("/supervision/competencies", p.ownCompetencies, guard)
@@ -63,8 +69,8 @@ func (p *pages) traineeOf(c echo.Context) (*account.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.Role != account.Trainee || !CanSeeTrainee(account.CurrentUser(c), t) {
-		return nil, web.NotFound()
+	if t.Role != account.Trainee || !CanSeeTrainee(web.ViewerFrom(c), t) {
+		return nil, fault.NotFound()
 	}
 	return t, nil
 }
@@ -81,19 +87,14 @@ func (p *pages) recordOf(c echo.Context) (*Record, *account.User, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if !CanSeeRecord(account.CurrentUser(c), t, r) {
-		return nil, nil, web.NotFound()
+	if !CanSeeRecord(web.ViewerFrom(c), t, r) {
+		return nil, nil, fault.NotFound()
 	}
 	return r, t, nil
 }
 
-// auditView writes an admin's reading of someone else's supervision to the
-// audit log; what names the page read.
+// auditView notes the viewer's reading of the trainee's supervision page
+// named what.
 func (p *pages) auditView(c echo.Context, trainee *account.User, what string) error {
-	viewer := account.CurrentUser(c)
-	if !audited(viewer, trainee) {
-		return nil
-	}
-	return audit.Record(c.Request().Context(), p.svc.DB, audit.Entry{ActorID: viewer.ID, SubjectID: trainee.ID,
-		Action: audit.RecordViewed, IP: c.RealIP(), Detail: what})
+	return p.svc.NoteView(c.Request().Context(), account.CurrentUser(c), trainee, c.RealIP(), what)
 }

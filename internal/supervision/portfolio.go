@@ -28,7 +28,12 @@ type portfolioData struct {
 	// Clearance is where the trainee stands on the competencies required
 	// before unsupervised practice.
 	Clearance catalog.Clearance
+	// Voice is the trainee's feedback rounds with results.
+	Voice []VoiceRound
 }
+
+// VoiceFor returns the feedback round offered with the step eventID, or nil.
+func (d portfolioData) VoiceFor(eventID string) *VoiceRound { return voiceFor(d.Voice, eventID) }
 
 func (p *pages) loadPortfolio(c echo.Context) (*portfolioData, error) {
 	t, err := p.traineeOf(c)
@@ -54,8 +59,12 @@ func (p *pages) loadPortfolio(c echo.Context) (*portfolioData, error) {
 			signed[row.Competency.ID] = row.Status == SignedOff
 		}
 	}
-	return &portfolioData{Trainee: t, Programme: cat.Programme, Totals: totals, Kinds: Kinds,
-		Records: records, Modules: modules, Printed: now(), Clearance: cat.Clearance(signed)}, nil
+	voice, err := p.svc.voiceRounds(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &portfolioData{Voice: voice, Trainee: t, Programme: cat.Programme, Totals: totals, Kinds: Kinds,
+		Records: records, Modules: modules, Printed: p.svc.Clock.Now(), Clearance: cat.Clearance(signed)}, nil
 }
 
 func (p *pages) portfolio(c echo.Context) error {
@@ -63,7 +72,7 @@ func (p *pages) portfolio(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.views["portfolio"].Render(c, http.StatusOK, data)
+	return p.views.Portfolio.Render(c, http.StatusOK, data)
 }
 
 // portfolioCSV writes the portfolio as one table: a row per supervision
@@ -89,10 +98,18 @@ func (p *pages) portfolioCSV(c echo.Context) error {
 	for _, m := range data.Modules {
 		for _, row := range m.Rows {
 			for _, e := range row.History {
+				body := e.Body
+				if r := data.VoiceFor(e.ID); r != nil {
+					body += "\n\nEvidence: " + voiceLabel(r)
+				}
 				_ = w.Write(cells("competency", e.At.Format(time.DateOnly), e.Kind.Label(), "", m.Module.Title,
-					row.Competency.Title, e.ActorName, "", e.Body, row.Competency.DANOSList()))
+					row.Competency.Title, e.ActorName, "", body, row.Competency.DANOSList()))
 			}
 		}
+	}
+	for _, r := range data.Voice {
+		_ = w.Write(cells("client voice", r.HeldOn.Format(time.DateOnly), "Feedback round: "+r.Group, "", "",
+			competencyTitles(competenciesOf(cat, r.Competencies)), "", "", voiceLabel(&r), ""))
 	}
 	w.Flush()
 	return w.Error()

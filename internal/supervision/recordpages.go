@@ -14,6 +14,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -75,9 +76,9 @@ func (p *pages) showTrainee(c echo.Context, t *account.User) error {
 	if err != nil {
 		return err
 	}
-	data := traineeData{Trainee: t, Records: records, Kinds: Kinds, CanRecord: CanRecord(me, t), Own: me.ID == t.ID,
+	data := traineeData{Trainee: t, Records: records, Kinds: Kinds, CanRecord: CanRecord(me.Viewer(), t), Own: me.ID == t.ID,
 		Required: cat.Programme.SupervisionHours, Clearance: cat.Clearance(signed[t.ID])}
-	today := now().Truncate(24 * time.Hour)
+	today := p.svc.Clock.Now().Truncate(24 * time.Hour)
 	for _, span := range []struct {
 		label string
 		from  time.Time
@@ -91,7 +92,7 @@ func (p *pages) showTrainee(c echo.Context, t *account.User) error {
 	if err := p.auditView(c, t, "supervision records"); err != nil {
 		return err
 	}
-	return p.views["trainee"].Render(c, http.StatusOK, data)
+	return p.views.Trainee.Render(c, http.StatusOK, data)
 }
 
 // recordData is what a record's page shows.
@@ -140,20 +141,20 @@ func (p *pages) showRecord(c echo.Context, status int, r *Record, t *account.Use
 	data.Record, data.Trainee, data.Amendments = r, t, amendments
 	data.Modules, data.Comps = modulesOf(cat, r.ModuleSlugs()), competenciesOf(cat, r.CompetencyIDs())
 	data.IsAuthor, data.IsTrainee = r.AuthorID == me.ID, me.ID == t.ID
-	data.CanSign, data.CanAmend = CanSign(me, t, r), CanAmend(me, t, r)
+	data.CanSign, data.CanAmend = CanSign(me.Viewer(), t, r), CanAmend(me.Viewer(), t, r)
 	if r.AuthorID != me.ID {
 		if err := p.auditView(c, t, "supervision record "+r.ID); err != nil {
 			return err
 		}
 	}
-	return p.views["record"].Render(c, status, data)
+	return p.views.Record.Render(c, status, data)
 }
 
 // seenVersion reads the version of the record the form was shown with.
 func seenVersion(f *web.Form) (int, error) {
 	v, err := strconv.Atoi(f.Get("version"))
 	if err != nil || v < 1 {
-		return 0, web.Errorf(web.CodeInvalid, "This form does not say which version of the record you read. Open the record again and use its form.")
+		return 0, fault.Errorf(fault.CodeInvalid, "This form does not say which version of the record you read. Open the record again and use its form.")
 	}
 	return v, nil
 }
@@ -163,11 +164,11 @@ func (p *pages) sign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !CanSign(account.CurrentUser(c), t, r) {
+	if !CanSign(web.ViewerFrom(c), t, r) {
 		if r.Locked() {
 			return ErrSigned
 		}
-		return web.Forbidden()
+		return fault.Forbidden()
 	}
 	f, err := web.ParseForm(c)
 	if err != nil {
@@ -214,7 +215,7 @@ func (p *pages) comment(c echo.Context) error {
 		return err
 	}
 	if account.CurrentUser(c).ID != t.ID || r.ByTrainee() {
-		return web.Forbidden()
+		return fault.Forbidden()
 	}
 	f, err := web.ParseForm(c)
 	if err != nil {
@@ -225,9 +226,9 @@ func (p *pages) comment(c echo.Context) error {
 		return err
 	}
 	if comment == "" {
-		return web.Errorf(web.CodeInvalid, "Write the comment you want your supervisor to read.")
+		return fault.Errorf(fault.CodeInvalid, "Write the comment you want your supervisor to read.")
 	}
-	if err := AddComment(c.Request().Context(), p.svc.DB, r, comment); err != nil {
+	if err := p.svc.AddComment(c.Request().Context(), r, comment); err != nil {
 		return err
 	}
 	web.AddFlash(c, "success", "Comment saved. Your supervisor can change the record, then you can agree to it.")
@@ -237,7 +238,7 @@ func (p *pages) comment(c echo.Context) error {
 func commentFrom(f *web.Form) (string, error) {
 	comment := strings.ReplaceAll(f.Get("comment"), "\r\n", "\n")
 	if utf8.RuneCountInString(comment) > maxNote {
-		return "", web.Errorf(web.CodeInvalid, "Keep the comment to %d characters.", maxNote)
+		return "", fault.Errorf(fault.CodeInvalid, "Keep the comment to %d characters.", maxNote)
 	}
 	return comment, nil
 }
@@ -281,7 +282,7 @@ func (p *pages) renderForm(c echo.Context, status int, data formData) error {
 	for i := range actionRows {
 		data.Actions = append(data.Actions, i+1)
 	}
-	return p.views["record_form"].Render(c, status, data)
+	return p.views.RecordForm.Render(c, status, data)
 }
 
 func (p *pages) newRecord(c echo.Context) error {
@@ -289,11 +290,11 @@ func (p *pages) newRecord(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !CanRecord(account.CurrentUser(c), t) {
-		return web.Forbidden()
+	if !CanRecord(web.ViewerFrom(c), t) {
+		return fault.Forbidden()
 	}
 	f := web.NewForm()
-	f.Set("held_on", now().Format(time.DateOnly))
+	f.Set("held_on", p.svc.Clock.Now().Format(time.DateOnly))
 	f.Set("minutes", "60")
 	return p.renderForm(c, http.StatusOK, formData{Trainee: t, Form: f})
 }
@@ -304,8 +305,8 @@ func (p *pages) create(c echo.Context) error {
 		return err
 	}
 	me := account.CurrentUser(c)
-	if !CanRecord(me, t) {
-		return web.Forbidden()
+	if !CanRecord(me.Viewer(), t) {
+		return fault.Forbidden()
 	}
 	f, err := web.ParseForm(c)
 	if err != nil {
@@ -315,7 +316,7 @@ func (p *pages) create(c echo.Context) error {
 	if !f.Valid() {
 		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Form: f})
 	}
-	r, err := Create(c.Request().Context(), p.svc.DB, me, t, content, note)
+	r, err := p.svc.Create(c.Request().Context(), me, t, content, note)
 	if err != nil {
 		return err
 	}
@@ -334,7 +335,7 @@ func (p *pages) contentFrom(f *web.Form, byTrainee, amending bool) (Content, str
 	var c Content
 	if d := f.Date("held_on"); d != nil {
 		c.HeldOn = *d
-		if d.After(now().AddDate(0, 0, 1)) {
+		if d.After(p.svc.Clock.Now().AddDate(0, 0, 1)) {
 			f.Fail("held_on", "A session can only be recorded once it has taken place.")
 		}
 	} else if f.Errors["held_on"] == "" {
@@ -446,7 +447,7 @@ func (p *pages) editable(c echo.Context) (*Record, *account.User, error) {
 		return nil, nil, err
 	}
 	if r.AuthorID != account.CurrentUser(c).ID {
-		return nil, nil, web.Forbidden()
+		return nil, nil, fault.Forbidden()
 	}
 	if r.Locked() {
 		return nil, nil, ErrLocked
@@ -475,7 +476,7 @@ func (p *pages) edit(c echo.Context) error {
 	if !f.Valid() {
 		return p.renderForm(c, http.StatusUnprocessableEntity, formData{Trainee: t, Record: r, Form: f})
 	}
-	if err := Edit(c.Request().Context(), p.svc.DB, r, content, note); err != nil {
+	if err := p.svc.Edit(c.Request().Context(), r, content, note); err != nil {
 		return err
 	}
 	web.AddFlash(c, "success", "Record updated.")
@@ -492,8 +493,8 @@ func (p *pages) amendable(c echo.Context) (*Record, *account.User, error) {
 	if !r.Locked() {
 		return nil, nil, ErrUnlocked
 	}
-	if !CanAmend(account.CurrentUser(c), t, r) {
-		return nil, nil, web.Forbidden()
+	if !CanAmend(web.ViewerFrom(c), t, r) {
+		return nil, nil, fault.Forbidden()
 	}
 	return r, t, nil
 }

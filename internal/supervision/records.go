@@ -18,8 +18,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
-	"groundwork/internal/web"
+	"groundwork/internal/fault"
 )
 
 // Kind is the type of a supervision session.
@@ -164,12 +165,12 @@ func (a Amendment) Before() Content {
 
 // Errors of the record workflow, shown as they are.
 var (
-	ErrLocked   = web.Errorf(web.CodeConflict, "This record is agreed by both of you and locked. To change it, add an amendment with the reason.")
-	ErrUnlocked = web.Errorf(web.CodeConflict, "This record is not agreed yet: its author can still edit it, so it needs no amendment.")
-	ErrSigned   = web.Errorf(web.CodeConflict, "This record is already signed.")
+	ErrLocked   = fault.Errorf(fault.CodeConflict, "This record is agreed by both of you and locked. To change it, add an amendment with the reason.")
+	ErrUnlocked = fault.Errorf(fault.CodeConflict, "This record is not agreed yet: its author can still edit it, so it needs no amendment.")
+	ErrSigned   = fault.Errorf(fault.CodeConflict, "This record is already signed.")
 	// ErrChanged refuses a signature or an amendment made on a version of
 	// the record that is no longer the current one.
-	ErrChanged = web.Errorf(web.CodeConflict, "This record changed after you opened it. Read it again before you agree.")
+	ErrChanged = fault.Errorf(fault.CodeConflict, "This record changed after you opened it. Read it again before you agree.")
 )
 
 // hash identifies what c says: two contents hash alike only when every
@@ -185,15 +186,13 @@ func (c Content) hash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
-
 // Create saves a new record written by author, who signs it by saving.
-func Create(ctx context.Context, idb bun.IDB, author, trainee *account.User, c Content, privateNote string) (*Record, error) {
-	t := now()
-	r := &Record{ID: uuid.Must(uuid.NewV7()).String(), TraineeID: trainee.ID, SupervisorID: trainee.SupervisorID,
+func (s *Service) Create(ctx context.Context, author, trainee *account.User, c Content, privateNote string) (*Record, error) {
+	t := s.Clock.Now()
+	r := &Record{ID: clock.NewID(), TraineeID: trainee.ID, SupervisorID: trainee.SupervisorID,
 		AuthorID: author.ID, Content: c, PrivateNote: privateNote, AuthorSigned: t, CreatedAt: t, UpdatedAt: t,
 		Version: 1, ContentHash: c.hash()}
-	if _, err := idb.NewInsert().Model(r).Exec(ctx); err != nil {
+	if _, err := s.DB.NewInsert().Model(r).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("create supervision record: %w", err)
 	}
 	return r, nil
@@ -202,13 +201,13 @@ func Create(ctx context.Context, idb bun.IDB, author, trainee *account.User, c C
 // Get loads a record by ID.
 func Get(ctx context.Context, idb bun.IDB, id string) (*Record, error) {
 	if uuid.Validate(id) != nil {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	r := new(Record)
 	err := idb.NewSelect().Model(r).ColumnExpr("r.*, u.name AS author_name").
 		Join("JOIN users AS u ON u.id = r.author_id").Where("r.id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound()
+		return nil, fault.NotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load supervision record: %w", err)
@@ -227,12 +226,12 @@ func setContent(q *bun.UpdateQuery, c Content) *bun.UpdateQuery {
 // content replaces the old (nobody else has signed it yet). A change of
 // content makes a new version, which a signature on an older one cannot
 // cover.
-func Edit(ctx context.Context, idb bun.IDB, r *Record, c Content, privateNote string) error {
+func (s *Service) Edit(ctx context.Context, r *Record, c Content, privateNote string) error {
 	// SET expressions read the row as it was, so content_hash here is the
 	// old content's: the version moves on only when the content differs.
-	res, err := setContent(idb.NewUpdate().Model((*Record)(nil)), c).
+	res, err := setContent(s.DB.NewUpdate().Model((*Record)(nil)), c).
 		Set("version = version + CASE WHEN content_hash = ? THEN 0 ELSE 1 END", c.hash()).
-		Set("private_note = ?, updated_at = ?", privateNote, now()).
+		Set("private_note = ?, updated_at = ?", privateNote, s.Clock.Now()).
 		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Exec(ctx)
 	return oneRow(res, err, ErrLocked)
 }
@@ -247,7 +246,7 @@ func Edit(ctx context.Context, idb bun.IDB, r *Record, c Content, privateNote st
 // programme, so OnChange runs after.
 func (s *Service) Sign(ctx context.Context, r *Record, seen int, comment string) error {
 	comment = strings.TrimSpace(comment)
-	t := now()
+	t := s.Clock.Now()
 	res, err := s.DB.NewUpdate().Model((*Record)(nil)).
 		Set("other_signed_at = ?, updated_at = ?, signed_version = version", t, t).
 		Set("trainee_comment = CASE WHEN ? = '' THEN trainee_comment WHEN trainee_comment = '' THEN ? ELSE trainee_comment || ? END",
@@ -279,8 +278,8 @@ func (s *Service) whyNotSigned(ctx context.Context, id string) error {
 // AddComment keeps the trainee's comment on a record they do not agree with
 // yet; the author can then edit it. The comment is the trainee's own, not
 // part of what they sign, so the version stays.
-func AddComment(ctx context.Context, idb bun.IDB, r *Record, comment string) error {
-	res, err := idb.NewUpdate().Model((*Record)(nil)).Set("trainee_comment = ?, updated_at = ?", comment, now()).
+func (s *Service) AddComment(ctx context.Context, r *Record, comment string) error {
+	res, err := s.DB.NewUpdate().Model((*Record)(nil)).Set("trainee_comment = ?, updated_at = ?", comment, s.Clock.Now()).
 		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Exec(ctx)
 	return oneRow(res, err, ErrSigned)
 }
@@ -303,7 +302,7 @@ func (s *Service) Amend(ctx context.Context, r *Record, by *account.User, seen i
 			return ErrChanged
 		}
 		previous, _ := json.Marshal(current.Content)
-		a := &Amendment{ID: uuid.Must(uuid.NewV7()).String(), RecordID: r.ID, AmendedBy: by.ID, AmendedAt: now(),
+		a := &Amendment{ID: clock.NewID(), RecordID: r.ID, AmendedBy: by.ID, AmendedAt: s.Clock.Now(),
 			Reason: reason, Previous: string(previous)}
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
 			return fmt.Errorf("amend supervision record: %w", err)
@@ -311,7 +310,7 @@ func (s *Service) Amend(ctx context.Context, r *Record, by *account.User, seen i
 		// Every amendment is a new version, even one that restores older
 		// content: its reason is part of the record.
 		res, err := setContent(tx.NewUpdate().Model((*Record)(nil)), c).
-			Set("version = version + 1, updated_at = ?", now()).
+			Set("version = version + 1, updated_at = ?", s.Clock.Now()).
 			Where("id = ?", r.ID).Where("version = ?", seen).Exec(ctx)
 		return oneRow(res, err, ErrChanged)
 	})

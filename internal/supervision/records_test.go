@@ -45,7 +45,7 @@ func TestLockedRecordsRefuseEditsAndKeepAmendments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := supervision.Edit(ctx, tm.site.App.DB, r, r.Content, ""); err != supervision.ErrLocked {
+	if err := tm.site.App.Supervision.Edit(ctx, r, r.Content, ""); err != supervision.ErrLocked {
 		t.Errorf("Edit on a locked record = %v, want ErrLocked", err)
 	}
 

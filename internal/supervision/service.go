@@ -5,6 +5,10 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"groundwork/internal/account"
+	"groundwork/internal/audit"
+	"groundwork/internal/clock"
 )
 
 // DefaultGap is how long a trainee may go without supervision before their
@@ -15,6 +19,8 @@ const DefaultGap = 6 * 7 * 24 * time.Hour
 // sign-off, over one database.
 type Service struct {
 	DB *bun.DB
+	// Clock tells the time of every record, signature and sign-off.
+	Clock clock.Clock
 	// Gap is how long a trainee may go without a supervision session
 	// before they are flagged as overdue.
 	Gap time.Duration
@@ -26,6 +32,9 @@ type Service struct {
 	// towards completion, so that certificates can be issued. It must not
 	// fail the request: the change is already recorded.
 	OnChange func(ctx context.Context, traineeID string)
+	// Voice is client voice, whose feedback rounds can be evidence for
+	// a competency. Nil means none.
+	Voice ClientVoice
 }
 
 // changed tells whoever listens that traineeID's standing may have moved.
@@ -33,4 +42,15 @@ func (s *Service) changed(ctx context.Context, traineeID string) {
 	if s.OnChange != nil {
 		s.OnChange(ctx, traineeID)
 	}
+}
+
+// NoteView writes an admin's reading of someone else's supervision (the
+// page named what, from client ip) to the audit log. Other readers are not
+// logged.
+func (s *Service) NoteView(ctx context.Context, viewer, trainee *account.User, ip, what string) error {
+	if !audited(viewer.Viewer(), trainee) {
+		return nil
+	}
+	return audit.Record(ctx, s.DB, audit.Entry{ActorID: viewer.ID, SubjectID: trainee.ID,
+		Action: audit.RecordViewed, IP: ip, Detail: what})
 }

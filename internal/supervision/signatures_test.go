@@ -159,7 +159,7 @@ func TestConcurrentEditAndAgreeSignTheVersionRead(t *testing.T) {
 		c := supervision.Content{HeldOn: time.Now().UTC().Truncate(24 * time.Hour), Minutes: 60, Kind: supervision.OneToOne,
 			Summary: "round " + strconv.Itoa(round) + " as written"}
 		c.SetActions(nil)
-		r, err := supervision.Create(ctx, svc.DB, tm.sup1, tm.traineeA, c, "")
+		r, err := svc.Create(ctx, tm.sup1, tm.traineeA, c, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func TestConcurrentEditAndAgreeSignTheVersionRead(t *testing.T) {
 			for k := range edits {
 				c := c
 				c.Summary = fmt.Sprintf("round %d, edit %d", round, k)
-				if err := supervision.Edit(ctx, svc.DB, r, c, ""); err != nil && !errors.Is(err, supervision.ErrLocked) {
+				if err := svc.Edit(ctx, r, c, ""); err != nil && !errors.Is(err, supervision.ErrLocked) {
 					t.Errorf("edit: %v", err)
 				}
 			}

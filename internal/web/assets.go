@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/fault"
 )
 
 // AssetPrefix is where static files are served.
@@ -57,7 +59,7 @@ func (a *Assets) Handler(c echo.Context) error {
 	p := strings.TrimPrefix(c.Request().URL.Path, AssetPrefix)
 	h, ok := a.hashes[p]
 	if !ok || strings.HasPrefix(path.Base(p), ".") {
-		return NotFound()
+		return fault.NotFound()
 	}
 	etag := `"` + h + `"`
 	hdr := c.Response().Header()

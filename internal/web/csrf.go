@@ -9,6 +9,8 @@ import (
 	"reflect"
 
 	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/fault"
 )
 
 // CSRFField is the form field that carries the token.
@@ -50,14 +52,14 @@ func (g *csrfGuard) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(csrfStateKey, st)
 		if !safeMethod(c.Request().Method) && routed(c) {
 			if c.Request().Header.Get("Sec-Fetch-Site") == "cross-site" {
-				return Errorf(CodeForbidden, "This form was sent from another website, so it was refused.")
+				return fault.Errorf(fault.CodeForbidden, "This form was sent from another website, so it was refused.")
 			}
 			sent := c.FormValue(CSRFField)
 			if sent == "" {
 				sent = c.Request().Header.Get(CSRFHeader)
 			}
 			if st.secret == "" || !hmac.Equal([]byte(g.token(c, st.secret)), []byte(sent)) {
-				return Errorf(CodeForbidden, "This form has expired or did not come from this site. Go back, reload the page and try again.")
+				return fault.Errorf(fault.CodeForbidden, "This form has expired or did not come from this site. Go back, reload the page and try again.")
 			}
 		}
 		return next(c)

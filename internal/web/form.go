@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/fault"
 )
 
 // Form is a submitted form being validated: its trimmed values and a message
@@ -102,7 +104,7 @@ func formError(err error) error {
 	case errors.As(err, &he):
 		return he
 	default:
-		return &Error{Code: CodeInvalid, Message: "The form could not be read. Try again.", Err: err}
+		return &fault.Error{Code: fault.CodeInvalid, Message: "The form could not be read. Try again.", Err: err}
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"groundwork/internal/fault"
 )
 
 // contentSecurityPolicy allows only our own scripts, styles and images (Pico
@@ -147,7 +149,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 func validUTF8(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !utf8.ValidString(c.Request().URL.RawQuery) || !valuesUTF8(c.QueryParams()) {
-			return Errorf(CodeInvalid, "The address contains characters we cannot read.")
+			return fault.Errorf(fault.CodeInvalid, "The address contains characters we cannot read.")
 		}
 		if !safeMethod(c.Request().Method) && isForm(c.Request()) {
 			form, err := c.FormParams()
@@ -155,7 +157,7 @@ func validUTF8(next echo.HandlerFunc) echo.HandlerFunc {
 				return formError(err)
 			}
 			if !valuesUTF8(form) {
-				return Errorf(CodeInvalid, "The form contains characters we cannot read. Check the text and try again.")
+				return fault.Errorf(fault.CodeInvalid, "The form contains characters we cannot read. Check the text and try again.")
 			}
 		}
 		return next(c)
@@ -187,9 +189,9 @@ func valuesUTF8(values map[string][]string) bool {
 func RateLimit(cfg middleware.RateLimiterMemoryStoreConfig, message string) echo.MiddlewareFunc {
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store:        middleware.NewRateLimiterMemoryStoreWithConfig(cfg),
-		ErrorHandler: func(echo.Context, error) error { return NotFound() },
+		ErrorHandler: func(echo.Context, error) error { return fault.NotFound() },
 		DenyHandler: func(echo.Context, string, error) error {
-			return Errorf(CodeTooMany, "%s", message)
+			return fault.Errorf(fault.CodeTooMany, "%s", message)
 		},
 	})
 }
@@ -210,7 +212,7 @@ func checkIDs(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		for i, name := range c.ParamNames() {
 			if idParams[name] && !IsID(c.ParamValues()[i]) {
-				return NotFound()
+				return fault.NotFound()
 			}
 		}
 		return next(c)

@@ -8,12 +8,15 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"groundwork/internal/identity"
 )
 
 // Source is one package's templates: every *.html file at the root of FS is
@@ -52,7 +55,7 @@ const maxCachedPages = 4096
 // View is what every template receives: the page's own Data plus what the
 // layout needs.
 type View struct {
-	Viewer    *Viewer
+	Viewer    *identity.Viewer
 	Flashes   []Flash
 	RequestID string
 	Path      string
@@ -138,6 +141,36 @@ func (r *Renderer) Page(name string) (*Page, error) {
 		return nil, fmt.Errorf("no template %q", name)
 	}
 	return &Page{name: name, tmpl: t}, nil
+}
+
+// Pages resolves a capability's pages at registration: dst points to a
+// struct whose *Page fields carry a tag `page:"name"`, and each is set to
+// the page namespace/name. A page that does not exist is an error, so a
+// missing or misnamed template fails the start, and handlers reach their
+// pages through fields the compiler checks.
+func (r *Renderer) Pages(namespace string, dst any) error {
+	v := reflect.ValueOf(dst)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("web.Pages: %T is not a pointer to a struct", dst)
+	}
+	v = v.Elem()
+	pageType := reflect.TypeFor[*Page]()
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		name, ok := f.Tag.Lookup("page")
+		if !ok {
+			continue
+		}
+		if f.Type != pageType || !f.IsExported() {
+			return fmt.Errorf("web.Pages: field %s has a page tag but is not an exported *web.Page", f.Name)
+		}
+		page, err := r.Page(namespace + "/" + name)
+		if err != nil {
+			return err
+		}
+		v.Field(i).Set(reflect.ValueOf(page))
+	}
+	return nil
 }
 
 // MustPage is Page for wiring code that returns its own error on failure.

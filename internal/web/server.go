@@ -14,7 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"groundwork/internal/db"
+	"groundwork/internal/fault"
 )
 
 //go:embed templates
@@ -36,6 +36,10 @@ type Config struct {
 	Metrics  *Metrics
 	Renderer *Renderer
 	Assets   *Assets
+	// Unavailable reports whether an error without a code means a
+	// dependency (the database) cannot be reached; such errors get the 503
+	// page. Nil treats every such error as internal.
+	Unavailable func(error) bool
 }
 
 // Cookies returns the cookie policy for this configuration.
@@ -54,7 +58,7 @@ func NewEcho(cfg Config) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
-	e.HTTPErrorHandler = errorHandler(cfg.Logger, errorPage)
+	e.HTTPErrorHandler = errorHandler(cfg.Logger, errorPage, cfg.Unavailable)
 
 	codec := securecookie.New(cfg.FlashKey[:32], nil)
 	codec.MaxAge(600)
@@ -112,12 +116,12 @@ type errorData struct {
 
 // errorHandler renders every error as a friendly page with the request ID.
 // Internal errors are logged and replaced by a generic message.
-func errorHandler(logger *slog.Logger, page *Page) echo.HTTPErrorHandler {
+func errorHandler(logger *slog.Logger, page *Page, unavailable func(error) bool) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return // observe logs and counts it
 		}
-		status, message := classify(err)
+		status, message := classify(err, unavailable)
 		if status >= 500 {
 			logger.ErrorContext(c.Request().Context(), "request failed",
 				slog.String("id", c.Response().Header().Get(echo.HeaderXRequestID)),
@@ -137,8 +141,8 @@ func errorHandler(logger *slog.Logger, page *Page) echo.HTTPErrorHandler {
 }
 
 // classify returns the status and the message safe to show for err.
-func classify(err error) (int, string) {
-	var de *Error
+func classify(err error, unavailable func(error) bool) (int, string) {
+	var de *fault.Error
 	if errors.As(err, &de) {
 		status := statusOf(de.Code)
 		if status >= 500 {
@@ -150,7 +154,7 @@ func classify(err error) (int, string) {
 	if errors.As(err, &he) {
 		return he.Code, defaultMessage(he.Code)
 	}
-	if db.IsUnavailable(err) {
+	if unavailable != nil && unavailable(err) {
 		return http.StatusServiceUnavailable, defaultMessage(http.StatusServiceUnavailable)
 	}
 	return http.StatusInternalServerError, defaultMessage(http.StatusInternalServerError)

@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 	"groundwork/static"
 )
@@ -116,7 +117,7 @@ func newKit(t *testing.T, cfg web.Config) *kit {
 	})
 	e.GET("/panic", func(c echo.Context) error { panic("secret panic detail") })
 	e.GET("/fail", func(c echo.Context) error { return errors.New("secret database password leaked") })
-	e.GET("/down", func(c echo.Context) error { return web.Errorf(web.CodeUnavailable, "x") })
+	e.GET("/down", func(c echo.Context) error { return fault.Errorf(fault.CodeUnavailable, "x") })
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &kit{e: e, srv: srv, logs: logs, metrics: reg}
@@ -416,6 +417,38 @@ func TestRendererFailsAtStart(t *testing.T) {
 	r, _ := web.NewRenderer(assets, testPages)
 	if _, err := r.Page("test/missing"); err == nil {
 		t.Error("a missing page was found")
+	}
+}
+
+func TestPagesResolvesAtRegistration(t *testing.T) {
+	t.Parallel()
+	assets, _ := web.NewAssets(static.FS)
+	r, err := web.NewRenderer(assets, testPages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var views struct {
+		Form  *web.Page `page:"form"`
+		Plain *web.Page `page:"plain"`
+		Other string
+	}
+	if err := r.Pages("test", &views); err != nil || views.Form == nil || views.Plain == nil {
+		t.Fatalf("Pages = %v, %+v", err, views)
+	}
+	var missing struct {
+		Typo *web.Page `page:"from"`
+	}
+	if err := r.Pages("test", &missing); err == nil || !strings.Contains(err.Error(), "test/from") {
+		t.Errorf("a misnamed page = %v, want an error naming it", err)
+	}
+	var unexported struct {
+		form *web.Page `page:"form"`
+	}
+	if err := r.Pages("test", &unexported); err == nil || unexported.form != nil {
+		t.Error("an unexported page field was accepted")
+	}
+	if err := r.Pages("test", views); err == nil {
+		t.Error("a struct passed by value was accepted")
 	}
 }
 

@@ -1,7 +1,13 @@
-// Package dbtest gives each test a fresh, migrated database: SQLite in a
-// temporary directory by default, or a private PostgreSQL schema when
-// GROUNDWORK_TEST_DATABASE_URL is set. Databases are independent, so tests
-// that use them may call t.Parallel.
+// Package dbtest gives each test a fresh database: SQLite in a temporary
+// directory by default, or on PostgreSQL when GROUNDWORK_TEST_DATABASE_URL
+// is set. Databases are independent, so tests that use them may call
+// t.Parallel.
+//
+// A migrated database is a copy of a template migrated once: on SQLite a
+// copy of a migrated file made once per test process, on PostgreSQL a
+// CREATE DATABASE ... TEMPLATE of a database migrated once per set of
+// migrations and kept on the server for later runs. An empty database (URL)
+// is a new file, or a new schema on PostgreSQL.
 package dbtest
 
 import (
@@ -26,7 +32,7 @@ const EnvURL = "GROUNDWORK_TEST_DATABASE_URL"
 // New returns a migrated database for t and closes it when t ends.
 func New(t testing.TB) *bun.DB {
 	t.Helper()
-	return Open(t, URL(t))
+	return Open(t, MigratedURL(t))
 }
 
 // Open opens and migrates the database at rawURL (one from URL) and closes
@@ -69,15 +75,23 @@ var (
 	adminErr  error
 )
 
-func newSchema(t testing.TB, base string) string {
+// adminDB returns the connection to the server at base that creates and
+// drops schemas and databases.
+func adminDB(t testing.TB, base string) *bun.DB {
 	t.Helper()
-	ctx := context.Background()
 	adminOnce.Do(func() {
-		admin, adminErr = db.Open(ctx, base, db.Options{MaxOpenConns: 4, ApplicationName: "groundwork-test-admin"})
+		admin, adminErr = db.Open(context.Background(), base, db.Options{MaxOpenConns: 4, ApplicationName: "groundwork-test-admin"})
 	})
 	if adminErr != nil {
 		t.Fatalf("dbtest: PostgreSQL at %s: %v", EnvURL, adminErr)
 	}
+	return admin
+}
+
+func newSchema(t testing.TB, base string) string {
+	t.Helper()
+	ctx := context.Background()
+	admin := adminDB(t, base)
 	schema := "test_" + strings.ToLower(rand.Text()[:16])
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("dbtest: create schema: %v", err)

@@ -128,8 +128,10 @@ func (d *Doc) QR() (string, error) {
 	if zone.Max.X == 0 {
 		return "", errors.New("no QR code on the page")
 	}
-	const scale = 4.0
-	size := int((zone.Max.X - zone.Min.X) * scale)
+	// A white margin around the code, as a printed page has, so the
+	// decoder never mistakes the image's edge for part of the pattern.
+	const scale, margin = 4.0, 40
+	size := int((zone.Max.X-zone.Min.X)*scale) + 2*margin
 	img := image.NewGray(image.Rect(0, 0, size, size))
 	for i := range img.Pix {
 		img.Pix[i] = 255
@@ -139,8 +141,8 @@ func (d *Doc) QR() (string, error) {
 		if rc == zone || rc.Min.X < zone.Min.X || rc.Max.X > zone.Max.X || rc.Min.Y < zone.Min.Y || rc.Max.Y > zone.Max.Y {
 			continue
 		}
-		x0, x1 := int((rc.Min.X-zone.Min.X)*scale+0.5), int((rc.Max.X-zone.Min.X)*scale+0.5)
-		y0, y1 := int((zone.Max.Y-rc.Max.Y)*scale+0.5), int((zone.Max.Y-rc.Min.Y)*scale+0.5)
+		x0, x1 := margin+int((rc.Min.X-zone.Min.X)*scale+0.5), margin+int((rc.Max.X-zone.Min.X)*scale+0.5)
+		y0, y1 := margin+int((zone.Max.Y-rc.Max.Y)*scale+0.5), margin+int((zone.Max.Y-rc.Min.Y)*scale+0.5)
 		for y := y0; y < y1; y++ {
 			for x := x0; x < x1; x++ {
 				img.SetGray(x, y, color.Gray{})
@@ -151,7 +153,12 @@ func (d *Doc) QR() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	// The picture is drawn, not photographed: the pure-barcode reading
+	// fits it exactly; finder-pattern search is the fallback.
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true})
+	if err != nil {
+		res, err = qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true})
+	}
 	if err != nil {
 		return "", fmt.Errorf("the QR code does not decode: %w", err)
 	}

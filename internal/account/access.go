@@ -1,12 +1,16 @@
 package account
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 
 	"github.com/labstack/echo/v4"
+	"github.com/uptrace/bun"
 
+	"groundwork/internal/fault"
+	"groundwork/internal/identity"
 	"groundwork/internal/web"
 )
 
@@ -20,7 +24,7 @@ func RequireSignIn(next echo.HandlerFunc) echo.HandlerFunc {
 		if c.Request().Method == http.MethodGet {
 			return c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request().URL.Path))
 		}
-		return web.Errorf(web.CodeUnauthorized, "Please sign in again: your session has ended.")
+		return fault.Errorf(fault.CodeUnauthorized, "Please sign in again: your session has ended.")
 	}
 }
 
@@ -30,11 +34,24 @@ func RequireRole(roles ...Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return RequireSignIn(func(c echo.Context) error {
 			if !slices.Contains(roles, CurrentUser(c).Role) {
-				return web.Forbidden()
+				return fault.Forbidden()
 			}
 			return next(c)
 		})
 	}
+}
+
+// SeesEveryTrainee reports whether v oversees every trainee (an admin)
+// rather than only those assigned to them (a supervisor).
+func SeesEveryTrainee(v *identity.Viewer) bool { return v.Is(Admin) }
+
+// TraineesVisibleTo lists the trainees v oversees, by name: every trainee
+// for an admin, their own for a supervisor.
+func TraineesVisibleTo(ctx context.Context, idb bun.IDB, v *identity.Viewer) ([]User, error) {
+	if SeesEveryTrainee(v) {
+		return UsersByRole(ctx, idb, Trainee)
+	}
+	return TraineesOf(ctx, idb, v.ID)
 }
 
 // safeNext returns next when it is a path on this site, else "/".
