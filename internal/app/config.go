@@ -158,17 +158,6 @@ func DefaultConfig() *Config {
 	return cfg
 }
 
-// Defaults returns the configuration with every default and environment
-// variable applied, as if no flag had been given.
-func Defaults() (*Config, error) {
-	cfg := &Config{}
-	fs := flag.NewFlagSet("groundwork", flag.ContinueOnError)
-	if err := cfg.Bind(fs); err != nil {
-		return nil, err
-	}
-	return cfg, cfg.Validate()
-}
-
 // Validate checks every value and reports the first problem in one line.
 func (cfg *Config) Validate() error {
 	if cfg.ShutdownGrace < 0 {

@@ -43,13 +43,14 @@ const (
 	CertificateKept        Action = "certificate_kept"
 	UserDeleted            Action = "user_deleted"
 	ResetLinkPrinted       Action = "reset_link_printed"
+	VoiceCommentHeld       Action = "voice_comment_held"
 )
 
 // Actions lists every action, for filters.
 var Actions = []Action{SignIn, SignInFailed, LockedOut, SignOut, Invited, InvitationAccepted, RoleChanged,
 	Deactivated, Reactivated, SignedOutEverywhere, SupervisorAssigned, PasswordChanged, PasswordResetRequested,
 	PasswordReset, EmailChanged, SetupCompleted, RecordViewed, Enrolled, Unenrolled,
-	CertificateRevoked, CertificateReissued, CertificateKept, UserDeleted, ResetLinkPrinted}
+	CertificateRevoked, CertificateReissued, CertificateKept, UserDeleted, ResetLinkPrinted, VoiceCommentHeld}
 
 // Entry is one line of the log. Empty ActorID or SubjectID means none (an
 // anonymous failed sign-in has no actor).

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -83,10 +84,10 @@ func TestStoreReloadsAndKeepsLastGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := NewStore(c)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go store.Watch(ctx, dir, 10*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	time.Sleep(50 * time.Millisecond) // let the watcher take its first fingerprint
+	w := store.Watcher(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if w.Check() {
+		t.Fatal("an untouched folder counted as changed")
+	}
 
 	module := filepath.Join(dir, "first-contact", "module.yaml")
 	data, _ := os.ReadFile(module)
@@ -94,16 +95,49 @@ func TestStoreReloadsAndKeepsLastGood(t *testing.T) {
 	if err := os.WriteFile(module, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { m, _ := store.Catalog().Module("first-contact"); return m.Title == "First contact" })
+	if !w.Check() {
+		t.Fatal("the edit was not seen")
+	}
+	if m, _ := store.Catalog().Module("first-contact"); m.Title != "First contact" {
+		t.Fatalf("title = %q after the edit", m.Title)
+	}
 
 	broken := strings.Replace(edited, "audience: trainee", "audience: nobody", 1) + "\n# a broken edit\n"
 	if err := os.WriteFile(module, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
+	if !w.Check() {
+		t.Fatal("the broken edit was not seen")
+	}
 	if m, _ := store.Catalog().Module("first-contact"); m.Title != "First contact" || m.Audience != AudienceTrainee {
 		t.Fatal("a broken edit replaced the last good curriculum")
 	}
+}
+
+// TestWatchReloadsInTheBackground runs the polling loop the server uses.
+func TestWatchReloadsInTheBackground(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/example")); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := NewStore(c)
+	module := filepath.Join(dir, "first-contact", "module.yaml")
+	data, _ := os.ReadFile(module)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go store.Watch(ctx, dir, 5*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// Keep writing until the loop sees it: it may take its first look
+	// after the first write.
+	edited := []byte(strings.Replace(string(data), "First contact at the drop-in", "First contact", 1))
+	waitFor(t, func() bool {
+		_ = os.WriteFile(module, append(edited, fmt.Sprintf("# %d\n", time.Now().UnixNano())...), 0o644)
+		m, _ := store.Catalog().Module("first-contact")
+		return m.Title == "First contact"
+	})
 }
 
 func waitFor(t *testing.T, ok func() bool) {

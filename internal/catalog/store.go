@@ -31,8 +31,7 @@ func (s *Store) Catalog() *Catalog { return s.current.Load() }
 // changes. A broken edit keeps the last good catalogue and logs every
 // problem. It returns when ctx is done.
 func (s *Store) Watch(ctx context.Context, dir string, interval time.Duration, logger *slog.Logger) {
-	fsys := os.DirFS(dir)
-	last := fingerprint(fsys)
+	w := s.Watcher(dir, logger)
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
@@ -41,19 +40,42 @@ func (s *Store) Watch(ctx context.Context, dir string, interval time.Duration, l
 			return
 		case <-ticker.C:
 		}
-		fp := fingerprint(fsys)
-		if fp == last {
-			continue
-		}
-		last = fp
-		c, err := Load(fsys)
-		if err != nil {
-			logger.Warn("curriculum changed but has problems; still serving the previous version", slog.String("problems", err.Error()))
-			continue
-		}
-		s.current.Store(c)
-		logger.Info("curriculum reloaded", slog.Int("modules", len(c.Modules)))
+		w.Check()
 	}
+}
+
+// Watcher remembers the state of a curriculum folder, so that Check can
+// tell whether it changed since.
+type Watcher struct {
+	store  *Store
+	fsys   fs.FS
+	last   [32]byte
+	logger *slog.Logger
+}
+
+// Watcher returns a watcher of dir that has taken its first look.
+func (s *Store) Watcher(dir string, logger *slog.Logger) *Watcher {
+	fsys := os.DirFS(dir)
+	return &Watcher{store: s, fsys: fsys, last: fingerprint(fsys), logger: logger}
+}
+
+// Check reloads the catalogue if a file changed since the last look, and
+// reports whether it found a change. A change with problems is logged and
+// the last good catalogue kept.
+func (w *Watcher) Check() (changed bool) {
+	fp := fingerprint(w.fsys)
+	if fp == w.last {
+		return false
+	}
+	w.last = fp
+	c, err := Load(w.fsys)
+	if err != nil {
+		w.logger.Warn("curriculum changed but has problems; still serving the previous version", slog.String("problems", err.Error()))
+		return true
+	}
+	w.store.current.Store(c)
+	w.logger.Info("curriculum reloaded", slog.Int("modules", len(c.Modules)))
+	return true
 }
 
 // fingerprint summarises every file's path, size and modification time.

@@ -182,7 +182,7 @@ func ByNumber(ctx context.Context, idb bun.IDB, number string) (*Certificate, er
 // name and then newest first.
 func OfHolder(ctx context.Context, idb bun.IDB, holderIDs ...string) ([]Certificate, error) {
 	var out []Certificate
-	if err := selectCertificates(idb, &out).Where("c.holder_id IN (?)", bun.In(holderIDs)).
+	if err := selectCertificates(idb, &out).Where("c.holder_id IN (?)", bun.List(holderIDs)).
 		OrderExpr("c.holder_name, c.issued_at DESC, c.id DESC").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list certificates: %w", err)
 	}

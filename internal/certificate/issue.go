@@ -273,7 +273,7 @@ func (s *Service) clearFlags(ctx context.Context, tx bun.IDB, by *account.User, 
 func (s *Service) FlagWithdrawal(ctx context.Context, tx bun.IDB, traineeID, moduleSlug, reason string) error {
 	var ids []string
 	err := tx.NewSelect().Model((*Certificate)(nil)).Column("c.id").
-		Where("c.holder_id = ?", traineeID).Where("c.achievement IN (?)", bun.In([]string{moduleSlug, ProgrammeAchievement})).
+		Where("c.holder_id = ?", traineeID).Where("c.achievement IN (?)", bun.List([]string{moduleSlug, ProgrammeAchievement})).
 		Where("NOT EXISTS (SELECT 1 FROM certificates AS n WHERE n.reissue_of = c.id)").
 		Where("NOT EXISTS (SELECT 1 FROM certificate_revocations AS r WHERE r.certificate_id = c.id)").
 		Scan(ctx, &ids)

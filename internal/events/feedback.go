@@ -230,7 +230,7 @@ func FeedbackBySession(ctx context.Context, idb bun.IDB, eventIDs []string) (map
 		return out, nil
 	}
 	var answers []Answer
-	if err := idb.NewSelect().Model(&answers).Where("event_id IN (?)", bun.In(eventIDs)).OrderExpr("id").Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(&answers).Where("event_id IN (?)", bun.List(eventIDs)).OrderExpr("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("load feedback: %w", err)
 	}
 	by := map[string][]Answer{}

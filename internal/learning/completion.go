@@ -223,7 +223,7 @@ SELECT 'enrolment', user_id, scope, '', 0, false, enrolled_at
 func (p *Progress) facts(ctx context.Context, userIDs []string) (*facts, error) {
 	f := &facts{read: map[string]map[string]time.Time{}, attempts: map[string][]attemptFact{},
 		reflection: map[string]time.Time{}, scopes: map[string][]string{}}
-	rows, err := p.DB.QueryContext(ctx, factsQuery, bun.In(userIDs))
+	rows, err := p.DB.QueryContext(ctx, factsQuery, bun.List(userIDs))
 	if err != nil {
 		return nil, fmt.Errorf("read progress facts: %w", err)
 	}

@@ -119,7 +119,7 @@ func (p *Progress) uncommented(ctx context.Context, userIDs []string) (map[strin
 		N      int    `bun:"n"`
 	}
 	err := p.DB.NewSelect().Model((*Reflection)(nil)).ColumnExpr("r.user_id, count(*) AS n").
-		Where("r.user_id IN (?)", bun.In(userIDs)).Where("r.submitted_at IS NOT NULL").
+		Where("r.user_id IN (?)", bun.List(userIDs)).Where("r.submitted_at IS NOT NULL").
 		Where("NOT EXISTS (SELECT 1 FROM reflection_comments AS c WHERE c.reflection_id = r.id)").
 		GroupExpr("r.user_id").Scan(ctx, &rows)
 	if err != nil {

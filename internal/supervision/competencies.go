@@ -231,7 +231,7 @@ func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalo
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*CompetencyState)(nil)).Set("status = ?, updated_at = ?, version = version + 1", to, s.Clock.Now()).
 			Where("trainee_id = ?", trainee.ID).Where("competency_id = ?", id).
-			Where("status IN (?)", bun.In(from))
+			Where("status IN (?)", bun.List(from))
 		if seen != nil {
 			q = q.Where("version = ?", *seen)
 		}
@@ -263,7 +263,7 @@ ON CONFLICT (trainee_id, competency_id) DO UPDATE
 SET status = excluded.status, module_slug = excluded.module_slug, updated_at = excluded.updated_at,
     version = competency_status.version + 1
 WHERE competency_status.status IN (?)`
-	args := []any{traineeID, id, moduleSlug, to, s.Clock.Now(), bun.In(from)}
+	args := []any{traineeID, id, moduleSlug, to, s.Clock.Now(), bun.List(from)}
 	if seen != nil {
 		query += ` AND competency_status.version = ?`
 		args = append(args, *seen)
@@ -336,7 +336,7 @@ func (s *Service) SignedOff(ctx context.Context, userIDs []string) (map[string]m
 	}
 	var rows []CompetencyState
 	err := s.DB.NewSelect().Model(&rows).Column("trainee_id", "competency_id").
-		Where("trainee_id IN (?)", bun.In(userIDs)).Where("status = ?", SignedOff).Scan(ctx)
+		Where("trainee_id IN (?)", bun.List(userIDs)).Where("status = ?", SignedOff).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load sign-offs: %w", err)
 	}
@@ -379,7 +379,7 @@ func (s *Service) Queue(ctx context.Context, traineeIDs []string) ([]PendingRequ
 	err := s.DB.NewSelect().Model((*CompetencyState)(nil)).
 		ColumnExpr("cs.trainee_id, u.name AS trainee_name, cs.competency_id, cs.module_slug, cs.updated_at").
 		Join("JOIN users AS u ON u.id = cs.trainee_id").
-		Where("cs.trainee_id IN (?)", bun.In(traineeIDs)).Where("cs.status = ?", Pending).
+		Where("cs.trainee_id IN (?)", bun.List(traineeIDs)).Where("cs.status = ?", Pending).
 		OrderExpr("cs.updated_at, cs.trainee_id, cs.competency_id").Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("load sign-off queue: %w", err)
@@ -398,7 +398,7 @@ func (s *Service) PendingCounts(ctx context.Context, traineeIDs []string) (map[s
 		N         int    `bun:"n"`
 	}
 	err := s.DB.NewSelect().Model((*CompetencyState)(nil)).ColumnExpr("trainee_id, COUNT(*) AS n").
-		Where("trainee_id IN (?)", bun.In(traineeIDs)).Where("status = ?", Pending).
+		Where("trainee_id IN (?)", bun.List(traineeIDs)).Where("status = ?", Pending).
 		GroupExpr("trainee_id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("count pending requests: %w", err)

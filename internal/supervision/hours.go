@@ -66,7 +66,7 @@ func (s *Service) Summaries(ctx context.Context, userIDs []string) (map[string]S
 	err := s.DB.NewSelect().Model((*Record)(nil)).
 		ColumnExpr("trainee_id, SUM(CASE WHEN other_signed_at IS NULL THEN 0 ELSE minutes END) AS minutes").
 		ColumnExpr("MAX(held_on) AS last, MAX(next_on) AS next").
-		Where("trainee_id IN (?)", bun.In(userIDs)).GroupExpr("trainee_id").Scan(ctx, &rows)
+		Where("trainee_id IN (?)", bun.List(userIDs)).GroupExpr("trainee_id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("summarise supervision: %w", err)
 	}

@@ -362,7 +362,7 @@ func Unsigned(ctx context.Context, idb bun.IDB, traineeIDs []string) ([]Record, 
 		return out, nil
 	}
 	err := idb.NewSelect().Model(&out).ColumnExpr("r.*, u.name AS author_name").
-		Join("JOIN users AS u ON u.id = r.author_id").Where("r.trainee_id IN (?)", bun.In(traineeIDs)).
+		Join("JOIN users AS u ON u.id = r.author_id").Where("r.trainee_id IN (?)", bun.List(traineeIDs)).
 		Where("r.other_signed_at IS NULL").OrderExpr("r.held_on, r.created_at").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list unsigned supervision records: %w", err)

@@ -275,7 +275,7 @@ func (s *Service) ResultsOf(ctx context.Context, ids []string) (map[string]Resul
 		return out, nil
 	}
 	var rows []tally
-	if err := s.DB.NewSelect().Model(&rows).Where("round_id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := s.DB.NewSelect().Model(&rows).Where("round_id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("load results: %w", err)
 	}
 	by := map[string]map[string]map[Choice]int{}

@@ -369,7 +369,7 @@ func (s *Service) UnreadCounts(ctx context.Context, traineeIDs []string) (map[st
 		N         int    `bun:"n"`
 	}
 	err := s.DB.NewSelect().TableExpr("voice_comments AS c").ColumnExpr("r.trainee_id, COUNT(*) AS n").
-		Join("JOIN voice_rounds AS r ON r.id = c.round_id").Where("r.trainee_id IN (?)", bun.In(traineeIDs)).
+		Join("JOIN voice_rounds AS r ON r.id = c.round_id").Where("r.trainee_id IN (?)", bun.List(traineeIDs)).
 		Where("c.status = ?", Unread).GroupExpr("r.trainee_id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("count unread comments: %w", err)

@@ -209,7 +209,7 @@ type evidence struct {
 
 // CommentHeld is the audit log's action for a comment a supervisor held
 // back; the entry's detail is the round and the reason, never the comment.
-const CommentHeld audit.Action = "voice_comment_held"
+const CommentHeld = audit.VoiceCommentHeld
 
 // Errors members and staff see.
 var (
