@@ -11,7 +11,6 @@ import (
 
 	"groundwork/internal/fault"
 	"groundwork/internal/identity"
-	"groundwork/internal/web"
 )
 
 // RequireSignIn lets signed-in people through. Others are sent to the
@@ -53,6 +52,3 @@ func TraineesVisibleTo(ctx context.Context, idb bun.IDB, v *identity.Viewer) ([]
 	}
 	return TraineesOf(ctx, idb, v.ID)
 }
-
-// safeNext returns next when it is a path on this site, else "/".
-func safeNext(next string) string { return web.LocalPath(next) }

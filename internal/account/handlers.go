@@ -137,7 +137,7 @@ func (h *handlers) signInForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	f := web.NewForm()
-	f.Set("next", safeNext(c.QueryParam("next")))
+	f.Set("next", web.LocalPath(c.QueryParam("next")))
 	return h.pages.Signin.Render(c, http.StatusOK, formPage{Form: f})
 }
 
@@ -170,7 +170,7 @@ func (h *handlers) signIn(c echo.Context) error {
 	if err := h.svc.Sessions.Start(c, user); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, safeNext(f.Get("next")))
+	return c.Redirect(http.StatusSeeOther, web.LocalPath(f.Get("next")))
 }
 
 func (h *handlers) signOut(c echo.Context) error {

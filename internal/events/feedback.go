@@ -2,13 +2,10 @@ package events
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"math/big"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 
 	"groundwork/internal/db"
 	"groundwork/internal/fault"
@@ -98,7 +95,7 @@ func spendRight(ctx context.Context, tx bun.Tx, reg *Registration) error {
 		Where("feedback_given = ?", true).Scan(ctx, &spent); err != nil {
 		return fmt.Errorf("spend feedback right: %w", err)
 	}
-	shuffle(spent)
+	db.Shuffle(spent)
 	for _, id := range spent {
 		// Setting a column to itself still writes a new row version.
 		if _, err := tx.NewUpdate().Model((*Registration)(nil)).Set("feedback_given = feedback_given").
@@ -127,7 +124,7 @@ func holdAnswer(ctx context.Context, tx bun.Tx, eventID string, a Answer) error 
 	if len(held) < MinAnswers {
 		return nil
 	}
-	shuffle(held)
+	db.Shuffle(held)
 	for _, h := range held {
 		// A fresh key: nothing ties the answer to the row it was held in.
 		released := Answer{ID: uuid.NewString(), EventID: h.EventID, Usefulness: h.Usefulness, Clarity: h.Clarity,
@@ -144,30 +141,9 @@ func holdAnswer(ctx context.Context, tx bun.Tx, eventID string, a Answer) error 
 
 // lockFeedback serialises the feedback transactions of one session, so
 // that two releases never take the same held answers and two rewrites of
-// the spent registrations never deadlock. On PostgreSQL it is an advisory
-// lock, which leaves no trace in any row (a row lock would leave the
-// transaction's ID in the session's xmax); SQLite's transactions already
-// run one at a time.
+// the spent registrations never deadlock.
 func lockFeedback(ctx context.Context, tx bun.Tx, eventID string) error {
-	if tx.Dialect().Name() != dialect.PG {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "feedback:"+eventID); err != nil {
-		return fmt.Errorf("lock feedback: %w", err)
-	}
-	return nil
-}
-
-// shuffle puts xs in a random order drawn from crypto/rand, so that the
-// order rows are written in cannot be predicted or replayed.
-func shuffle[T any](xs []T) {
-	for i := len(xs) - 1; i > 0; i-- {
-		j, err := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
-		if err != nil {
-			panic(err) // crypto/rand never fails on supported platforms
-		}
-		xs[i], xs[j.Int64()] = xs[j.Int64()], xs[i]
-	}
+	return db.LockName(ctx, tx, "feedback:"+eventID)
 }
 
 // Summary is the feedback of a session or an audience, in aggregate.

@@ -168,7 +168,7 @@ func (p *pages) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.Get("website") != "" { // the honeypot: people never see it, bots fill it in
+	if f.FromBot() {
 		return fault.Errorf(fault.CodeInvalid, "Your registration could not be accepted.")
 	}
 	r := registrant(f)

@@ -126,7 +126,7 @@ func hold(ctx context.Context, tx bun.Tx, roundID string, a Answer) error {
 	}
 	held = append(held, heldAnswer{RoundID: roundID, Respected: a.Respected, Heard: a.Heard, Useful: a.Useful,
 		Again: a.Again, Comment: a.Comment})
-	shuffle(held)
+	db.Shuffle(held)
 	for i := range held {
 		held[i].ID = uuid.NewString() // random, not time-ordered
 	}
@@ -172,7 +172,7 @@ func settle(ctx context.Context, tx bun.Tx, roundID string, now time.Time) error
 func release(ctx context.Context, tx bun.Tx, roundID string, held []heldAnswer) error {
 	counts := map[string]map[Choice]int{}
 	var comments []Comment
-	shuffle(held)
+	db.Shuffle(held)
 	for _, h := range held {
 		a := Answer{Respected: h.Respected, Heard: h.Heard, Useful: h.Useful, Again: h.Again}
 		for key, c := range a.ratings() {

@@ -27,19 +27,26 @@ var Templates = web.Source{Namespace: "voice", FS: web.MustSub(templates, "templ
 // pages serves the client voice pages.
 type pages struct {
 	svc   *Service
-	views map[string]*web.Page
+	views voicePages
+}
+
+// voicePages are the client voice pages, resolved at registration.
+type voicePages struct {
+	Answer   *web.Page `page:"answer"`
+	Thanks   *web.Page `page:"thanks"`
+	Overview *web.Page `page:"overview"`
+	Rounds   *web.Page `page:"rounds"`
+	Round    *web.Page `page:"round"`
+	Poster   *web.Page `page:"poster"`
+	Paper    *web.Page `page:"paper"`
 }
 
 // Routes mounts the members' pages (no account: /v/<code>) and the pages
 // of trainees and supervisors, behind guard (the sign-in middleware).
 func Routes(e *echo.Echo, r *web.Renderer, svc *Service, guard echo.MiddlewareFunc) error {
-	p := &pages{svc: svc, views: map[string]*web.Page{}}
-	for _, name := range []string{"answer", "thanks", "overview", "rounds", "round", "poster", "paper"} {
-		page, err := r.Page("voice/" + name)
-		if err != nil {
-			return err
-		}
-		p.views[name] = page
+	p := &pages{svc: svc}
+	if err := r.Pages("voice", &p.views); err != nil {
+		return err
 	}
 	lookup := web.RateLimit(LookupLimit, "Too many pages opened from your network. Please wait a minute and try again.")
 	answer := web.RateLimit(AnswerLimit, "Too many answers from your network. Please wait a minute and try again.")
@@ -139,7 +146,7 @@ func (p *pages) overview(c echo.Context) error {
 	for i, t := range trainees {
 		rows[i] = overviewRow{Trainee: t, Unread: unread[t.ID]}
 	}
-	return p.views["overview"].Render(c, http.StatusOK, rows)
+	return p.views.Overview.Render(c, http.StatusOK, rows)
 }
 
 // roundRow is a round in a list, with its results when it has them.
@@ -203,7 +210,7 @@ func (p *pages) renderRounds(c echo.Context, status int, t *account.User, f *web
 		data.Rounds = append(data.Rounds, row)
 	}
 	slices.Reverse(data.Trend)
-	return p.views["rounds"].Render(c, status, data)
+	return p.views.Rounds.Render(c, status, data)
 }
 
 // open opens a round from the form on the trainee's rounds page.
@@ -326,7 +333,7 @@ func (p *pages) renderRound(c echo.Context, status int, r *Round, t *account.Use
 			}
 		}
 	}
-	return p.views["round"].Render(c, status, data)
+	return p.views.Round.Render(c, status, data)
 }
 
 // link is the members' full short link.
@@ -353,7 +360,7 @@ func (p *pages) poster(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.views["poster"].Render(c, http.StatusOK, roundData{Round: r, Trainee: t, Link: p.link(r), Open: r.OpenAt(p.svc.now())})
+	return p.views.Poster.Render(c, http.StatusOK, roundData{Round: r, Trainee: t, Link: p.link(r), Open: r.OpenAt(p.svc.now())})
 }
 
 // paper is the printable form, for members without a phone.
@@ -362,7 +369,7 @@ func (p *pages) paper(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.views["paper"].Render(c, http.StatusOK, roundData{Round: r, Trainee: t, Link: p.link(r),
+	return p.views.Paper.Render(c, http.StatusOK, roundData{Round: r, Trainee: t, Link: p.link(r),
 		Questions: Questions, Choices: Choices})
 }
 

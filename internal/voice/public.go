@@ -59,7 +59,7 @@ func (p *pages) renderForm(c echo.Context, status int, r *Round, easy bool, f *w
 	if err != nil {
 		return err
 	}
-	return p.views["answer"].Render(c, status, answerData{Group: r.Group, HeldOn: r.HeldOn, Code: r.Code, Easy: easy,
+	return p.views.Answer.Render(c, status, answerData{Group: r.Group, HeldOn: r.HeldOn, Code: r.Code, Easy: easy,
 		Open: r.OpenAt(p.svc.now()), Form: f, Questions: Questions, Choices: Choices, Last: last, Write: writePicture})
 }
 
@@ -74,7 +74,7 @@ func (p *pages) answer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.Get("website") != "" { // the honeypot: people never see it, bots fill it in
+	if f.FromBot() {
 		return fault.Errorf(fault.CodeInvalid, "Your answer could not be accepted.")
 	}
 	a := answerFrom(f)
@@ -111,5 +111,5 @@ func (p *pages) thanks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.views["thanks"].Render(c, http.StatusOK, answerData{Group: r.Group, HeldOn: r.HeldOn, Code: r.Code})
+	return p.views.Thanks.Render(c, http.StatusOK, answerData{Group: r.Group, HeldOn: r.HeldOn, Code: r.Code})
 }

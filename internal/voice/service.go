@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 
 	"groundwork/internal/account"
 	"groundwork/internal/audit"
@@ -190,15 +189,6 @@ func randInt(n int) int {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
 	return int(v.Int64())
-}
-
-// shuffle puts xs in a random order drawn from crypto/rand, so that the
-// order rows are written in says nothing of the order answers came in.
-func shuffle[T any](xs []T) {
-	for i := len(xs) - 1; i > 0; i-- {
-		j := randInt(i + 1)
-		xs[i], xs[j] = xs[j], xs[i]
-	}
 }
 
 // Get returns the round with id, settling it first if its time is up.
@@ -381,15 +371,7 @@ func (s *Service) UnreadCounts(ctx context.Context, traineeIDs []string) (map[st
 }
 
 // lock serialises the transactions that change one round's answers, so
-// that two never release the same held answers. On PostgreSQL it is an
-// advisory lock, which leaves no trace in any row; SQLite's transactions
-// already run one at a time.
+// that two never release the same held answers.
 func lock(ctx context.Context, tx bun.Tx, roundID string) error {
-	if tx.Dialect().Name() != dialect.PG {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "voice:"+roundID); err != nil {
-		return fmt.Errorf("lock feedback round: %w", err)
-	}
-	return nil
+	return db.LockName(ctx, tx, "voice:"+roundID)
 }

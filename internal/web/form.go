@@ -108,6 +108,13 @@ func formError(err error) error {
 	}
 }
 
+// HoneypotField names the hidden field of public forms that people never
+// see and bots fill in.
+const HoneypotField = "website"
+
+// FromBot reports whether the honeypot field was filled in.
+func (f *Form) FromBot() bool { return f.Get(HoneypotField) != "" }
+
 // Get returns the trimmed value of field.
 func (f *Form) Get(field string) string { return f.Values.Get(field) }
 
