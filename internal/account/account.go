@@ -40,6 +40,14 @@ type User struct {
 	SupervisorID *string   `bun:"supervisor_id"`
 	CreatedAt    time.Time `bun:"created_at,notnull"`
 	UpdatedAt    time.Time `bun:"updated_at,notnull"`
+
+	// NotificationMailOff stops notification mail (urgent notices and the
+	// daily digest); the dashboard's "Needs you" list stays.
+	NotificationMailOff bool `bun:"notification_mail_off,notnull"`
+
+	// TimeZone is the IANA zone the person reads times in; empty means
+	// the organisation's.
+	TimeZone string `bun:"time_zone,notnull"`
 }
 
 // Viewer is u as the viewer of a request, for access rules.
@@ -47,7 +55,7 @@ func (u *User) Viewer() *identity.Viewer {
 	if u == nil {
 		return nil
 	}
-	return &identity.Viewer{ID: u.ID, Name: u.Name, Role: u.Role}
+	return &identity.Viewer{ID: u.ID, Name: u.Name, Role: u.Role, TimeZone: u.TimeZone}
 }
 
 // NormalizeEmail lower-cases and trims an email address, so that addresses

@@ -37,6 +37,15 @@ func TestAdminRoutesRefuseOtherRoles(t *testing.T) {
 		{"POST", "/admin/cohorts/" + cohort.ID},
 		{"POST", "/admin/cohorts/" + cohort.ID + "/members"},
 		{"POST", "/admin/cohorts/" + cohort.ID + "/members/" + admin.ID + "/remove"},
+		{"GET", "/admin/cohorts/" + cohort.ID + "/members/" + admin.ID + "/remove"},
+		{"GET", "/admin/users/" + admin.ID + "/signout"},
+		{"GET", "/admin/users/import"},
+		{"POST", "/admin/users/import"},
+		{"POST", "/admin/users/import/confirm"},
+		{"GET", "/admin/invitations"},
+		{"POST", "/admin/invitations/" + admin.ID + "/resend"},
+		{"GET", "/admin/invitations/" + admin.ID + "/revoke"},
+		{"POST", "/admin/invitations/" + admin.ID + "/revoke"},
 		{"GET", "/admin/outbox"},
 		{"GET", "/admin/audit"},
 		{"GET", "/admin/reports"},
@@ -113,8 +122,8 @@ func TestAdminManagesUsersAndCohorts(t *testing.T) {
 	if page := b.get(cohortPath); !strings.Contains(page.Body, "Tia Trainee") {
 		t.Fatal("the member is not listed")
 	}
-	if r := b.post(cohortPath+"/members", cohortPath, url.Values{"user": {sup.ID}}); r.Code != http.StatusBadRequest {
-		t.Fatalf("adding a supervisor to a cohort = %d, want 400", r.Code)
+	if r := b.post(cohortPath+"/members", cohortPath, url.Values{"user": {sup.ID}}); r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("adding a supervisor to a cohort = %d, want 422", r.Code)
 	}
 	if r := b.post("/admin/cohorts", "/admin/cohorts", url.Values{"name": {"Autumn 2026"}}); r.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("a duplicate cohort name = %d", r.Code)
@@ -158,7 +167,7 @@ func TestSignOutEverywhere(t *testing.T) {
 	laptop.signIn("tr@example.org", testPassword)
 	admin := s.browser()
 	admin.signIn("admin@example.org", testPassword)
-	if r := admin.post("/admin/users/"+tr.ID+"/signout", "/admin/users/"+tr.ID, nil); r.Code != http.StatusSeeOther {
+	if r := admin.post("/admin/users/"+tr.ID+"/signout", "/admin/users/"+tr.ID, url.Values{"confirmed": {"yes"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("sign out everywhere = %d", r.Code)
 	}
 	if phone.signedIn() || laptop.signedIn() {

@@ -23,8 +23,11 @@ type Cohort struct {
 	Description string     `bun:"description,notnull"`
 	StartsOn    *time.Time `bun:"starts_on"`
 	EndsOn      *time.Time `bun:"ends_on"`
-	CreatedAt   time.Time  `bun:"created_at,notnull"`
-	Members     int        `bun:"members,scanonly"`
+	// ExpectedBy is the date by which the cohort's trainees are expected
+	// to have finished the programme; nil means none is set.
+	ExpectedBy *time.Time `bun:"expected_by"`
+	CreatedAt  time.Time  `bun:"created_at,notnull"`
+	Members    int        `bun:"members,scanonly"`
 }
 
 type cohortMember struct {
@@ -74,7 +77,7 @@ func (s *Service) saveCohort(ctx context.Context, idb bun.IDB, c *Cohort) error 
 		c.ID, c.CreatedAt = clock.NewID(), s.Clock.Now()
 		_, err = idb.NewInsert().Model(c).Exec(ctx)
 	} else {
-		_, err = idb.NewUpdate().Model(c).Column("name", "description", "starts_on", "ends_on").WherePK().Exec(ctx)
+		_, err = idb.NewUpdate().Model(c).Column("name", "description", "starts_on", "ends_on", "expected_by").WherePK().Exec(ctx)
 	}
 	if db.IsUniqueViolation(err) {
 		return ErrCohortNameTaken
@@ -140,4 +143,34 @@ func (s *Service) AddMembers(ctx context.Context, idb bun.IDB, cohortID string, 
 		return fmt.Errorf("add cohort members: %w", err)
 	}
 	return nil
+}
+
+// Overdue reports whether a trainee expected to finish by expectedBy (a
+// date) is late at now: the whole day has passed.
+func Overdue(expectedBy *time.Time, now time.Time) bool {
+	return expectedBy != nil && !now.Before(expectedBy.AddDate(0, 0, 1))
+}
+
+// ExpectedBy returns, per trainee of userIDs in a cohort with an expected
+// completion date, the earliest such date.
+func ExpectedBy(ctx context.Context, idb bun.IDB, userIDs []string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		UserID     string    `bun:"user_id"`
+		ExpectedBy time.Time `bun:"expected_by"`
+	}
+	err := idb.NewSelect().TableExpr("cohort_members AS m").Join("JOIN cohorts AS c ON c.id = m.cohort_id").
+		ColumnExpr("m.user_id, min(c.expected_by) AS expected_by").
+		Where("m.user_id IN (?)", bun.List(userIDs)).Where("c.expected_by IS NOT NULL").
+		GroupExpr("m.user_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("read expected completion dates: %w", err)
+	}
+	for _, r := range rows {
+		out[r.UserID] = r.ExpectedBy.UTC()
+	}
+	return out, nil
 }

@@ -21,8 +21,9 @@ var Templates = web.Source{Namespace: "account", FS: web.MustSub(templates, "tem
 
 // handlers serves the account pages.
 type handlers struct {
-	svc   *Service
-	pages accountPages
+	svc     *Service
+	pages   accountPages
+	confirm *web.Page
 }
 
 // accountPages are the account pages, resolved at registration.
@@ -41,6 +42,11 @@ type accountPages struct {
 	AdminDelete  *web.Page `page:"admin_delete"`
 	AdminCohorts *web.Page `page:"admin_cohorts"`
 	AdminCohort  *web.Page `page:"admin_cohort"`
+
+	AdminInvitations   *web.Page `page:"admin_invitations"`
+	AdminImport        *web.Page `page:"admin_import"`
+	AdminImportPreview *web.Page `page:"admin_import_preview"`
+	AdminImported      *web.Page `page:"admin_imported"`
 }
 
 // Routes mounts the account pages and returns the /admin group, guarded for
@@ -50,6 +56,11 @@ func Routes(e *echo.Echo, r *web.Renderer, svc *Service) (*echo.Group, error) {
 	if err := r.Pages("account", &h.pages); err != nil {
 		return nil, err
 	}
+	confirm, err := r.Page(web.ConfirmPage)
+	if err != nil {
+		return nil, err
+	}
+	h.confirm = confirm
 	e.GET("/signin", h.signInForm)
 	e.POST("/signin", h.signIn)
 	e.POST("/signout", h.signOut)
@@ -67,6 +78,8 @@ func Routes(e *echo.Echo, r *web.Renderer, svc *Service) (*echo.Group, error) {
 	me.POST("/name", h.changeName)
 	me.POST("/email", h.changeEmail)
 	me.POST("/password", h.changePassword)
+	me.POST("/time-zone", h.changeTimeZone)
+	me.POST("/notifications", h.changeNotificationMail)
 
 	admin := e.Group("/admin", RequireRole(Admin))
 	admin.GET("/users", h.users)
@@ -75,6 +88,10 @@ func Routes(e *echo.Echo, r *web.Renderer, svc *Service) (*echo.Group, error) {
 	admin.GET("/users/:id", h.user)
 	admin.POST("/users/:id/role", h.changeRole)
 	admin.POST("/users/:id/active", h.setActive)
+	admin.GET("/users/import", h.importForm)
+	admin.POST("/users/import", h.importUpload)
+	admin.POST("/users/import/confirm", h.importPeople)
+	admin.GET("/users/:id/signout", h.signOutForm)
 	admin.POST("/users/:id/signout", h.signOutEverywhere)
 	admin.POST("/users/:id/supervisor", h.assignSupervisor)
 	admin.GET("/users/:id/delete", h.deleteForm)
@@ -83,8 +100,13 @@ func Routes(e *echo.Echo, r *web.Renderer, svc *Service) (*echo.Group, error) {
 	admin.POST("/cohorts", h.createCohort)
 	admin.GET("/cohorts/:id", h.cohort)
 	admin.POST("/cohorts/:id", h.updateCohort)
-	admin.POST("/cohorts/:id/members", h.addMember)
+	admin.POST("/cohorts/:id/members", h.addMembers)
+	admin.GET("/cohorts/:id/members/:user/remove", h.removeMemberForm)
 	admin.POST("/cohorts/:id/members/:user/remove", h.removeMember)
+	admin.GET("/invitations", h.invitations)
+	admin.POST("/invitations/:id/resend", h.resendInvitation)
+	admin.GET("/invitations/:id/revoke", h.revokeInvitationForm)
+	admin.POST("/invitations/:id/revoke", h.revokeInvitation)
 	return admin, nil
 }
 
@@ -134,10 +156,10 @@ func clearSecrets(f *web.Form) {
 
 func (h *handlers) signInForm(c echo.Context) error {
 	if CurrentUser(c) != nil {
-		return c.Redirect(http.StatusSeeOther, "/")
+		return c.Redirect(http.StatusSeeOther, landing(c.QueryParam("next")))
 	}
 	f := web.NewForm()
-	f.Set("next", web.LocalPath(c.QueryParam("next")))
+	f.Set("next", landing(c.QueryParam("next")))
 	return h.pages.Signin.Render(c, http.StatusOK, formPage{Form: f})
 }
 
@@ -170,7 +192,16 @@ func (h *handlers) signIn(c echo.Context) error {
 	if err := h.svc.Sessions.Start(c, user); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, web.LocalPath(f.Get("next")))
+	return c.Redirect(http.StatusSeeOther, landing(f.Get("next")))
+}
+
+// landing is where signing in leads: the page on this site that was asked
+// for, or the dashboard when none was or the one asked for is elsewhere.
+func landing(next string) string {
+	if next != "" && web.LocalPath(next) == next {
+		return next
+	}
+	return "/dashboard"
 }
 
 func (h *handlers) signOut(c echo.Context) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -71,7 +72,9 @@ func (h *handlers) invite(c echo.Context) error {
 	var link string
 	if f.Valid() {
 		link, err = h.svc.Invite(c.Request().Context(), CurrentUser(c), f.Get("email"), Role(f.Get("role")), c.RealIP())
-		if errors.Is(err, ErrEmailTaken) {
+		if errors.Is(err, ErrAccountUnclaimed) {
+			f.Fail("email", "This person was imported and has not yet accepted their invitation. Resend it from Pending invitations.")
+		} else if errors.Is(err, ErrEmailTaken) {
 			f.Fail("email", "Someone already has an account with this email.")
 		} else if err != nil {
 			return err
@@ -198,10 +201,43 @@ func (h *handlers) setActive(c echo.Context) error {
 	}, "Account updated.")
 }
 
+// signOutConfirmation asks before a person is signed out everywhere.
+func signOutConfirmation(u *User) web.Confirmation {
+	return web.Confirmation{Title: "Sign " + u.Name + " out everywhere?",
+		Effects: []string{
+			u.Name + " is signed out at once on every device and browser, and anything they have not saved is lost.",
+			"They can sign in again with their password (unless their account is deactivated).",
+		},
+		Note:   "Their sessions cannot be brought back.",
+		Action: "/admin/users/" + u.ID + "/signout", Button: "Yes, sign " + u.Name + " out everywhere",
+		Back: "/admin/users/" + u.ID, BackLabel: "No, go back"}
+}
+
+func (h *handlers) signOutForm(c echo.Context) error {
+	u, err := UserByID(c.Request().Context(), h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return web.RenderConfirmation(c, h.confirm, http.StatusOK, signOutConfirmation(u))
+}
+
 func (h *handlers) signOutEverywhere(c echo.Context) error {
-	return h.withUser(c, func(_ *web.Form, u *User) error {
-		return h.svc.SignOutEverywhere(c.Request().Context(), CurrentUser(c), u, c.RealIP())
-	}, "Signed out on every device.")
+	u, err := UserByID(c.Request().Context(), h.svc.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	if !f.Confirmed() {
+		return web.RenderConfirmation(c, h.confirm, web.RefuseUnconfirmed, signOutConfirmation(u))
+	}
+	if err := h.svc.SignOutEverywhere(c.Request().Context(), CurrentUser(c), u, c.RealIP()); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", "Signed out on every device.")
+	return c.Redirect(http.StatusSeeOther, "/admin/users/"+u.ID)
 }
 
 func (h *handlers) assignSupervisor(c echo.Context) error {
@@ -237,6 +273,10 @@ func cohortFromForm(f *web.Form, co *Cohort) {
 	co.EndsOn = f.Date("ends_on")
 	if co.StartsOn != nil && co.EndsOn != nil && co.EndsOn.Before(*co.StartsOn) {
 		f.Fail("ends_on", "The end date must be on or after the start date.")
+	}
+	co.ExpectedBy = f.Date("expected_by")
+	if co.StartsOn != nil && co.ExpectedBy != nil && co.ExpectedBy.Before(*co.StartsOn) {
+		f.Fail("expected_by", "The expected completion date must be on or after the start date.")
 	}
 }
 
@@ -275,6 +315,36 @@ type cohortPage struct {
 	Cohort     *Cohort
 	Members    []User
 	Candidates []User
+	// Overdue holds the members past the cohort's expected completion
+	// date who have not finished the programme.
+	Overdue map[string]bool
+	// AddForm is the form that adds trainees, with the boxes ticked.
+	AddForm  *web.Form
+	Selected map[string]bool
+}
+
+// overdueMembers returns the members of co who are past its expected
+// completion date without having finished the programme.
+func (h *handlers) overdueMembers(ctx context.Context, co *Cohort, members []User) (map[string]bool, error) {
+	out := map[string]bool{}
+	if !Overdue(co.ExpectedBy, h.svc.Clock.Now()) || len(members) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	finished := map[string]bool{}
+	if h.svc.Finished != nil {
+		var err error
+		if finished, err = h.svc.Finished(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range ids {
+		out[id] = !finished[id]
+	}
+	return out, nil
 }
 
 func (h *handlers) cohort(c echo.Context) error {
@@ -282,15 +352,21 @@ func (h *handlers) cohort(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return h.renderCohort(c, http.StatusOK, cohortDetailsForm(co), web.NewForm(), co)
+}
+
+// cohortDetailsForm is the cohort's details form filled in from co.
+func cohortDetailsForm(co *Cohort) *web.Form {
 	f := web.NewForm()
 	f.Set("name", co.Name)
 	f.Set("description", co.Description)
 	f.Set("starts_on", dateInput(co.StartsOn))
 	f.Set("ends_on", dateInput(co.EndsOn))
-	return h.renderCohort(c, http.StatusOK, f, co)
+	f.Set("expected_by", dateInput(co.ExpectedBy))
+	return f
 }
 
-func (h *handlers) renderCohort(c echo.Context, status int, f *web.Form, co *Cohort) error {
+func (h *handlers) renderCohort(c echo.Context, status int, f, add *web.Form, co *Cohort) error {
 	ctx := c.Request().Context()
 	members, err := CohortMembers(ctx, h.svc.DB, co.ID)
 	if err != nil {
@@ -310,7 +386,12 @@ func (h *handlers) renderCohort(c echo.Context, status int, f *web.Form, co *Coh
 			candidates = append(candidates, t)
 		}
 	}
-	return h.pages.AdminCohort.Render(c, status, formPage{Form: f, Data: cohortPage{Cohort: co, Members: members, Candidates: candidates}})
+	overdue, err := h.overdueMembers(ctx, co, members)
+	if err != nil {
+		return err
+	}
+	return h.pages.AdminCohort.Render(c, status, formPage{Form: f, Data: cohortPage{Cohort: co, Members: members, Candidates: candidates, Overdue: overdue,
+		AddForm: add, Selected: selected(add.Values["user"])}})
 }
 
 func (h *handlers) updateCohort(c echo.Context) error {
@@ -327,33 +408,162 @@ func (h *handlers) updateCohort(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		return h.renderCohort(c, http.StatusUnprocessableEntity, f, co)
+		return h.renderCohort(c, http.StatusUnprocessableEntity, f, web.NewForm(), co)
 	}
 	web.AddFlash(c, "success", "Cohort saved.")
 	return c.Redirect(http.StatusSeeOther, "/admin/cohorts/"+co.ID)
 }
 
-func (h *handlers) addMember(c echo.Context) error {
-	return h.changeMembership(c, c.FormValue("user"), h.svc.AddToCohort, "Trainee added.")
-}
-
-func (h *handlers) removeMember(c echo.Context) error {
-	return h.changeMembership(c, c.Param("user"), h.svc.RemoveFromCohort, "Trainee removed from the cohort.")
-}
-
-func (h *handlers) changeMembership(c echo.Context, userID string, change func(ctx context.Context, by *User, co *Cohort, u *User) error, done string) error {
+func (h *handlers) addMembers(c echo.Context) error {
 	ctx := c.Request().Context()
 	co, err := CohortByID(ctx, h.svc.DB, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	u, err := UserByID(ctx, h.svc.DB, userID)
+	f, err := web.ParseForm(c)
 	if err != nil {
-		return fault.Errorf(fault.CodeInvalid, "Choose a trainee.")
-	}
-	if err := change(ctx, CurrentUser(c), co, u); err != nil {
 		return err
 	}
+	users, err := h.chosenTrainees(ctx, f)
+	if err != nil {
+		return err
+	}
+	if f.Valid() {
+		err = h.svc.AddManyToCohort(ctx, CurrentUser(c), co, users, c.RealIP())
+		if !f.FailOn(err, "emails") && err != nil {
+			return err
+		}
+	}
+	if !f.Valid() {
+		return h.renderCohort(c, http.StatusUnprocessableEntity, cohortDetailsForm(co), f, co)
+	}
+	done := "Trainee added."
+	if len(users) > 1 {
+		done = strconv.Itoa(len(users)) + " trainees added."
+	}
 	web.AddFlash(c, "success", done)
+	return c.Redirect(http.StatusSeeOther, "/admin/cohorts/"+co.ID)
+}
+
+// selected is the set of ticked values.
+func selected(values []string) map[string]bool {
+	set := make(map[string]bool, len(values))
+	for _, v := range values {
+		set[v] = true
+	}
+	return set
+}
+
+// maxAddAtOnce is how many people one request may add to a cohort.
+const maxAddAtOnce = 500
+
+// chosenTrainees reads the trainees ticked ("user") and listed by email
+// ("emails", one a line or separated by commas or semicolons) on the
+// cohort page, failing the form for anyone who is not an active trainee.
+func (h *handlers) chosenTrainees(ctx context.Context, f *web.Form) ([]*User, error) {
+	var users []*User
+	seen := map[string]bool{}
+	add := func(u *User) {
+		if !seen[u.ID] {
+			seen[u.ID] = true
+			users = append(users, u)
+		}
+	}
+	for _, id := range f.Values["user"] {
+		u, err := UserByID(ctx, h.svc.DB, id)
+		if err != nil || u.Role != Trainee || !u.Active {
+			f.Fail("user", "Choose trainees from the list.")
+			continue
+		}
+		add(u)
+	}
+	emails := strings.FieldsFunc(f.Get("emails"), func(r rune) bool { return r == '\n' || r == ',' || r == ';' || r == ' ' || r == '\t' })
+	if len(emails)+len(f.Values["user"]) > maxAddAtOnce {
+		f.Fail("emails", "Add at most "+strconv.Itoa(maxAddAtOnce)+" people at a time.")
+		return nil, nil
+	}
+	var unknown, notTrainee []string
+	for _, e := range emails {
+		u, err := userByEmail(ctx, h.svc.DB, e)
+		switch {
+		case err != nil:
+			return nil, err
+		case u == nil:
+			unknown = append(unknown, NormalizeEmail(e))
+		case u.Role != Trainee || !u.Active:
+			notTrainee = append(notTrainee, u.Email)
+		default:
+			add(u)
+		}
+	}
+	switch {
+	case len(unknown) > 0:
+		f.Fail("emails", "Nobody has an account with "+strings.Join(unknown, ", ")+". Invite them first, or correct the emails.")
+	case len(notTrainee) > 0:
+		f.Fail("emails", "Only active trainees can join a cohort: "+strings.Join(notTrainee, ", ")+" is not one.")
+	case len(users) == 0 && f.Valid():
+		f.Fail("user", "Tick the trainees to add, or list their emails.")
+	}
+	return users, nil
+}
+
+// removeConfirmation asks before a trainee leaves a cohort.
+func removeConfirmation(co *Cohort, u *User) web.Confirmation {
+	return web.Confirmation{Title: "Remove " + u.Name + " from " + co.Name + "?",
+		Effects: []string{
+			u.Name + " leaves the cohort and its lists and reports.",
+			"Their enrolment, progress, supervision and certificates stay as they are.",
+		},
+		Note:   "You can add them to the cohort again later.",
+		Action: "/admin/cohorts/" + co.ID + "/members/" + u.ID + "/remove", Button: "Yes, remove " + u.Name,
+		Back: "/admin/cohorts/" + co.ID, BackLabel: "No, keep them in the cohort"}
+}
+
+// member loads the cohort and the member named in the URL.
+func (h *handlers) member(c echo.Context) (*Cohort, *User, error) {
+	ctx := c.Request().Context()
+	co, err := CohortByID(ctx, h.svc.DB, c.Param("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := UserByID(ctx, h.svc.DB, c.Param("user"))
+	if err != nil {
+		return nil, nil, err
+	}
+	member, err := h.svc.DB.NewSelect().Model((*cohortMember)(nil)).
+		Where("cohort_id = ?", co.ID).Where("user_id = ?", u.ID).Exists(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !member {
+		return nil, nil, fault.Errorf(fault.CodeNotFound, "%s is not in this cohort.", u.Name)
+	}
+	return co, u, nil
+}
+
+func (h *handlers) removeMemberForm(c echo.Context) error {
+	co, u, err := h.member(c)
+	if err != nil {
+		return err
+	}
+	return web.RenderConfirmation(c, h.confirm, http.StatusOK, removeConfirmation(co, u))
+}
+
+func (h *handlers) removeMember(c echo.Context) error {
+	co, u, err := h.member(c)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	if !f.Confirmed() {
+		return web.RenderConfirmation(c, h.confirm, web.RefuseUnconfirmed, removeConfirmation(co, u))
+	}
+	if err := h.svc.RemoveFromCohort(c.Request().Context(), CurrentUser(c), co, u, c.RealIP()); err != nil {
+		return err
+	}
+	web.AddFlash(c, "success", u.Name+" is removed from the cohort.")
 	return c.Redirect(http.StatusSeeOther, "/admin/cohorts/"+co.ID)
 }

@@ -16,6 +16,11 @@ type profilePage struct {
 	Name     *web.Form
 	Email    *web.Form
 	Password *web.Form
+	// Mail is the notification mail setting's form, set when it failed.
+	Mail *web.Form
+	// Zone is the time zone setting's form; Zones its choices.
+	Zone  *web.Form
+	Zones []string
 }
 
 func (h *handlers) profile(c echo.Context) error {
@@ -36,6 +41,10 @@ func (h *handlers) renderProfile(c echo.Context, status int, p profilePage) erro
 	if p.Password == nil {
 		p.Password = web.NewForm()
 	}
+	if p.Zone == nil {
+		p.Zone = timeZoneForm(c, u)
+	}
+	p.Zones = zoneChoices(c, u)
 	return h.pages.Profile.Render(c, status, p)
 }
 
@@ -102,5 +111,26 @@ func (h *handlers) changePassword(c echo.Context) error {
 		return h.renderProfile(c, http.StatusUnprocessableEntity, profilePage{Password: f})
 	}
 	web.AddFlash(c, "success", "Your password has been changed, and you have been signed out on your other devices.")
+	return c.Redirect(http.StatusSeeOther, "/account")
+}
+
+func (h *handlers) changeNotificationMail(c echo.Context) error {
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	f.OneOf("mail", "Choose whether to get notification mail.", "on", "off")
+	if !f.Valid() {
+		return h.renderProfile(c, http.StatusUnprocessableEntity, profilePage{Mail: f})
+	}
+	on := f.Get("mail") == "on"
+	if err := h.svc.SetNotificationMail(c.Request().Context(), CurrentUser(c), on); err != nil {
+		return err
+	}
+	if on {
+		web.AddFlash(c, "success", "You will get notification mail.")
+	} else {
+		web.AddFlash(c, "success", "You will get no notification mail. Your dashboard still lists what needs you.")
+	}
 	return c.Redirect(http.StatusSeeOther, "/account")
 }

@@ -97,6 +97,12 @@ func (s *Service) AssignSupervisor(ctx context.Context, by, trainee *User, super
 	})
 }
 
+// SetNotificationMail turns the user's notification mail on or off.
+func (s *Service) SetNotificationMail(ctx context.Context, user *User, on bool) error {
+	user.NotificationMailOff = !on
+	return s.updateUser(ctx, s.DB, user, "notification_mail_off")
+}
+
 // ChangeName sets the user's display name.
 func (s *Service) ChangeName(ctx context.Context, user *User, name string) error {
 	user.Name = name
@@ -146,24 +152,53 @@ var ErrWrongPassword = fault.Errorf(fault.CodeInvalid, "Your current password is
 func (s *Service) SaveCohort(ctx context.Context, c *Cohort) error { return s.saveCohort(ctx, s.DB, c) }
 
 // AddToCohort adds a trainee to a cohort and, through OnJoinCohort, enrols
-// them in the programme in the same transaction.
+// them in the programme in the same transaction. The audit log records no
+// address: it is for callers outside a request.
 func (s *Service) AddToCohort(ctx context.Context, by *User, cohort *Cohort, user *User) error {
-	if user.Role != Trainee {
-		return fault.Errorf(fault.CodeInvalid, "Only trainees can be members of a cohort.")
+	return s.AddManyToCohort(ctx, by, cohort, []*User{user}, "")
+}
+
+// AddManyToCohort adds trainees to a cohort in one transaction, enrolling
+// each through OnJoinCohort; anyone not a trainee refuses the lot.
+func (s *Service) AddManyToCohort(ctx context.Context, by *User, cohort *Cohort, users []*User, ip string) error {
+	for _, u := range users {
+		if u.Role != Trainee {
+			return fault.Errorf(fault.CodeInvalid, "Only trainees can be members of a cohort.")
+		}
 	}
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.addMember(ctx, tx, cohort.ID, user.ID); err != nil {
-			return err
+		for _, u := range users {
+			if err := s.joinCohort(ctx, tx, by, cohort, u, ip); err != nil {
+				return err
+			}
 		}
-		if s.OnJoinCohort == nil {
-			return nil
-		}
-		return s.OnJoinCohort(ctx, tx, by.ID, user.ID)
+		return nil
 	})
+}
+
+// joinCohort puts a trainee in a cohort inside tx, enrols them and audits it.
+func (s *Service) joinCohort(ctx context.Context, tx bun.Tx, by *User, cohort *Cohort, user *User, ip string) error {
+	if err := s.addMember(ctx, tx, cohort.ID, user.ID); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, SubjectID: user.ID, Action: audit.CohortJoined, IP: ip,
+		Detail: "cohort " + cohort.ID}); err != nil {
+		return err
+	}
+	if s.OnJoinCohort == nil {
+		return nil
+	}
+	return s.OnJoinCohort(ctx, tx, by.ID, user.ID)
 }
 
 // RemoveFromCohort takes a member out of a cohort. Their enrolment and
 // progress stay.
-func (s *Service) RemoveFromCohort(ctx context.Context, _ *User, cohort *Cohort, user *User) error {
-	return removeMember(ctx, s.DB, cohort.ID, user.ID)
+func (s *Service) RemoveFromCohort(ctx context.Context, by *User, cohort *Cohort, user *User, ip string) error {
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := removeMember(ctx, tx, cohort.ID, user.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, SubjectID: user.ID, Action: audit.CohortLeft, IP: ip,
+			Detail: "cohort " + cohort.ID})
+	})
 }

@@ -37,6 +37,10 @@ type Service struct {
 	// Forgetters remove a deleted person's data held by other capabilities,
 	// in the transaction that deletes the account.
 	Forgetters []Forgetter
+	// Finished reports, per trainee, whether they have completed the
+	// programme; the learning capability provides it. Nil means nobody
+	// has, as far as the cohort page can tell.
+	Finished func(ctx context.Context, traineeIDs []string) (map[string]bool, error)
 }
 
 // ErrSignInFailed is the one answer to any failed sign-in, so that nobody
@@ -139,18 +143,15 @@ func (s *Service) Invite(ctx context.Context, by *User, email string, role Role,
 		if err != nil {
 			return err
 		}
+		if existing != nil && existing.PasswordHash == "" {
+			return ErrAccountUnclaimed
+		}
 		if existing != nil {
 			return ErrEmailTaken
 		}
-		token, err := s.issueToken(ctx, tx, &accountToken{Kind: Invitation, Email: email, Role: role, CreatedBy: &by.ID}, InvitationTTL)
-		if err != nil {
+		t := &accountToken{Email: email, Role: role, CreatedBy: &by.ID}
+		if link, err = s.sendInvitation(ctx, tx, t, by.Name); err != nil {
 			return err
-		}
-		link = s.link("/invitations/" + token)
-		if !s.ShowInvitationLinks {
-			if err := mail.Enqueue(ctx, tx, mail.Invitation, invitationMail(email, by.Name, role, link)); err != nil {
-				return err
-			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, Action: audit.Invited, IP: ip, Detail: "role " + string(role)})
 	})
@@ -178,7 +179,12 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, i
 		if err != nil {
 			return err
 		}
-		if user, err = s.createUser(ctx, tx, t.Email, name, t.Role, hash); err != nil {
+		if t.UserID != nil {
+			user, err = s.claimAccount(ctx, tx, *t.UserID, name, hash)
+		} else {
+			user, err = s.createUser(ctx, tx, t.Email, name, t.Role, hash)
+		}
+		if err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: user.ID, SubjectID: user.ID, Action: audit.InvitationAccepted, IP: ip})
@@ -367,7 +373,7 @@ func (s *Service) CreateUser(ctx context.Context, email, name string, role Role,
 			if existing != nil {
 				return ErrEmailTaken
 			}
-			token, err := s.issueToken(ctx, tx, &accountToken{Kind: Invitation, Email: NormalizeEmail(email), Role: role}, InvitationTTL)
+			token, err := s.saveInvitation(ctx, tx, &accountToken{Email: NormalizeEmail(email), Role: role})
 			link = s.link("/invitations/" + token)
 			return err
 		})

@@ -245,8 +245,8 @@ func CurrentUser(c echo.Context) *User {
 	return u
 }
 
-// PurgeLoop runs Purge and the sign-in throttle clean-up every interval
-// until ctx is done.
+// PurgeLoop runs Purge, the sign-in throttle clean-up and the removal of
+// expired import previews every interval until ctx is done.
 func (s *Sessions) PurgeLoop(ctx context.Context, interval time.Duration, logger *slog.Logger) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
@@ -263,6 +263,9 @@ func (s *Sessions) PurgeLoop(ctx context.Context, interval time.Duration, logger
 		}
 		if err := purgeFailures(ctx, s.db, s.clock.Now()); err != nil {
 			logger.Warn("purge sign-in failures", slog.String("error", err.Error()))
+		}
+		if err := purgePreviews(ctx, s.db, s.clock.Now()); err != nil {
+			logger.Warn("purge import previews", slog.String("error", err.Error()))
 		}
 	}
 }

@@ -21,8 +21,8 @@ func TestSignInAndOut(t *testing.T) {
 	b := s.browser()
 
 	r := b.signIn("sam@example.ORG", testPassword) // email is case-insensitive
-	if r.Code != http.StatusSeeOther || r.Location != "/" {
-		t.Fatalf("sign-in = %d %q", r.Code, r.Location)
+	if r.Code != http.StatusSeeOther || r.Location != "/dashboard" {
+		t.Fatalf("sign-in = %d %q, want the dashboard", r.Code, r.Location)
 	}
 	if !b.signedIn() {
 		t.Fatal("not signed in after sign-in")
@@ -43,6 +43,31 @@ func TestSignInAndOut(t *testing.T) {
 	b.setCookie(old)
 	if b.signedIn() {
 		t.Fatal("the cookie from before sign-out still works")
+	}
+}
+
+// TestSignInLeadsToThePageAskedFor: signing in goes to the page on this
+// site that was asked for, and to the dashboard when the page asked for is
+// on another site; signed in, the sign-in page sends people on too.
+func TestSignInLeadsToThePageAskedFor(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.user("ana@example.org", "Ana", account.Trainee)
+	for next, want := range map[string]string{
+		"/certificates?page=2": "/certificates?page=2",
+		"//evil.example/":      "/dashboard",
+		"https://evil.example": "/dashboard",
+		"/\\evil.example":      "/dashboard",
+		"":                     "/dashboard",
+	} {
+		b := s.browser()
+		r := b.post("/signin", "/forgot", url.Values{"email": {"ana@example.org"}, "password": {testPassword}, "next": {next}})
+		if r.Code != http.StatusSeeOther || r.Location != want {
+			t.Errorf("sign-in with next %q = %d %q, want %q", next, r.Code, r.Location, want)
+		}
+		if again := b.get("/signin?next=" + url.QueryEscape(next)); again.Code != http.StatusSeeOther || again.Location != want {
+			t.Errorf("the sign-in page, signed in, with next %q = %d %q, want %q", next, again.Code, again.Location, want)
+		}
 	}
 }
 

@@ -43,6 +43,7 @@ type accountToken struct {
 	CreatedAt time.Time  `bun:"created_at,notnull"`
 	ExpiresAt time.Time  `bun:"expires_at,notnull"`
 	UsedAt    *time.Time `bun:"used_at"`
+	RevokedAt *time.Time `bun:"revoked_at"`
 }
 
 // errTokenInvalid means a link is unknown, used or expired; people are told
@@ -78,7 +79,7 @@ func (s *Service) peekToken(ctx context.Context, idb bun.IDB, kind TokenKind, to
 	t := new(accountToken)
 	err := idb.NewSelect().Model(t).
 		Where("token_hash = ?", hashToken(token)).Where("kind = ?", kind).
-		Where("used_at IS NULL").Where("expires_at > ?", s.Clock.Now()).Scan(ctx)
+		Where("used_at IS NULL").Where("revoked_at IS NULL").Where("expires_at > ?", s.Clock.Now()).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errTokenInvalid
 	}
@@ -96,7 +97,7 @@ func (s *Service) useToken(ctx context.Context, idb bun.IDB, kind TokenKind, tok
 		return nil, err
 	}
 	res, err := idb.NewUpdate().Model((*accountToken)(nil)).Set("used_at = ?", s.Clock.Now()).
-		Where("id = ?", t.ID).Where("used_at IS NULL").Exec(ctx)
+		Where("id = ?", t.ID).Where("used_at IS NULL").Where("revoked_at IS NULL").Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("use link: %w", err)
 	}
@@ -104,4 +105,28 @@ func (s *Service) useToken(ctx context.Context, idb bun.IDB, kind TokenKind, tok
 		return nil, errTokenInvalid
 	}
 	return t, nil
+}
+
+// liveInvitation is the condition of the partial unique index that keeps
+// one live invitation per email.
+const liveInvitation = "kind = 'invitation' AND used_at IS NULL AND revoked_at IS NULL"
+
+// saveInvitation stores t as the one live invitation for its email, with a
+// new token, and returns the token. An unused invitation already there for
+// the email (live or expired) is replaced in place, so its old link stops
+// working; the unique index makes this hold when two invitations race.
+func (s *Service) saveInvitation(ctx context.Context, idb bun.IDB, t *accountToken) (string, error) {
+	token := newToken()
+	at := s.Clock.Now()
+	t.ID, t.Kind, t.TokenHash, t.CreatedAt, t.ExpiresAt = clock.NewID(), Invitation, hashToken(token), at, at.Add(InvitationTTL)
+	_, err := idb.NewInsert().Model(t).
+		On("CONFLICT (email) WHERE " + liveInvitation + " DO UPDATE").
+		Set("token_hash = EXCLUDED.token_hash").Set("role = EXCLUDED.role").Set("user_id = EXCLUDED.user_id").
+		Set("created_by = EXCLUDED.created_by").Set("created_at = EXCLUDED.created_at").
+		Set("expires_at = EXCLUDED.expires_at").
+		Returning("id").Exec(ctx)
+	if err != nil {
+		return "", fmt.Errorf("issue invitation: %w", err)
+	}
+	return token, nil
 }

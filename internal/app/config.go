@@ -17,6 +17,7 @@ import (
 	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/mail"
+	"groundwork/internal/web"
 )
 
 // Config is everything an operator can set. Each field has an environment
@@ -46,10 +47,17 @@ type Config struct {
 	// SupervisionGapWeeks is how long a trainee may go without a
 	// supervision session before their supervisor sees them flagged.
 	SupervisionGapWeeks int
+	// DigestHour is the hour of the day (UTC) from which each person's
+	// daily digest of notices is mailed.
+	DigestHour int
 	// Organisation is the name certificates are issued in; Logo is a PNG
 	// or JPEG file printed on them.
 	Organisation string
 	Logo         string
+	// TimeZone is the organisation's IANA time zone: the zone of people
+	// who have not chosen their own, of pages for the public, and the
+	// default of new public sessions.
+	TimeZone string
 	// CredentialKey is the base64 Ed25519 seed that signs credentials.
 	CredentialKey string
 	// ReminderHours is how long before a public session registrants are
@@ -94,7 +102,9 @@ func (cfg *Config) options() []option {
 		{name: "smtp-tls", def: "starttls", usage: "SMTP encryption: starttls, tls or none", str: &cfg.SMTPTLS},
 		{name: "courses-dir", def: "", usage: "serve the curriculum from this folder, reloading on change, instead of the copy built in", str: &cfg.CoursesDir},
 		{name: "supervision-gap-weeks", def: "6", usage: "flag a trainee to their supervisor after this many weeks without a supervision session", num: &cfg.SupervisionGapWeeks},
+		{name: "digest-hour", def: "7", usage: "hour of the day (UTC, 0 to 23) from which each person's daily mail of notices is sent", num: &cfg.DigestHour},
 		{name: "organisation", def: "Groundwork", usage: "name of the organisation that issues certificates", str: &cfg.Organisation},
+		{name: "time-zone", def: "Europe/London", usage: "the organisation's IANA time zone, e.g. Europe/London: times are shown in it to people who have not chosen their own", str: &cfg.TimeZone},
 		{name: "logo", def: "", usage: "PNG or JPEG file printed on certificates (empty: none)", str: &cfg.Logo},
 		{name: "credential-key", def: "", usage: "base64 of the 32-byte Ed25519 seed that signs digital badges (empty: generated once and kept in the database)", str: &cfg.CredentialKey},
 		{name: "reminder-hours", def: "24", usage: "remind people registered for a public session this many hours before it (1 to 336)", num: &cfg.ReminderHours},
@@ -172,8 +182,14 @@ func (cfg *Config) Validate() error {
 	if cfg.SupervisionGapWeeks < 1 || cfg.SupervisionGapWeeks > 52 {
 		return errors.New("GROUNDWORK_SUPERVISION_GAP_WEEKS: must be a number of weeks from 1 to 52")
 	}
+	if cfg.DigestHour < 0 || cfg.DigestHour > 23 {
+		return errors.New("GROUNDWORK_DIGEST_HOUR: must be an hour from 0 to 23")
+	}
 	if n := len([]rune(strings.TrimSpace(cfg.Organisation))); n == 0 || n > 120 {
 		return errors.New("GROUNDWORK_ORGANISATION: must be a name of 1 to 120 characters")
+	}
+	if _, ok := web.LoadZone(cfg.TimeZone); !ok {
+		return fmt.Errorf("GROUNDWORK_TIME_ZONE: %q is not an IANA time zone such as Europe/London", cfg.TimeZone)
 	}
 	if _, err := cfg.credentialSeed(); err != nil {
 		return err

@@ -120,7 +120,7 @@ func csvFiles(t *testing.T, site *apptest.Site) []csvFile {
 	}
 	return []csvFile{
 		{name: "progress.csv", path: "/admin/reports/progress.csv", by: admin,
-			header: []string{"name", "email", "last activity"}, column: 0, names: []string{traineeName}},
+			header: []string{"name", "email", "cohort", "supervisor", "last activity"}, column: 0, names: []string{traineeName}},
 		{name: "portfolio.csv", path: "/trainees/" + trainee.ID + "/portfolio.csv", by: sup,
 			header: []string{"section", "date", "type or step", "minutes", "modules", "competencies", "by", "agreed on", "text"},
 			column: 6, names: []string{traineeName, supervisorName}},

@@ -44,13 +44,19 @@ const (
 	UserDeleted            Action = "user_deleted"
 	ResetLinkPrinted       Action = "reset_link_printed"
 	VoiceCommentHeld       Action = "voice_comment_held"
+	InvitationResent       Action = "invitation_resent"
+	InvitationRevoked      Action = "invitation_revoked"
+	UserImported           Action = "user_imported"
+	CohortJoined           Action = "cohort_joined"
+	CohortLeft             Action = "cohort_left"
 )
 
 // Actions lists every action, for filters.
 var Actions = []Action{SignIn, SignInFailed, LockedOut, SignOut, Invited, InvitationAccepted, RoleChanged,
 	Deactivated, Reactivated, SignedOutEverywhere, SupervisorAssigned, PasswordChanged, PasswordResetRequested,
 	PasswordReset, EmailChanged, SetupCompleted, RecordViewed, Enrolled, Unenrolled,
-	CertificateRevoked, CertificateReissued, CertificateKept, UserDeleted, ResetLinkPrinted, VoiceCommentHeld}
+	CertificateRevoked, CertificateReissued, CertificateKept, UserDeleted, ResetLinkPrinted, VoiceCommentHeld,
+	InvitationResent, InvitationRevoked, UserImported, CohortJoined, CohortLeft}
 
 // Entry is one line of the log. Empty ActorID or SubjectID means none (an
 // anonymous failed sign-in has no actor).
@@ -84,8 +90,12 @@ func Record(ctx context.Context, idb bun.IDB, e Entry) error {
 // Filter selects entries; zero fields match everything.
 type Filter struct {
 	ActorID, SubjectID string
-	Action             Action
-	Limit, Offset      int
+	// PersonID matches entries the person did or that were about them.
+	PersonID string
+	Action   Action
+	// From and To bound the time: From <= at < To.
+	From, To      time.Time
+	Limit, Offset int
 }
 
 // List returns matching entries, newest first.
@@ -98,8 +108,19 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]Entry, error) {
 	if f.SubjectID != "" {
 		q = q.Where("subject_id = ?", f.SubjectID)
 	}
+	if f.PersonID != "" {
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("actor_id = ?", f.PersonID).WhereOr("subject_id = ?", f.PersonID)
+		})
+	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		q = q.Where("at < ?", f.To)
 	}
 	if f.Limit > 0 {
 		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))

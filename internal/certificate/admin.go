@@ -105,6 +105,7 @@ func (p *pages) decide(c echo.Context, action string) (*Certificate, *web.Form, 
 		return nil, nil, false, err
 	}
 	f.Set("reason", strings.TrimSpace(f.Get("reason")))
+	f.Anchor("reason", action+"-reason")
 	f.Required("reason", "Give a reason: it is kept with the certificate.")
 	f.MaxLength("reason", 500)
 	if !f.Valid() {
@@ -118,11 +119,32 @@ func (p *pages) revoke(c echo.Context) error {
 	if !ok {
 		return err
 	}
+	if !f.Confirmed() {
+		if cert.Status() == Revoked {
+			return ErrRevoked
+		}
+		return web.RenderConfirmation(c, p.confirm, web.RefuseUnconfirmed, revokeConfirmation(cert, f))
+	}
 	if err := p.svc.Revoke(c.Request().Context(), account.CurrentUser(c), cert, f.Get("reason")); err != nil {
 		return err
 	}
 	web.AddFlash(c, "success", "Certificate "+cert.Number+" is revoked. Its verification page now says so, with your reason.")
 	return c.Redirect(http.StatusSeeOther, "/admin/certificates/"+cert.ID)
+}
+
+// revokeConfirmation asks before a certificate is revoked, with the
+// reason given kept on the page.
+func revokeConfirmation(cert *Certificate, f *web.Form) web.Confirmation {
+	return web.Confirmation{Title: "Revoke certificate " + cert.Number + "?",
+		Effects: []string{
+			"Anyone who checks " + cert.HolderName + "’s certificate for “" + cert.Title + "” is told it is revoked, from today, with the reason below.",
+			"Its digital credential shows as revoked too.",
+		},
+		Note:   "A revocation cannot be withdrawn; if the certificate should stand again, re-issue it.",
+		Action: "/admin/certificates/" + cert.ID + "/revoke", Button: "Yes, revoke the certificate",
+		Back: "/admin/certificates/" + cert.ID, BackLabel: "No, keep it valid",
+		Reason: &web.ReasonField{Name: "reason", Label: "Reason (shown publicly)", MaxLength: 500},
+		Form:   f}
 }
 
 func (p *pages) reissue(c echo.Context) error {

@@ -140,7 +140,15 @@ func TestVerificationSaysValidRevokedSupersededOrUnknown(t *testing.T) {
 	if code, _ := tm.tiaAt.Post(admin+"/revoke", "/certificates", url.Values{"reason": {"Mine"}}); code != http.StatusForbidden {
 		t.Fatalf("a trainee revoking = %d, want 403", code)
 	}
-	if code, _ := tm.adminAt.Post(admin+"/revoke", admin, url.Values{"reason": {"Issued in error: the sign-off was recorded against the wrong person."}}); code != http.StatusSeeOther {
+	// Without the confirmation, the reason comes back on a page that asks.
+	code, page = tm.adminAt.PostPage(admin+"/revoke", admin, url.Values{"reason": {"Issued in error: the sign-off was recorded against the wrong person."}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "Yes, revoke the certificate") || !strings.Contains(page, "recorded against the wrong person") {
+		t.Fatalf("revoke without confirmation = %d", code)
+	}
+	if _, page := public.Get(tm.verifyPath(revoked)); !strings.Contains(page, "Valid certificate") {
+		t.Fatal("an unconfirmed revocation revoked the certificate")
+	}
+	if code, _ := tm.adminAt.Post(admin+"/revoke", admin, url.Values{"reason": {"Issued in error: the sign-off was recorded against the wrong person."}, "confirmed": {"yes"}}); code != http.StatusSeeOther {
 		t.Fatalf("revoke = %d", code)
 	}
 	_, page = public.Get(tm.verifyPath(revoked))

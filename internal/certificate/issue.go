@@ -20,6 +20,7 @@ import (
 	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/learning"
+	"groundwork/internal/notify"
 	"groundwork/internal/supervision"
 )
 
@@ -43,6 +44,8 @@ type Service struct {
 	Logger *slog.Logger
 	// Clock tells the time of every issue, revocation and flag.
 	Clock clock.Clock
+	// Notices tells holders about new certificates; nil tells nobody.
+	Notices *notify.Notifier
 }
 
 // achievement is something a certificate can be issued for.
@@ -119,16 +122,37 @@ func (s *Service) IssueDue(ctx context.Context, holderID string) ([]Certificate,
 		if c.StatusIndex, err = newStatusIndex(ctx, s.DB); err != nil {
 			return issued, fmt.Errorf("issue certificate: %w", err)
 		}
-		res, err := s.DB.NewInsert().Model(c).
-			On("CONFLICT (holder_id, achievement) WHERE reissue_of IS NULL DO NOTHING").Exec(ctx)
+		ok, err := s.issueOne(ctx, c)
 		if err != nil {
-			return issued, fmt.Errorf("issue certificate: %w", err)
+			return issued, err
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
+		if ok {
 			issued = append(issued, *c)
 		}
 	}
 	return issued, nil
+}
+
+// issueOne inserts c unless its holder already holds one for the
+// achievement, and tells the holder in the same transaction; it reports
+// whether c was issued.
+func (s *Service) issueOne(ctx context.Context, c *Certificate) (bool, error) {
+	issued := false
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		issued = false
+		res, err := tx.NewInsert().Model(c).
+			On("CONFLICT (holder_id, achievement) WHERE reissue_of IS NULL DO NOTHING").Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("issue certificate: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		issued = true
+		return s.Notices.Tell(ctx, tx, c.HolderID, notify.CertificateIssued, c.ID,
+			"A new certificate: "+c.Title, "/certificates")
+	})
+	return issued, err
 }
 
 // missing keeps the achievements holderID holds no certificate for.

@@ -13,6 +13,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/fault"
 	"groundwork/internal/learning"
+	"groundwork/internal/notify"
 	"groundwork/internal/web"
 )
 
@@ -24,8 +25,9 @@ var Templates = web.Source{Namespace: "certificate", FS: web.MustSub(templates, 
 
 // pages serves the certificate pages.
 type pages struct {
-	svc   *Service
-	views certificatePages
+	svc     *Service
+	views   certificatePages
+	confirm *web.Page
 }
 
 // VerifyLimit is how many verification requests one address may make: a
@@ -48,6 +50,11 @@ func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, guar
 	if err := r.Pages("certificate", &p.views); err != nil {
 		return err
 	}
+	confirm, err := r.Page(web.ConfirmPage)
+	if err != nil {
+		return err
+	}
+	p.confirm = confirm
 	limit := web.RateLimit(VerifyLimit, "Too many checks from your network in a short time. Please wait a minute and try again.")
 	e.GET("/verify", p.verifyForm, limit)
 	e.GET("/verify/:token", p.verifyToken, limit)
@@ -127,6 +134,9 @@ func (p *pages) mine(c echo.Context) error {
 	}
 	certs, err := OfHolder(ctx, p.svc.DB, me.ID)
 	if err != nil {
+		return err
+	}
+	if err := p.svc.Notices.Read(ctx, me.ID, "", notify.CertificateIssued); err != nil {
 		return err
 	}
 	noStore(c)

@@ -6,10 +6,12 @@ package demo
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -305,9 +307,9 @@ func (w *writer) progress(u account.User, rec *learning.Records) (int, time.Time
 		}
 		if mi < done && m.Quiz != nil {
 			if w.rng.IntN(3) == 0 {
-				rec.Attempts = append(rec.Attempts, attempt(u.ID, m, at, w.rng.IntN(m.PassMark), false))
+				rec.Attempts = append(rec.Attempts, w.attempt(u.ID, m, at, false))
 			}
-			rec.Attempts = append(rec.Attempts, attempt(u.ID, m, at, m.PassMark+w.rng.IntN(101-m.PassMark), true))
+			rec.Attempts = append(rec.Attempts, w.attempt(u.ID, m, at, true))
 			for p := range m.ReflectionPrompts {
 				rec.Reflections = append(rec.Reflections, reflection(u.ID, m.Slug, p+1, at))
 			}
@@ -392,10 +394,53 @@ func (w *writer) competency(b *supervision.Bulk, u account.User, module, id stri
 	}
 }
 
-func attempt(userID string, m *catalog.Module, at time.Time, score int, passed bool) learning.Attempt {
+// attempt is a submitted knowledge-check attempt that passes or fails as
+// asked, with an answer to every question, so reports that read answers
+// (the item analysis) count it like one made on the site. Its score is
+// the quiz's own marking of those answers.
+func (w *writer) attempt(userID string, m *catalog.Module, at time.Time, pass bool) learning.Attempt {
+	questions := m.Quiz.Questions
+	right := w.rightAnswers(m, pass)
+	answers := learning.Answers{}
+	for i, qi := range w.rng.Perm(len(questions)) {
+		q := questions[qi]
+		if i < right {
+			answers[q.ID] = q.CorrectSet()
+		} else {
+			answers[q.ID] = wrongAnswer(q)
+		}
+	}
+	score := learning.Score(m.Quiz, answers)
+	passed := score >= m.PassMark
+	encoded, _ := json.Marshal(answers)
 	return learning.Attempt{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, ModuleSlug: m.Slug,
 		ModuleVersion: m.Version, OptionOrder: "{}", StartedAt: at.Add(-15 * time.Minute), SubmittedAt: &at,
-		Answers: "{}", Score: &score, Passed: &passed}
+		Answers: string(encoded), Score: &score, Passed: &passed}
+}
+
+// rightAnswers picks how many questions an attempt gets right: at least
+// enough to pass when pass, fewer otherwise.
+func (w *writer) rightAnswers(m *catalog.Module, pass bool) int {
+	n := len(m.Quiz.Questions)
+	least := 0
+	for least < n && (least*200+n)/(2*n) < m.PassMark {
+		least++
+	}
+	if pass {
+		return least + w.rng.IntN(n-least+1)
+	}
+	return w.rng.IntN(max(least, 1))
+}
+
+// wrongAnswer is one option that is not the question's correct answer.
+func wrongAnswer(q catalog.Question) []int {
+	correct := q.CorrectSet()
+	for i := range q.Options {
+		if !slices.Equal([]int{i}, correct) {
+			return []int{i}
+		}
+	}
+	return nil
 }
 
 var reflectionTexts = []string{

@@ -68,6 +68,7 @@ func TestRegisterCancelAndThePersonWaitingMovesUp(t *testing.T) {
 	if status := page.Text(".status"); status != "Place confirmed" {
 		t.Fatalf("the private page: %q", status)
 	}
+	page.Go(link + "/cancel")
 	page.Submit(`form[action$="/cancel"] button`)
 	if status := page.Text(".status"); status != "Cancelled" {
 		t.Fatalf("after cancelling: %q", status)

@@ -7,6 +7,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -14,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"groundwork/internal/account"
@@ -107,7 +110,87 @@ func Browser(t testing.TB) *Page {
 	if _, err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
-	return &Page{t: t, ctx: ctx}
+	page := &Page{t: t, ctx: ctx}
+	page.Screen(Laptop)
+	return page
+}
+
+// Screen is the size of a browser window, in CSS pixels; Phone is a touch
+// screen.
+type Screen struct {
+	Width, Height int
+	Phone         bool
+}
+
+// The screens the tests use: the smallest phone WCAG 1.4.10 asks for, a
+// common phone and a laptop. Every tab starts as a laptop.
+var (
+	SmallPhone = Screen{Width: 320, Height: 640, Phone: true}
+	Phone      = Screen{Width: 390, Height: 844, Phone: true}
+	Laptop     = Screen{Width: 1280, Height: 800}
+)
+
+// Screen makes the tab's window s.
+func (p *Page) Screen(s Screen) {
+	p.t.Helper()
+	var opts []chromedp.EmulateViewportOption
+	if s.Phone {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	run(p, fmt.Sprintf("a %dx%d screen", s.Width, s.Height), chromedp.EmulateViewport(int64(s.Width), int64(s.Height), opts...))
+}
+
+// UseAxe loads axe-core (its source) into every page the tab opens from
+// now on, for Axe.
+func (p *Page) UseAxe(source string) {
+	p.t.Helper()
+	run(p, "load axe-core into each page", func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: source})
+		return chromedp.Void{}, err
+	})
+}
+
+// Violation is one axe-core rule that failed, with the elements that fail it.
+type Violation struct {
+	ID, Impact, Help string
+	Nodes            []string
+}
+
+// Axe runs axe-core's WCAG 2.0 to 2.2 A and AA rules over the elements
+// matching within (the whole document when ""), on a page opened after
+// UseAxe, and returns what fails.
+func (p *Page) Axe(within string) []Violation {
+	p.t.Helper()
+	context := "document"
+	if within != "" {
+		quoted, _ := json.Marshal(within)
+		context = "document.querySelector(" + string(quoted) + ")"
+	}
+	tags, _ := json.Marshal(axeTags)
+	js := `axe.run(` + context + `, {runOnly: {type: "tag", values: ` + string(tags) + `}, resultTypes: ["violations"]}).then(r => JSON.stringify(
+		r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" "))}))))`
+	out := runFor(p, "run axe-core", axeTimeout, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	var violations []Violation
+	if err := json.Unmarshal([]byte(out), &violations); err != nil {
+		p.t.Fatalf("axe-core's answer: %v", err)
+	}
+	return violations
+}
+
+// SignIn signs in on the sign-in form at base with email and password.
+func (p *Page) SignIn(base, email, password string) {
+	p.t.Helper()
+	p.Go(base + "/signin")
+	p.Fill("#f-email", email)
+	p.Fill("#f-password", password)
+	p.Submit("main form button[type=submit]")
+}
+
+// Status returns the HTTP status of the page on screen, from the browser's
+// navigation timing.
+func (p *Page) Status() int {
+	p.t.Helper()
+	return run(p, "status", chromedp.Evaluate[int](`performance.getEntriesByType("navigation")[0].responseStatus`))
 }
 
 // chromium is the headless browser the tests share.
@@ -166,7 +249,16 @@ const stepTimeout = 15 * time.Second
 
 func run[T any](p *Page, what string, a chromedp.Action[T]) T {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	return runFor(p, what, stepTimeout, a)
+}
+
+// axeTimeout bounds one axe-core run, which on a long page with a busy
+// machine takes seconds.
+const axeTimeout = 90 * time.Second
+
+func runFor[T any](p *Page, what string, timeout time.Duration, a chromedp.Action[T]) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, timeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {

@@ -54,7 +54,7 @@ func TestTraineeLearnsAndSupervisorSees(t *testing.T) {
 	page.Fill("#prompt-2", "My name, a smile, and an offer of tea.")
 	page.Submit(`button[value="submit"]`)
 	page.Go(srv.URL + "/dashboard")
-	if left := page.Text("article.module-progress"); !strings.Contains(left, "1 competency awaits sign-off") {
+	if left := page.Text("article.module-progress"); !strings.Contains(left, "1 competency to ask sign-off for") {
 		t.Fatalf("trainee dashboard: %q", left)
 	}
 	page.Submit("header form button") // sign out

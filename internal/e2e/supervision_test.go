@@ -39,7 +39,7 @@ func TestSignOffCompletesTheModule(t *testing.T) {
 	page.Click(`input[name="q-labels"][value="1"]`)
 	page.Submit("form.quiz button[type=submit]")
 	page.Go(srv.URL + "/dashboard")
-	if left := page.Text("article.module-progress"); !strings.Contains(left, "1 competency awaits sign-off") {
+	if left := page.Text("article.module-progress"); !strings.Contains(left, "1 competency to ask sign-off for") {
 		t.Fatalf("before sign-off: %q", left)
 	}
 	page.Submit(`a[href="/supervision/competencies"]`)

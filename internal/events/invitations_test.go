@@ -170,7 +170,7 @@ func TestWaitlistInvitationIsTentativeUntilPromoted(t *testing.T) {
 	tentative := readInvitation(t, told.Calendar)
 
 	ana := linkIn(t, fx.mailTo(t, "ana@school.example").Body)
-	if code, _ := visitor.Post(ana+"/cancel", ana, url.Values{}); code != http.StatusSeeOther {
+	if code, _ := visitor.Post(ana+"/cancel", ana+"/cancel", url.Values{"confirmed": {"yes"}}); code != http.StatusSeeOther {
 		t.Fatalf("cancel = %d", code)
 	}
 	promoted := fx.mailTo(t, "bo@school.example")

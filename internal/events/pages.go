@@ -27,8 +27,9 @@ var Templates = web.Source{Namespace: "events", FS: web.MustSub(templates, "temp
 
 // pages serves the public sessions' pages.
 type pages struct {
-	svc   *Service
-	views eventsPages
+	svc     *Service
+	views   eventsPages
+	confirm *web.Page
 }
 
 // RegisterLimit is how many registrations one address may send: a burst,
@@ -57,13 +58,20 @@ func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, staf
 	if err := r.Pages("events", &p.views); err != nil {
 		return err
 	}
+	confirm, err := r.Page(web.ConfirmPage)
+	if err != nil {
+		return err
+	}
+	p.confirm = confirm
 	limit := web.RateLimit(RegisterLimit, "Too many registrations from your network in a short time. Please wait a few minutes and try again.")
 	e.GET("/sessions", p.catalogue)
 	e.GET("/sessions/:id", p.session)
 	e.POST("/sessions/:id/register", p.register, limit)
 	e.GET("/sessions/:id/registered", p.registered)
 	e.GET("/registrations/:token", p.registration)
+	e.GET("/registrations/:token/cancel", p.cancelForm)
 	e.POST("/registrations/:token/cancel", p.cancel)
+	e.GET("/registrations/:token/forget", p.forgetForm)
 	e.POST("/registrations/:token/forget", p.forget)
 	e.GET("/registrations/:token/invitation.ics", p.invitation)
 	e.GET("/registrations/:token/certificate.pdf", p.certificate)
@@ -75,6 +83,7 @@ func Routes(e *echo.Echo, admin *echo.Group, r *web.Renderer, svc *Service, staf
 	g.GET("/sessions/:id", p.manageSession)
 	g.GET("/sessions/:id/edit", p.editSession)
 	g.POST("/sessions/:id/edit", p.update)
+	g.GET("/sessions/:id/cancel", p.callOffForm)
 	g.POST("/sessions/:id/cancel", p.callOff)
 	g.POST("/sessions/:id/add", p.add)
 	g.GET("/sessions/:id/attendance", p.attendance)

@@ -41,7 +41,7 @@ func TestDeleteMyDetailsLeavesNothing(t *testing.T) {
 	}
 	link := linkIn(t, fx.mailTo(t, me.Email).Body)
 	visitor := fx.site.Anonymous()
-	if code, _ := visitor.Post(link+"/forget", link, url.Values{}); code != http.StatusSeeOther {
+	if code, _ := visitor.Post(link+"/forget", link+"/forget", url.Values{"confirmed": {"yes"}}); code != http.StatusSeeOther {
 		t.Fatalf("delete my details = %d", code)
 	}
 	if found := dbtest.Mentions(t, fx.site.App.DB, me.Name, me.Email, me.ID); len(found) != 0 {

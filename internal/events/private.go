@@ -76,10 +76,40 @@ func (p *pages) renderRegistration(c echo.Context, status int, reg *Registration
 	return p.views.Registration.Render(c, status, d)
 }
 
-func (p *pages) cancel(c echo.Context) error {
-	reg, _, err := p.owned(c)
+// cancelConfirmation asks a registrant before cancelling their place.
+func cancelConfirmation(token string, ev *Event, reg *Registration) web.Confirmation {
+	effects := []string{"Your place at “" + ev.Title + "” is given up."}
+	if reg.Status == Waitlisted {
+		effects = []string{"You leave the waitlist for “" + ev.Title + "”."}
+	} else {
+		effects = append(effects, "The first person on the waitlist, if any, is offered your place.")
+	}
+	effects = append(effects, "To come after all, you would need to register again, if places remain.")
+	return web.Confirmation{Title: "Cancel your registration?", Effects: effects,
+		Action: "/registrations/" + token + "/cancel", Button: "Yes, cancel my registration",
+		Back: "/registrations/" + token, BackLabel: "No, keep my registration"}
+}
+
+// cancelForm asks the registrant to confirm cancelling.
+func (p *pages) cancelForm(c echo.Context) error {
+	reg, ev, err := p.owned(c)
 	if err != nil {
 		return err
+	}
+	return web.RenderConfirmation(c, p.confirm, http.StatusOK, cancelConfirmation(c.Param("token"), ev, reg))
+}
+
+func (p *pages) cancel(c echo.Context) error {
+	reg, ev, err := p.owned(c)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	if !f.Confirmed() {
+		return web.RenderConfirmation(c, p.confirm, web.RefuseUnconfirmed, cancelConfirmation(c.Param("token"), ev, reg))
 	}
 	if err := p.svc.Cancel(c.Request().Context(), reg); err != nil {
 		return err
@@ -88,10 +118,54 @@ func (p *pages) cancel(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/registrations/"+c.Param("token"))
 }
 
+// forgetConfirmation asks a registrant before deleting their details.
+func (p *pages) forgetConfirmation(c echo.Context, ev *Event, reg *Registration) (web.Confirmation, error) {
+	token := c.Param("token")
+	effects := []string{"Your name, email, organisation and access needs for “" + ev.Title + "” are deleted, with any mail to you not yet sent."}
+	if reg.Status != Withdrawn {
+		effects = append(effects, "Your place is cancelled.")
+	}
+	_, err := certificate.OfRegistration(c.Request().Context(), p.svc.DB, reg.ID)
+	switch {
+	case err == nil:
+		effects = append(effects, "Your certificate of attendance is withdrawn: it will show as revoked to anyone who checks it, without your name.")
+	case !fault.IsNotFound(err):
+		return web.Confirmation{}, err
+	}
+	effects = append(effects, "Any feedback you gave stays, as it was never linked to you.", "This private link stops working.")
+	return web.Confirmation{Title: "Delete your details?", Effects: effects,
+		Action: "/registrations/" + token + "/forget", Button: "Yes, delete my details",
+		Back: "/registrations/" + token, BackLabel: "No, keep my details"}, nil
+}
+
+// forgetForm asks the registrant to confirm deleting their details.
+func (p *pages) forgetForm(c echo.Context) error {
+	reg, ev, err := p.owned(c)
+	if err != nil {
+		return err
+	}
+	d, err := p.forgetConfirmation(c, ev, reg)
+	if err != nil {
+		return err
+	}
+	return web.RenderConfirmation(c, p.confirm, http.StatusOK, d)
+}
+
 func (p *pages) forget(c echo.Context) error {
 	reg, ev, err := p.owned(c)
 	if err != nil {
 		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	if !f.Confirmed() {
+		d, err := p.forgetConfirmation(c, ev, reg)
+		if err != nil {
+			return err
+		}
+		return web.RenderConfirmation(c, p.confirm, web.RefuseUnconfirmed, d)
 	}
 	if err := p.svc.Forget(c.Request().Context(), reg); err != nil {
 		return err

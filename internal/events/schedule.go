@@ -53,7 +53,7 @@ func fromForm(f *web.Form, e *Event, staff []account.User, publicModules []strin
 	checkPlace(f, e)
 	loc, err := time.LoadLocation(e.TimeZone)
 	if err != nil || e.TimeZone == "" {
-		f.Fail("time_zone", "Use a time zone name such as Europe/London or Pacific/Auckland.")
+		f.Fail("time_zone", "Choose the session's time zone from the list.")
 		loc = time.UTC
 	}
 	e.StartsAt = localTime(f, "starts_at", loc, "When does it start?")

@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -50,6 +51,8 @@ type formData struct {
 	Staff     []account.User
 	Modules   [][2]string // public modules: slug, title
 	Chosen    []string
+	// Zones are the time zones to choose from.
+	Zones []string
 }
 
 // Action is where the form posts.
@@ -65,7 +68,8 @@ func (d formData) IsChosen(id string) bool { return slices.Contains(d.Chosen, id
 
 func (p *pages) newSession(c echo.Context) error {
 	f := web.NewForm()
-	f.Set("time_zone", "Europe/London")
+	f.Set("time_zone", web.ZoneOf(c).String())
+	f.Set("opens_at", p.svc.Clock.Now().In(web.ZoneOf(c)).Format(localLayout))
 	f.Set("format", string(InPerson))
 	f.Set("audience", string(Schools))
 	return p.renderForm(c, http.StatusOK, &Event{}, f, []string{account.CurrentUser(c).ID})
@@ -76,7 +80,7 @@ func (p *pages) renderForm(c echo.Context, status int, ev *Event, f *web.Form, c
 	if err != nil {
 		return err
 	}
-	d := formData{Event: ev, Form: f, Audiences: Audiences, Staff: staff, Chosen: chosen}
+	d := formData{Event: ev, Form: f, Audiences: Audiences, Staff: staff, Chosen: chosen, Zones: zoneChoices(c, f)}
 	for _, m := range p.svc.Courses.Catalog().PublicModules() {
 		d.Modules = append(d.Modules, [2]string{m.Slug, m.Title})
 	}
@@ -116,6 +120,7 @@ func (p *pages) save(c echo.Context, ev *Event, done string) error {
 	if err != nil {
 		return err
 	}
+	fillTimeDefaults(f, p.svc.Clock.Now())
 	chosen := fromForm(f, ev, staff, p.publicSlugs())
 	if !f.Valid() {
 		return p.renderForm(c, http.StatusUnprocessableEntity, ev, f, chosen)
@@ -216,6 +221,7 @@ func (p *pages) add(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	f.Anchor("audience", "add-audience").Anchor("access_needs", "add-access")
 	r := registrant(f)
 	if !f.Valid() {
 		return p.renderManage(c, http.StatusUnprocessableEntity, ev, f)
@@ -236,6 +242,42 @@ func (p *pages) add(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/facilitate/sessions/"+ev.ID)
 }
 
+// callOffConfirmation asks a facilitator, with their reason, before a
+// session is cancelled and everyone on it is mailed.
+func callOffConfirmation(ev *Event, f *web.Form) web.Confirmation {
+	return web.Confirmation{Title: "Cancel “" + ev.Title + "”?",
+		Intro: "The session is cancelled for everyone and cannot be reopened.",
+		Effects: []string{
+			fmt.Sprintf("%s with a place and %s on the waitlist are told by email at once, with your reason.",
+				people(ev.Confirmed), people(ev.Waitlisted)),
+			"Registration closes and the session leaves the public list.",
+		},
+		Action: "/facilitate/sessions/" + ev.ID + "/cancel", Button: "Yes, cancel the session and tell everyone",
+		Back: "/facilitate/sessions/" + ev.ID, BackLabel: "No, keep the session",
+		Reason: &web.ReasonField{Name: "reason", Label: "Reason", Hint: "Everyone registered is told this, in a sentence.", MaxLength: 500},
+		Form:   f}
+}
+
+// people says how many people, in words for a sentence.
+func people(n int) string {
+	if n == 1 {
+		return "1 person"
+	}
+	return fmt.Sprintf("%d people", n)
+}
+
+// callOffForm asks the facilitator to confirm cancelling the session.
+func (p *pages) callOffForm(c echo.Context) error {
+	ev, _, err := p.run(c)
+	if err != nil {
+		return err
+	}
+	if ev.Cancelled() {
+		return fault.Errorf(fault.CodeConflict, "This session is already cancelled.")
+	}
+	return web.RenderConfirmation(c, p.confirm, http.StatusOK, callOffConfirmation(ev, web.NewForm()))
+}
+
 func (p *pages) callOff(c echo.Context) error {
 	ev, _, err := p.run(c)
 	if err != nil {
@@ -248,8 +290,8 @@ func (p *pages) callOff(c echo.Context) error {
 	reason := strings.TrimSpace(f.Get("reason"))
 	f.Required("reason", "Say why, in a sentence: everyone registered is told.")
 	f.MaxLength("reason", 500)
-	if !f.Valid() {
-		return p.renderManage(c, http.StatusUnprocessableEntity, ev, f)
+	if !f.Valid() || !f.Confirmed() {
+		return web.RenderConfirmation(c, p.confirm, web.RefuseUnconfirmed, callOffConfirmation(ev, f))
 	}
 	if err := p.svc.CallOff(c.Request().Context(), ev.ID, reason); err != nil {
 		return err

@@ -38,6 +38,9 @@ type Viewer struct {
 	ID   string
 	Name string
 	Role Role
+	// TimeZone is the IANA name of the zone the person reads times in;
+	// empty means the organisation's.
+	TimeZone string
 }
 
 // Is reports whether v is signed in with one of roles.

@@ -19,6 +19,14 @@ type SignOffs interface {
 	SignedOff(ctx context.Context, userIDs []string) (map[string]map[string]bool, error)
 }
 
+// Requests reports, in one query, what SignOffs does and the competencies
+// whose sign-off each trainee has asked for and that wait for review. The
+// supervision capability provides it alongside SignOffs; without it no
+// request counts as made.
+type Requests interface {
+	SignedAndRequested(ctx context.Context, userIDs []string) (signed, requested map[string]map[string]bool, err error)
+}
+
 // Supervision reports recorded supervision. The supervision capability
 // provides it; until then nobody has any hours or sessions.
 type Supervision interface {
@@ -34,6 +42,9 @@ type Supervision interface {
 // provides it; until then the dashboard shows none.
 type Certificates interface {
 	CertificatesOf(ctx context.Context, userID string) ([]CertificateLink, error)
+	// CurrentNumbers returns each trainee's numbers of certificates in
+	// force, for the progress export.
+	CurrentNumbers(ctx context.Context, userIDs []string) (map[string][]string, error)
 }
 
 // CertificateLink is a certificate as the trainee's dashboard lists it.
@@ -54,9 +65,12 @@ type ModuleProgress struct {
 	Attempts             int
 	ReflectionsSubmitted bool
 	CompetenciesSigned   int
-	LastActivity         time.Time
-	nextLesson           *catalog.Lesson
-	signed               map[string]bool // competency ID -> signed off now
+	// CompetenciesAsked counts the competencies whose sign-off the trainee
+	// has asked for and that wait for review.
+	CompetenciesAsked int
+	LastActivity      time.Time
+	nextLesson        *catalog.Lesson
+	signed            map[string]bool // competency ID -> signed off now
 }
 
 // Complete reports whether every requirement of the module is met.
@@ -78,8 +92,11 @@ func (p ModuleProgress) Remaining() []string {
 	if len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted {
 		left = append(left, "reflections to submit")
 	}
-	if n := len(m.Competencies) - p.CompetenciesSigned; n > 0 {
-		left = append(left, plural(n, "competency awaits", "competencies await")+" sign-off")
+	if p.CompetenciesAsked > 0 {
+		left = append(left, plural(p.CompetenciesAsked, "competency awaits", "competencies await")+" sign-off")
+	}
+	if n := len(m.Competencies) - p.CompetenciesSigned - p.CompetenciesAsked; n > 0 {
+		left = append(left, plural(n, "competency", "competencies")+" to ask sign-off for")
 	}
 	return left
 }
@@ -148,7 +165,8 @@ func plural(n int, one, many string) string {
 }
 
 // Overview computes every module's progress for each of userIDs in two
-// queries (facts and sign-offs), whatever the number of people.
+// queries (facts, and sign-offs with requests), whatever the number of
+// people.
 func (p *Progress) Overview(ctx context.Context, userIDs []string, c *catalog.Catalog) (map[string][]ModuleProgress, error) {
 	_, out, err := p.overview(ctx, userIDs, c)
 	return out, err
@@ -164,15 +182,24 @@ func (p *Progress) overview(ctx context.Context, userIDs []string, c *catalog.Ca
 	if err != nil {
 		return nil, nil, err
 	}
-	signed := map[string]map[string]bool{}
-	if p.SignOffs != nil {
-		if signed, err = p.SignOffs.SignedOff(ctx, userIDs); err != nil {
-			return nil, nil, err
-		}
+	signed, asked := map[string]map[string]bool{}, map[string]map[string]bool{}
+	if r, ok := p.SignOffs.(Requests); ok {
+		signed, asked, err = r.SignedAndRequested(ctx, userIDs)
+	} else if p.SignOffs != nil {
+		signed, err = p.SignOffs.SignedOff(ctx, userIDs)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	for _, id := range userIDs {
 		for _, m := range c.TraineeModules() {
-			out[id] = append(out[id], f.module(id, m, signed[id]))
+			mp := f.module(id, m, signed[id])
+			for _, comp := range m.Competencies {
+				if asked[id][comp.ID] {
+					mp.CompetenciesAsked++
+				}
+			}
+			out[id] = append(out[id], mp)
 		}
 	}
 	return f, out, nil

@@ -9,6 +9,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/notify"
 	"groundwork/internal/supervision"
 	"groundwork/internal/web"
 )
@@ -41,6 +42,8 @@ type traineeData struct {
 	// Clearance is where the trainee stands on the competencies required
 	// before unsupervised practice.
 	Clearance catalog.Clearance
+	// NeedsYou is what waits for the trainee, each with where to act on it.
+	NeedsYou []notify.Item
 }
 
 // HoursLeft is how many hours of agreed supervision the programme still
@@ -93,7 +96,8 @@ func (d *dashboards) show(c echo.Context) error {
 }
 
 // showTrainee costs one query for the facts plus one for each capability
-// that has landed (sign-offs, supervision, certificates).
+// that has landed (sign-offs, supervision, certificates) and one for the
+// "Needs you" list.
 func (d *dashboards) showTrainee(c echo.Context, me *account.User) error {
 	ctx := c.Request().Context()
 	cat := d.store.Catalog()
@@ -117,6 +121,9 @@ func (d *dashboards) showTrainee(c echo.Context, me *account.User) error {
 		data.Recent = data.Recent[:5]
 	}
 	if err := d.addSeams(c, me, &data); err != nil {
+		return err
+	}
+	if data.NeedsYou, err = d.progress.Notices.NeedsYou(ctx, me); err != nil {
 		return err
 	}
 	return d.views.Trainee.Render(c, http.StatusOK, data)
@@ -186,12 +193,20 @@ type traineeRow struct {
 	LastActivity time.Time
 	Inactive     bool
 	Waiting      int // submitted reflections nobody has commented on
-	Evidence     int // competency sign-off requests waiting for review
+	// ToRead lists, per module, the reflections nobody has commented on,
+	// each linked to the page where they are read.
+	ToRead   []toReadRow
+	Evidence int // competency sign-off requests waiting for review
 	// Supervision is nil until the supervision capability is present.
 	Supervision *supervision.Summary
 	// Clearance is where the trainee stands on the competencies required
 	// before unsupervised practice.
 	Clearance catalog.Clearance
+	// ExpectedBy is the earliest expected completion date of the
+	// trainee's cohorts; Overdue is set when it has passed and the trainee
+	// has not finished the programme.
+	ExpectedBy *time.Time
+	Overdue    bool
 }
 
 type supervisorData struct {
@@ -200,6 +215,8 @@ type supervisorData struct {
 	All         bool // an admin's view of every trainee
 	Supervision bool // the supervision capability is present
 	Practice    bool // the programme has competencies required before unsupervised practice
+	// NeedsYou is what waits for the viewer, each with where to act on it.
+	NeedsYou []notify.Item
 }
 
 // supervision returns the trainees' supervision summaries and pending
@@ -234,18 +251,26 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	if err != nil {
 		return err
 	}
-	waiting, err := d.progress.uncommented(ctx, ids)
+	toRead, err := d.progress.toRead(ctx, ids)
 	if err != nil {
 		return err
 	}
+	waiting, grouped := byTrainee(toRead)
 	sums, evidence, err := d.supervision(c, ids)
+	if err != nil {
+		return err
+	}
+	expected, err := account.ExpectedBy(ctx, d.progress.DB, ids)
 	if err != nil {
 		return err
 	}
 	data := supervisorData{Modules: cat.TraineeModules(), All: account.SeesEveryTrainee(me.Viewer()), Supervision: sums != nil,
 		Practice: len(cat.BeforeUnsupervisedPractice()) > 0}
+	if data.NeedsYou, err = d.progress.Notices.NeedsYou(ctx, me); err != nil {
+		return err
+	}
 	for _, t := range trainees {
-		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID], Evidence: evidence[t.ID],
+		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID], ToRead: grouped[t.ID], Evidence: evidence[t.ID],
 			Clearance: Clearance(cat, overview[t.ID])}
 		if sum, ok := sums[t.ID]; ok {
 			row.Supervision = &sum
@@ -258,9 +283,24 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 			since = t.CreatedAt
 		}
 		row.Inactive = d.progress.Clock.Now().Sub(since) >= inactiveAfter
+		if by, ok := expected[t.ID]; ok {
+			row.ExpectedBy = &by
+			row.Overdue = account.Overdue(row.ExpectedBy, d.progress.Clock.Now()) &&
+				!finished(cat, row.Modules, sums[t.ID].Hours)
+		}
 		data.Trainees = append(data.Trainees, row)
 	}
 	return d.views.Supervisor.Render(c, http.StatusOK, data)
+}
+
+// byTrainee groups reflections to read by trainee, with their number.
+func byTrainee(rows []toReadRow) (map[string]int, map[string][]toReadRow) {
+	n, out := map[string]int{}, map[string][]toReadRow{}
+	for _, r := range rows {
+		n[r.UserID] += r.N
+		out[r.UserID] = append(out[r.UserID], r)
+	}
+	return n, out
 }
 
 // DashboardRoutes mounts GET /dashboard; guard is the sign-in middleware.

@@ -201,10 +201,17 @@ func TestEnrolment(t *testing.T) {
 	}
 	o.Post("/modules/first-contact/lessons/the-first-minute/complete", "/modules/first-contact/lessons/the-first-minute", url.Values{})
 	withdraw := "/admin/users/" + other.ID + "/enrolments/withdraw"
-	if code, _ := admin.Post(withdraw, otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusSeeOther {
+	if code, page := admin.PostPage(withdraw, otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, "Yes, withdraw the enrolment") {
+		t.Fatalf("withdraw without confirmation = %d, want 422 and the confirmation page", code)
+	}
+	if code, _ := o.Get("/modules/first-contact/lessons/the-first-minute"); code != http.StatusOK {
+		t.Fatalf("an unconfirmed withdrawal closed the lesson: %d", code)
+	}
+	if code, _ := admin.Post(withdraw, otherPage, url.Values{"scope": {"first-contact"}, "confirmed": {"yes"}}); code != http.StatusSeeOther {
 		t.Fatalf("withdraw = %d", code)
 	}
-	if code, _ := admin.Post(withdraw, otherPage, url.Values{"scope": {"first-contact"}}); code != http.StatusConflict {
+	if code, _ := admin.Post(withdraw, otherPage, url.Values{"scope": {"first-contact"}, "confirmed": {"yes"}}); code != http.StatusConflict {
 		t.Fatalf("withdraw twice = %d, want 409", code)
 	}
 	if code, _ := o.Get("/modules/first-contact/lessons/the-first-minute"); code != http.StatusForbidden {

@@ -12,6 +12,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
+	"groundwork/internal/fault"
 	"groundwork/internal/web"
 )
 
@@ -20,6 +21,7 @@ type enrolPages struct {
 	store    *catalog.Store
 	progress *Progress
 	page     *web.Page
+	confirm  *web.Page
 }
 
 // enrolmentRow is one enrolment as the admin page lists it.
@@ -126,8 +128,43 @@ func (ep *enrolPages) enrol(c echo.Context) error {
 }
 
 func (ep *enrolPages) withdraw(c echo.Context) error {
+	if c.FormValue(web.ConfirmField) != "yes" {
+		return ep.confirmWithdraw(c)
+	}
 	return ep.change(c, func(ctx context.Context, by, u *account.User, scope string) (string, error) {
 		return "Enrolment withdrawn. Their progress is kept.", ep.progress.Withdraw(ctx, by, u, scope, c.RealIP())
+	})
+}
+
+// confirmWithdraw shows the page that asks before an enrolment is
+// withdrawn; nothing is changed.
+func (ep *enrolPages) confirmWithdraw(c echo.Context) error {
+	ctx := c.Request().Context()
+	u, err := account.UserByID(ctx, ep.progress.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	scope := c.FormValue("scope")
+	rows, err := enrolmentsOf(ctx, ep.progress.DB, u.ID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(rows, func(r enrolmentRow) bool { return r.Scope == scope })
+	if i < 0 {
+		return fault.Errorf(fault.CodeConflict, "They were not enrolled in that; the page may be out of date.")
+	}
+	title := scopeTitle(ep.store.Catalog(), scope)
+	return web.RenderConfirmation(c, ep.confirm, web.RefuseUnconfirmed, web.Confirmation{
+		Title: "Withdraw " + u.Name + " from " + title + "?",
+		Effects: []string{
+			u.Name + " is no longer enrolled in " + title + ": its lessons close to them and it leaves their dashboard and the reports.",
+			"What they have done so far (lessons read, knowledge checks, reflections) is kept.",
+			"The record of this enrolment (since " + rows[i].EnrolledAt.Format("2 January 2006") + ", by " + rows[i].EnrolledBy + ") is removed.",
+		},
+		Note:   "You can enrol them again later; they pick up where they left off.",
+		Action: "/admin/users/" + u.ID + "/enrolments/withdraw", Button: "Yes, withdraw the enrolment",
+		Back: "/admin/users/" + u.ID + "/learning", BackLabel: "No, keep them enrolled",
+		Hidden: map[string]string{"scope": scope},
 	})
 }
 
@@ -156,6 +193,9 @@ func EnrolmentRoutes(g *echo.Group, r *web.Renderer, store *catalog.Store, p *Pr
 	ep := &enrolPages{store: store, progress: p}
 	var err error
 	if ep.page, err = r.Page("learning/enrolments"); err != nil {
+		return err
+	}
+	if ep.confirm, err = r.Page(web.ConfirmPage); err != nil {
 		return err
 	}
 	g.GET("/users/:id/learning", ep.show)

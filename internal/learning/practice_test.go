@@ -88,11 +88,11 @@ func TestUnsupervisedPracticeStatus(t *testing.T) {
 		}
 		_, body := av.Get("/admin/reports/progress.csv")
 		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, web.ByteOrderMark))).ReadAll()
-		if err != nil || len(records) != 2 || records[0][3] != "unsupervised practice" {
+		if err != nil || len(records) != 2 || records[0][6] != "cleared for unsupervised practice" {
 			t.Fatalf("csv = %v, %v", records, err)
 		}
-		if want := map[bool]string{true: "cleared", false: "not cleared"}[cleared]; records[1][3] != want {
-			t.Errorf("csv says %q, want %q", records[1][3], want)
+		if want := map[bool]string{true: "cleared", false: "not cleared"}[cleared]; records[1][6] != want {
+			t.Errorf("csv says %q, want %q", records[1][6], want)
 		}
 	}
 

@@ -15,6 +15,7 @@ import (
 	"groundwork/internal/catalog"
 	"groundwork/internal/clock"
 	"groundwork/internal/fault"
+	"groundwork/internal/notify"
 	"groundwork/internal/web"
 )
 
@@ -43,6 +44,12 @@ type Progress struct {
 	OnChange func(ctx context.Context, userID string)
 	// Clock tells the time of every step and every wait.
 	Clock clock.Clock
+	// Notices tells trainees about comments on their reflections; it also
+	// lists what needs each person on their dashboard. Nil tells nobody.
+	Notices *notify.Notifier
+	// Courses names modules and competencies in notices and in what waits
+	// for supervisors; nil names them by slug and ID.
+	Courses *catalog.Store
 }
 
 var _ catalog.Progress = (*Progress)(nil)

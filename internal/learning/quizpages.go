@@ -3,6 +3,7 @@ package learning
 import (
 	"embed"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,7 +17,7 @@ import (
 	"groundwork/internal/web"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templates embed.FS
 
 // Templates is the package's template source for the renderer.
@@ -53,7 +54,8 @@ type formData struct {
 	Module    *catalog.Module
 	AttemptID string
 	Questions []shownQuestion
-	Missing   int
+	// Form marks each unanswered question (field "q-<question ID>").
+	Form *web.Form
 	// Hours is how long the attempt can be submitted after it opens.
 	Hours int
 }
@@ -126,7 +128,8 @@ func (q *quizPages) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return q.views.Form.Render(c, http.StatusOK, formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), nil), Hours: openHours})
+	return q.views.Form.Render(c, http.StatusOK, formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), nil),
+		Form: web.NewForm(), Hours: openHours})
 }
 
 // shown lays out the questions in the attempt's option order, marking any
@@ -177,12 +180,12 @@ func (q *quizPages) submit(c echo.Context) error {
 	if err := q.progress.Submittable(ctx, a, m); err != nil {
 		return q.refuse(c, m, resultURL, err)
 	}
-	ans, missing, err := readAnswers(c, m.Quiz)
+	ans, f, err := readAnswers(c, m.Quiz)
 	if err != nil {
 		return err
 	}
-	if missing > 0 {
-		data := formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), ans), Missing: missing, Hours: openHours}
+	if !f.Valid() {
+		data := formData{Module: m, AttemptID: a.ID, Questions: shown(m.Quiz, a.Order(), ans), Form: f, Hours: openHours}
 		return q.views.Form.Render(c, http.StatusUnprocessableEntity, data)
 	}
 	if err := q.progress.Submit(ctx, a, m, ans); err != nil {
@@ -210,32 +213,34 @@ func (q *quizPages) refuse(c echo.Context, m *catalog.Module, resultURL string, 
 	return err
 }
 
-// readAnswers reads the chosen options, refusing indexes that do not exist
-// and counting unanswered questions.
-func readAnswers(c echo.Context, quiz *catalog.Quiz) (Answers, int, error) {
+// readAnswers reads the chosen options, refusing indexes that do not exist,
+// and returns a form that marks each unanswered question.
+func readAnswers(c echo.Context, quiz *catalog.Quiz) (Answers, *web.Form, error) {
 	form, err := c.FormParams()
 	if err != nil {
-		return nil, 0, fault.Errorf(fault.CodeInvalid, "The answers could not be read. Try again.")
+		return nil, nil, fault.Errorf(fault.CodeInvalid, "The answers could not be read. Try again.")
 	}
-	ans, missing := Answers{}, 0
-	for _, question := range quiz.Questions {
-		values := form["q-"+question.ID]
+	ans, f := Answers{}, web.NewForm()
+	for i, question := range quiz.Questions {
+		field := "q-" + question.ID
+		values := form[field]
 		if len(values) == 0 {
-			missing++
+			f.Fail(field, fmt.Sprintf("Answer question %d: %s", i+1, question.Prompt))
 			continue
 		}
 		if question.Type != catalog.QuestionMultiple && len(values) > 1 {
-			return nil, 0, fault.Errorf(fault.CodeInvalid, "Choose one answer for question %q.", question.Prompt)
+			f.Fail(field, fmt.Sprintf("Choose one answer for question %d: %s", i+1, question.Prompt))
+			continue
 		}
 		for _, v := range values {
 			idx, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || idx < 0 || idx >= len(question.Options) || slices.Contains(ans[question.ID], idx) {
-				return nil, 0, fault.Errorf(fault.CodeInvalid, "An answer was not one of the options. Reload the page and try again.")
+				return nil, nil, fault.Errorf(fault.CodeInvalid, "An answer was not one of the options. Reload the page and try again.")
 			}
 			ans[question.ID] = append(ans[question.ID], idx)
 		}
 	}
-	return ans, missing, nil
+	return ans, f, nil
 }
 
 func (q *quizPages) showResult(c echo.Context) error {

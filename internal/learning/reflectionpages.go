@@ -11,6 +11,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
 	"groundwork/internal/fault"
+	"groundwork/internal/notify"
 	"groundwork/internal/web"
 )
 
@@ -28,7 +29,6 @@ type promptView struct {
 	Prompt     string
 	Reflection *Reflection
 	Draft      string
-	Error      string
 }
 
 // reflectionsData is what the reflections page shows.
@@ -38,10 +38,26 @@ type reflectionsData struct {
 	Own       bool // the trainee's own page: editable until submitted
 	Submitted bool
 	Prompts   []promptView
+	// Form is the trainee's answers as last submitted, with a message per
+	// prompt that failed (fields "prompt-1", "prompt-2", ...).
+	Form *web.Form
+	// Comment is a refused comment, shown again under its prompt.
+	Comment *web.Form
+	// CommentOn is the number of the prompt Comment was about.
+	CommentOn int
+}
+
+// CommentForm returns the comment form for prompt number n: the refused
+// one with its message and text, or an empty one.
+func (d reflectionsData) CommentForm(n int) *web.Form {
+	if d.Comment != nil && d.CommentOn == n {
+		return d.Comment
+	}
+	return web.NewForm()
 }
 
 func (rp *reflectionPages) load(c echo.Context, trainee *account.User, m *catalog.Module) (reflectionsData, error) {
-	data := reflectionsData{Module: m, Trainee: trainee, Own: account.CurrentUser(c).ID == trainee.ID}
+	data := reflectionsData{Module: m, Trainee: trainee, Own: account.CurrentUser(c).ID == trainee.ID, Form: web.NewForm()}
 	saved, err := rp.progress.Reflections(c.Request().Context(), trainee.ID, m.Slug)
 	if err != nil {
 		return data, err
@@ -80,8 +96,12 @@ func (rp *reflectionPages) own(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := rp.load(c, account.CurrentUser(c), m)
+	me := account.CurrentUser(c)
+	data, err := rp.load(c, me, m)
 	if err != nil {
+		return err
+	}
+	if err := rp.progress.Notices.Read(c.Request().Context(), me.ID, m.Slug, notify.ReflectionComment); err != nil {
 		return err
 	}
 	return rp.page.Render(c, http.StatusOK, data)
@@ -98,25 +118,28 @@ func (rp *reflectionPages) save(c echo.Context) error {
 		return err
 	}
 	submit := f.Get("action") == "submit"
-	answers, problems := map[int]string{}, map[int]string{}
+	answers := map[int]string{}
 	for i := range m.ReflectionPrompts {
-		body := strings.ReplaceAll(f.Get("prompt-"+strconv.Itoa(i+1)), "\r\n", "\n")
+		field := "prompt-" + strconv.Itoa(i+1)
+		f.Anchor(field, field)
+		body := strings.ReplaceAll(f.Get(field), "\r\n", "\n")
 		answers[i+1] = body
 		switch {
 		case utf8.RuneCountInString(body) > MaxReflection:
-			problems[i+1] = "This answer is too long: use at most " + strconv.Itoa(MaxReflection) + " characters."
+			f.Fail(field, "Answer "+strconv.Itoa(i+1)+" is too long: use at most "+strconv.Itoa(MaxReflection)+" characters.")
 		case submit && strings.TrimSpace(body) == "":
-			problems[i+1] = "Answer this prompt before you submit."
+			f.Fail(field, "Answer prompt "+strconv.Itoa(i+1)+" before you submit.")
 		}
 	}
-	if len(problems) > 0 {
+	if !f.Valid() {
 		data, err := rp.load(c, me, m)
 		if err != nil {
 			return err
 		}
 		for i := range data.Prompts {
-			data.Prompts[i].Draft, data.Prompts[i].Error = answers[i+1], problems[i+1]
+			data.Prompts[i].Draft = answers[i+1]
 		}
+		data.Form = f
 		return rp.page.Render(c, http.StatusUnprocessableEntity, data)
 	}
 	if err := rp.progress.SaveReflections(c.Request().Context(), me.ID, m, answers, submit); err != nil {
@@ -176,10 +199,6 @@ func (rp *reflectionPages) comment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body := f.Get("comment")
-	if body == "" || utf8.RuneCountInString(body) > 2000 {
-		return fault.Errorf(fault.CodeInvalid, "Write a comment of up to 2,000 characters.")
-	}
 	prompt, err := strconv.Atoi(c.Param("prompt"))
 	if err != nil {
 		return fault.NotFound()
@@ -192,8 +211,23 @@ func (rp *reflectionPages) comment(c echo.Context) error {
 	if !ok {
 		return fault.NotFound()
 	}
-	if err := rp.progress.Comment(c.Request().Context(), viewer, r, body); err != nil {
-		return err
+	body := f.Get("comment")
+	f.Anchor("comment", "comment-"+strconv.Itoa(prompt))
+	if body == "" || utf8.RuneCountInString(body) > 2000 {
+		f.Fail("comment", "Write a comment of up to 2,000 characters.")
+	}
+	if f.Valid() {
+		if err := rp.progress.Comment(c.Request().Context(), viewer, r, body); err != nil && !f.FailOn(err, "comment") {
+			return err
+		}
+	}
+	if !f.Valid() {
+		data, err := rp.load(c, t, m)
+		if err != nil {
+			return err
+		}
+		data.Comment, data.CommentOn = f, prompt
+		return rp.page.Render(c, http.StatusUnprocessableEntity, data)
 	}
 	web.AddFlash(c, "success", "Comment added.")
 	return c.Redirect(http.StatusSeeOther, "/trainees/"+t.ID+"/modules/"+m.Slug+"/reflections")

@@ -12,6 +12,7 @@ import (
 	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/fault"
+	"groundwork/internal/notify"
 )
 
 // Reflection is a trainee's answer to one of a module's prompts.
@@ -101,32 +102,21 @@ func (p *Progress) Comment(ctx context.Context, author *account.User, r *Reflect
 		return fault.Errorf(fault.CodeConflict, "You can comment once the trainee has submitted their reflections.")
 	}
 	c := &Comment{ID: clock.NewID(), ReflectionID: r.ID, AuthorID: author.ID, Body: body, CreatedAt: p.Clock.Now()}
-	if _, err := p.DB.NewInsert().Model(c).Exec(ctx); err != nil {
-		return fmt.Errorf("add comment: %w", err)
-	}
-	return nil
+	return db.InTx(ctx, p.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
+			return fmt.Errorf("add comment: %w", err)
+		}
+		return p.Notices.Tell(ctx, tx, r.UserID, notify.ReflectionComment, r.ModuleSlug,
+			"A comment on your reflections for "+p.moduleTitle(r.ModuleSlug), "/modules/"+r.ModuleSlug+"/reflections")
+	})
 }
 
-// uncommented counts, per trainee, submitted reflections with no comment
-// yet: what waits for the supervisor.
-func (p *Progress) uncommented(ctx context.Context, userIDs []string) (map[string]int, error) {
-	out := map[string]int{}
-	if len(userIDs) == 0 {
-		return out, nil
+// moduleTitle is the title of the module slug names, or slug.
+func (p *Progress) moduleTitle(slug string) string {
+	if p.Courses != nil {
+		if m, ok := p.Courses.Catalog().Module(slug); ok {
+			return m.Title
+		}
 	}
-	var rows []struct {
-		UserID string `bun:"user_id"`
-		N      int    `bun:"n"`
-	}
-	err := p.DB.NewSelect().Model((*Reflection)(nil)).ColumnExpr("r.user_id, count(*) AS n").
-		Where("r.user_id IN (?)", bun.List(userIDs)).Where("r.submitted_at IS NOT NULL").
-		Where("NOT EXISTS (SELECT 1 FROM reflection_comments AS c WHERE c.reflection_id = r.id)").
-		GroupExpr("r.user_id").Scan(ctx, &rows)
-	if err != nil {
-		return nil, fmt.Errorf("count waiting reflections: %w", err)
-	}
-	for _, r := range rows {
-		out[r.UserID] = r.N
-	}
-	return out, nil
+	return slug
 }

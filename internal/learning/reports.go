@@ -5,13 +5,17 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
 	"groundwork/internal/fault"
+	"groundwork/internal/supervision"
 	"groundwork/internal/web"
 )
 
@@ -45,18 +49,37 @@ func status(mp ModuleProgress) string {
 
 // matrixData is what the cohort matrix shows.
 type matrixData struct {
-	Cohorts  []account.Cohort
-	Cohort   *account.Cohort
-	Status   string
-	Statuses []string
-	Modules  []*catalog.Module
-	Rows     []traineeRow
-	Chart    []chartBar
+	Cohorts []account.Cohort
+	// Cohort is the cohort shown; nil means every trainee of every cohort.
+	Cohort *account.Cohort
+	// Supervisors lists the choices of the supervisor filter; Supervisor
+	// is the one chosen, nil for any.
+	Supervisors []account.User
+	Supervisor  *account.User
+	Status      string
+	Statuses    []string
+	Modules     []*catalog.Module
+	Rows        []traineeRow
+	Chart       []chartBar
 	// Practice filters by clearance for unsupervised practice: "",
 	// practiceCleared or practiceNotCleared; Practices lists the choices,
 	// none when the programme has no safety-critical competency.
 	Practice  string
 	Practices []string
+	// Export is the query string of the CSV export of the same trainees.
+	Export string
+}
+
+// Scope names the trainees shown, for captions.
+func (d matrixData) Scope() string {
+	s := "all cohorts"
+	if d.Cohort != nil {
+		s = d.Cohort.Name
+	}
+	if d.Supervisor != nil {
+		s += ", supervised by " + d.Supervisor.Name
+	}
+	return s
 }
 
 // Filter values for clearance for unsupervised practice.
@@ -86,32 +109,25 @@ type chartBar struct {
 
 func (r *reports) showMatrix(c echo.Context) error {
 	ctx := c.Request().Context()
-	cohorts, err := account.ListCohorts(ctx, r.progress.DB)
-	if err != nil {
-		return err
-	}
 	cat := r.store.Catalog()
-	data := matrixData{Cohorts: cohorts, Statuses: []string{statusComplete, statusInProgress, statusNotStarted},
+	data := matrixData{Statuses: []string{statusComplete, statusInProgress, statusNotStarted},
 		Modules: cat.TraineeModules()}
 	if len(cat.BeforeUnsupervisedPractice()) > 0 {
 		data.Practices = []string{practiceCleared, practiceNotCleared}
 	}
-	if len(cohorts) == 0 {
-		return r.views.Matrix.Render(c, http.StatusOK, data)
+	scope, err := r.scopeFrom(c)
+	if err != nil {
+		return err
 	}
-	data.Cohort = &cohorts[0]
-	if id := c.QueryParam("cohort"); id != "" {
-		if data.Cohort, err = account.CohortByID(ctx, r.progress.DB, id); err != nil {
-			return err
-		}
-	}
+	data.Cohorts, data.Cohort, data.Supervisors, data.Supervisor = scope.cohorts, scope.cohort, scope.supervisors, scope.supervisor
+	data.Export = scope.query()
 	if s := c.QueryParam("status"); s == statusComplete || s == statusInProgress || s == statusNotStarted {
 		data.Status = s
 	}
 	if p := c.QueryParam("practice"); data.Practices != nil && (p == practiceCleared || p == practiceNotCleared) {
 		data.Practice = p
 	}
-	members, err := account.CohortMembers(ctx, r.progress.DB, data.Cohort.ID)
+	members, err := scope.members(ctx, r.progress.DB)
 	if err != nil {
 		return err
 	}
@@ -126,6 +142,82 @@ func (r *reports) showMatrix(c echo.Context) error {
 		}
 	}
 	return r.views.Matrix.Render(c, http.StatusOK, data)
+}
+
+// reportScope is which trainees a report covers: one cohort's or every
+// trainee's, optionally only one supervisor's.
+type reportScope struct {
+	cohorts     []account.Cohort
+	cohort      *account.Cohort // nil for every cohort
+	supervisors []account.User
+	supervisor  *account.User // nil for any
+}
+
+// scopeFrom reads the cohort and supervisor filters from the query. An
+// unknown cohort is not found; an unknown supervisor filters nothing.
+func (r *reports) scopeFrom(c echo.Context) (reportScope, error) {
+	ctx := c.Request().Context()
+	var s reportScope
+	var err error
+	if s.cohorts, err = account.ListCohorts(ctx, r.progress.DB); err != nil {
+		return s, err
+	}
+	if id := c.QueryParam("cohort"); id != "" {
+		if s.cohort, err = account.CohortByID(ctx, r.progress.DB, id); err != nil {
+			return s, err
+		}
+	}
+	if s.supervisors, err = account.UsersByRole(ctx, r.progress.DB, account.Supervisor); err != nil {
+		return s, err
+	}
+	id := c.QueryParam("supervisor")
+	for i := range s.supervisors {
+		if s.supervisors[i].ID == id {
+			s.supervisor = &s.supervisors[i]
+		}
+	}
+	return s, nil
+}
+
+// query is the scope as a query string, empty for every trainee.
+func (s reportScope) query() string {
+	q := url.Values{}
+	if s.cohort != nil {
+		q.Set("cohort", s.cohort.ID)
+	}
+	if s.supervisor != nil {
+		q.Set("supervisor", s.supervisor.ID)
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// traineeQuery selects the trainees in scope, by name.
+func (s reportScope) traineeQuery(idb bun.IDB, users *[]account.User) *bun.SelectQuery {
+	q := idb.NewSelect().Model(users).Where("u.role = ?", account.Trainee)
+	if s.cohort != nil {
+		q = q.Where("u.id IN (SELECT m.user_id FROM cohort_members AS m WHERE m.cohort_id = ?)", s.cohort.ID)
+	}
+	if s.supervisor != nil {
+		q = q.Where("u.supervisor_id = ?", s.supervisor.ID)
+	}
+	return q.OrderExpr("lower(u.name), u.id")
+}
+
+// members returns the trainees in scope: a cohort's members, or every
+// active trainee when no cohort is chosen.
+func (s reportScope) members(ctx context.Context, idb bun.IDB) ([]account.User, error) {
+	var users []account.User
+	q := s.traineeQuery(idb, &users)
+	if s.cohort == nil {
+		q = q.Where("u.active")
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("report trainees: %w", err)
+	}
+	return users, nil
 }
 
 func anyStatus(row traineeRow, s string) bool {
@@ -263,20 +355,69 @@ func (r *reports) analyse(ctx context.Context, m *catalog.Module) (int, []itemRo
 // memory stays flat however many there are.
 const exportBatch = 500
 
+// exportHeader is the first row of the progress export: fixed columns,
+// then one per module (by title), then certificate numbers.
+func exportHeader(modules []*catalog.Module) []string {
+	header := []string{"name", "email", "cohort", "supervisor", "last activity", "supervision hours",
+		"cleared for unsupervised practice"}
+	for _, m := range modules {
+		header = append(header, web.CSVCell(m.Title))
+	}
+	return append(header, "certificate numbers")
+}
+
+// exportExtras is what the export shows beside progress, for one batch of
+// trainees.
+type exportExtras struct {
+	cohorts     map[string][]string
+	supervisors map[string]string
+	hours       map[string]supervision.Summary
+	numbers     map[string][]string
+}
+
+func (r *reports) extras(ctx context.Context, users []account.User) (exportExtras, error) {
+	var x exportExtras
+	ids := make([]string, len(users))
+	var supervisorIDs []string
+	for i, u := range users {
+		ids[i] = u.ID
+		if u.SupervisorID != nil {
+			supervisorIDs = append(supervisorIDs, *u.SupervisorID)
+		}
+	}
+	var err error
+	if x.cohorts, err = account.CohortNamesOf(ctx, r.progress.DB, ids); err != nil {
+		return x, err
+	}
+	if x.supervisors, err = account.NamesByID(ctx, r.progress.DB, supervisorIDs); err != nil {
+		return x, err
+	}
+	if r.progress.Supervision != nil {
+		if x.hours, err = r.progress.Supervision.Summaries(ctx, ids); err != nil {
+			return x, err
+		}
+	}
+	if r.progress.Certificates != nil {
+		if x.numbers, err = r.progress.Certificates.CurrentNumbers(ctx, ids); err != nil {
+			return x, err
+		}
+	}
+	return x, nil
+}
+
 func (r *reports) exportCSV(c echo.Context) error {
 	ctx := c.Request().Context()
+	scope, err := r.scopeFrom(c)
+	if err != nil {
+		return err
+	}
 	modules := r.store.Catalog().TraineeModules()
 	web.StartCSV(c, "groundwork-progress.csv")
 	w := csv.NewWriter(c.Response())
-	header := []string{"name", "email", "last activity", "unsupervised practice"}
-	for _, m := range modules {
-		header = append(header, m.Slug)
-	}
-	_ = w.Write(header)
+	_ = w.Write(exportHeader(modules))
 	for offset := 0; ; offset += exportBatch {
 		var users []account.User
-		err := r.progress.DB.NewSelect().Model(&users).Where("role = ?", account.Trainee).
-			OrderExpr("lower(name), id").Limit(exportBatch).Offset(int64(offset)).Scan(ctx)
+		err := scope.traineeQuery(r.progress.DB, &users).Limit(exportBatch).Offset(int64(offset)).Scan(ctx)
 		if err != nil || len(users) == 0 {
 			w.Flush()
 			return err
@@ -285,15 +426,19 @@ func (r *reports) exportCSV(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		x, err := r.extras(ctx, users)
+		if err != nil {
+			return err
+		}
 		for _, row := range rows {
-			_ = w.Write(csvRow(row))
+			_ = w.Write(csvRow(row, x))
 		}
 		w.Flush()
 		c.Response().Flush()
 	}
 }
 
-func csvRow(row traineeRow) []string {
+func csvRow(row traineeRow, x exportExtras) []string {
 	var last string
 	for _, mp := range row.Modules {
 		row.LastActivity = latest(row.LastActivity, mp.LastActivity)
@@ -301,7 +446,14 @@ func csvRow(row traineeRow) []string {
 	if !row.LastActivity.IsZero() {
 		last = row.LastActivity.Format("2006-01-02")
 	}
-	out := []string{web.CSVCell(row.User.Name), web.CSVCell(row.User.Email), last, practiceLabel(row.Clearance)}
+	var supervisor string
+	if id := row.User.SupervisorID; id != nil {
+		supervisor = x.supervisors[*id]
+	}
+	hours := strconv.FormatFloat(x.hours[row.User.ID].Hours, 'f', -1, 64)
+	out := []string{web.CSVCell(row.User.Name), web.CSVCell(row.User.Email),
+		web.CSVCell(strings.Join(x.cohorts[row.User.ID], "; ")), web.CSVCell(supervisor), last, hours,
+		practiceLabel(row.Clearance)}
 	for _, mp := range row.Modules {
 		cell := status(mp)
 		if cell == statusInProgress {
@@ -309,7 +461,7 @@ func csvRow(row traineeRow) []string {
 		}
 		out = append(out, cell)
 	}
-	return out
+	return append(out, strings.Join(x.numbers[row.User.ID], "; "))
 }
 
 // ReportRoutes mounts the reports on g, the admin group.

@@ -34,6 +34,8 @@ const (
 	SessionUpdate Kind = "session_update" // a session moved or cancelled
 	Reminder      Kind = "reminder"       // shortly before a session
 	Attendance    Kind = "attendance"     // after a session: certificate and feedback
+	Notification  Kind = "notification"   // an urgent notice, such as a sign-off withdrawn
+	Digest        Kind = "digest"         // the day's notices in one mail
 )
 
 // Label is the kind's name for people.
@@ -53,6 +55,10 @@ func (k Kind) Label() string {
 		return "Session reminder"
 	case Attendance:
 		return "Attendance certificate and feedback"
+	case Notification:
+		return "Urgent notice"
+	case Digest:
+		return "Daily notices"
 	}
 	return "Other"
 }

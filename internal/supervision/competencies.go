@@ -14,6 +14,7 @@ import (
 	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/fault"
+	"groundwork/internal/notify"
 )
 
 // Status is where a trainee's competency stands.
@@ -133,6 +134,9 @@ func (s *Service) Request(ctx context.Context, trainee *account.User, m *catalog
 		if err := insertEvent(ctx, tx, e); err != nil {
 			return err
 		}
+		if err := s.Notices.Done(ctx, tx, trainee.ID, competencyID, settledByAsking...); err != nil {
+			return err
+		}
 		return s.attachRound(ctx, tx, e, ev.RoundID)
 	})
 }
@@ -184,6 +188,9 @@ func (s *Service) signOff(ctx context.Context, by, trainee *account.User, m *cat
 				e.RecordID = &recordID
 			}
 			if err := insertEvent(ctx, tx, e); err != nil {
+				return err
+			}
+			if err := s.Notices.Done(ctx, tx, trainee.ID, id, settledByAsking...); err != nil {
 				return err
 			}
 		}
@@ -245,11 +252,43 @@ func (s *Service) move(ctx context.Context, by, trainee *account.User, m *catalo
 		if err := insertEvent(ctx, tx, s.newEvent(trainee.ID, m.Slug, id, kind, by.ID, body)); err != nil {
 			return err
 		}
+		if err := s.tellMoved(ctx, tx, trainee, m, id, kind); err != nil {
+			return err
+		}
 		if kind == WithdrawalEvent && s.OnWithdraw != nil {
 			return s.OnWithdraw(ctx, tx, trainee.ID, m.Slug, body)
 		}
 		return nil
 	})
+}
+
+// settledByAsking are the notices about a competency that a new request
+// or a sign-off settles.
+var settledByAsking = []notify.Kind{notify.SignOffReturned, notify.SignOffWithdrawn, notify.ClearanceWithdrawn}
+
+// tellMoved tells the trainee that a request was returned or a sign-off
+// withdrawn; a safety-critical competency withdrawn takes away clearance
+// for unsupervised practice, and the notice says so.
+func (s *Service) tellMoved(ctx context.Context, tx bun.IDB, trainee *account.User, m *catalog.Module, id string, kind EventKind) error {
+	title, critical := id, false
+	for _, comp := range m.Competencies {
+		if comp.ID == id {
+			title, critical = comp.Title, comp.BeforeUnsupervisedPractice
+		}
+	}
+	link := "/supervision/competencies#c-" + id
+	switch {
+	case kind == ReturnEvent:
+		return s.Notices.Tell(ctx, tx, trainee.ID, notify.SignOffReturned, id,
+			"Your sign-off request for “"+title+"” was returned with feedback", link)
+	case kind == WithdrawalEvent && critical:
+		return s.Notices.Tell(ctx, tx, trainee.ID, notify.ClearanceWithdrawn, id,
+			"Your sign-off for “"+title+"” was withdrawn: you are not cleared for unsupervised practice until it is signed off again", link)
+	case kind == WithdrawalEvent:
+		return s.Notices.Tell(ctx, tx, trainee.ID, notify.SignOffWithdrawn, id,
+			"Your sign-off for “"+title+"” was withdrawn", link)
+	}
+	return nil
 }
 
 // claim sets a competency's status to to, creating the row, but only when
@@ -407,4 +446,31 @@ func (s *Service) PendingCounts(ctx context.Context, traineeIDs []string) (map[s
 		out[r.TraineeID] = r.N
 	}
 	return out, nil
+}
+
+// SignedAndRequested reports, per trainee, in one query, the competencies
+// currently signed off and those whose sign-off they have asked for and
+// that wait for review.
+func (s *Service) SignedAndRequested(ctx context.Context, userIDs []string) (signed, requested map[string]map[string]bool, err error) {
+	signed, requested = map[string]map[string]bool{}, map[string]map[string]bool{}
+	if len(userIDs) == 0 {
+		return signed, requested, nil
+	}
+	var rows []CompetencyState
+	err = s.DB.NewSelect().Model(&rows).Column("trainee_id", "competency_id", "status").
+		Where("trainee_id IN (?)", bun.List(userIDs)).Where("status IN (?)", bun.List([]Status{SignedOff, Pending})).Scan(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load sign-offs and requests: %w", err)
+	}
+	for _, r := range rows {
+		out := signed
+		if r.Status == Pending {
+			out = requested
+		}
+		if out[r.TraineeID] == nil {
+			out[r.TraineeID] = map[string]bool{}
+		}
+		out[r.TraineeID][r.CompetencyID] = true
+	}
+	return signed, requested, nil
 }

@@ -84,8 +84,8 @@ func TestSignOffReturnAndWithdraw(t *testing.T) {
 	}
 
 	// Returned with feedback, then asked again.
-	if code, _ := tm.s1.Post(theirs+"/return", theirs, url.Values{"competency": {"ethics-records-consent"}}); code != http.StatusBadRequest {
-		t.Errorf("returning without feedback = %d, want 400", code)
+	if code, _ := tm.s1.Post(theirs+"/return", theirs, url.Values{"competency": {"ethics-records-consent"}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("returning without feedback = %d, want 422", code)
 	}
 	if code, _ := tm.s1.Post(theirs+"/return", theirs, url.Values{"competency": {"ethics-records-consent"}, "seen": {"1"}, "feedback": {"Say how you checked they understood."}}); code != http.StatusSeeOther {
 		t.Fatalf("return = %d", code)
@@ -110,7 +110,17 @@ func TestSignOffReturnAndWithdraw(t *testing.T) {
 	}
 
 	// Withdrawn with a reason: no longer counts, flagged, history kept.
-	if code, _ := tm.adminP.Post(theirs+"/withdraw", theirs, url.Values{"competency": {"ethics-explains-confidentiality"}, "reason": {"Signed off in error: it was observed by a volunteer."}}); code != http.StatusSeeOther {
+	// Without the confirmation, the reason comes back on a page that asks.
+	withdrawal := url.Values{"competency": {"ethics-explains-confidentiality"}, "reason": {"Signed off in error: it was observed by a volunteer."}}
+	if code, page := tm.adminP.PostPage(theirs+"/withdraw", theirs, withdrawal); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, "Yes, withdraw the sign-off") || !strings.Contains(page, "observed by a volunteer") {
+		t.Fatalf("withdraw without confirmation = %d", code)
+	}
+	if signed, _ = tm.site.App.Supervision.SignedOff(ctx, []string{A}); !signed[A]["ethics-explains-confidentiality"] || len(flagged) != 0 {
+		t.Fatal("an unconfirmed withdrawal withdrew the sign-off")
+	}
+	withdrawal.Set("confirmed", "yes")
+	if code, _ := tm.adminP.Post(theirs+"/withdraw", theirs, withdrawal); code != http.StatusSeeOther {
 		t.Fatalf("withdraw = %d", code)
 	}
 	if signed, _ = tm.site.App.Supervision.SignedOff(ctx, []string{A}); signed[A]["ethics-explains-confidentiality"] {

@@ -2,6 +2,7 @@ package supervision
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -25,8 +26,6 @@ type competencyRow struct {
 	Since      time.Time
 	Version    int // what the review forms say the reviewer read
 	History    []Event
-	Error      string // a problem with the request just made
-	Evidence   string // the evidence just typed, kept on a problem
 }
 
 // CanAsk reports whether sign-off can be asked for now.
@@ -57,6 +56,23 @@ type competenciesData struct {
 	Modules   []moduleCompetencies
 	Records   []Record     // the trainee's records, to link as evidence
 	Voice     []VoiceRound // the trainee's feedback rounds with results
+	Failed    *failedForm  // the form just refused, shown again with its messages
+}
+
+// failedForm is a refused form of the page: which one (its action and the
+// competency ID or module slug it is about) and what was typed.
+type failedForm struct {
+	Action, Target string
+	Form           *web.Form
+}
+
+// FormFor returns the form for action on target: the refused one with its
+// values and messages, or an empty one.
+func (d competenciesData) FormFor(action, target string) *web.Form {
+	if d.Failed != nil && d.Failed.Action == action && d.Failed.Target == target {
+		return d.Failed.Form
+	}
+	return web.NewForm()
 }
 
 // VoiceFor returns the feedback round offered with the step eventID, or nil.
@@ -78,16 +94,17 @@ func (p *pages) competencies(c echo.Context) error {
 	return p.showCompetencies(c, t, http.StatusOK, nil)
 }
 
-// showCompetencies renders the page; problem, when set, is a rejected
-// request to show with its message and evidence kept.
-func (p *pages) showCompetencies(c echo.Context, t *account.User, status int, problem *competencyRow) error {
+// showCompetencies renders the page; failed, when set, is a refused form
+// to show again with its messages and what was typed.
+func (p *pages) showCompetencies(c echo.Context, t *account.User, status int, failed *failedForm) error {
 	ctx := c.Request().Context()
 	me := account.CurrentUser(c)
-	modules, records, err := p.loadCompetencies(ctx, t, problem)
+	modules, records, err := p.loadCompetencies(ctx, t)
 	if err != nil {
 		return err
 	}
-	data := competenciesData{Trainee: t, Own: me.ID == t.ID, CanReview: CanReview(me.Viewer(), t), Modules: modules, Records: records}
+	data := competenciesData{Trainee: t, Own: me.ID == t.ID, CanReview: CanReview(me.Viewer(), t), Modules: modules, Records: records,
+		Failed: failed}
 	if data.Voice, err = p.svc.voiceRounds(ctx, t.ID); err != nil {
 		return err
 	}
@@ -98,8 +115,8 @@ func (p *pages) showCompetencies(c echo.Context, t *account.User, status int, pr
 }
 
 // loadCompetencies returns the trainee's competencies by module with their
-// history, and the trainee's records; problem is a rejected request to show.
-func (p *pages) loadCompetencies(ctx context.Context, t *account.User, problem *competencyRow) ([]moduleCompetencies, []Record, error) {
+// history, and the trainee's records.
+func (p *pages) loadCompetencies(ctx context.Context, t *account.User) ([]moduleCompetencies, []Record, error) {
 	states, err := p.svc.States(ctx, t.ID)
 	if err != nil {
 		return nil, nil, err
@@ -125,9 +142,6 @@ func (p *pages) loadCompetencies(ctx context.Context, t *account.User, problem *
 				if e.CompetencyID == comp.ID {
 					row.History = append(row.History, e)
 				}
-			}
-			if problem != nil && problem.Competency.ID == comp.ID {
-				row.Error, row.Evidence = problem.Error, problem.Evidence
 			}
 			mc.Rows = append(mc.Rows, row)
 		}
@@ -164,19 +178,22 @@ func (p *pages) request(c echo.Context) error {
 	}
 	ev := Evidence{Text: strings.ReplaceAll(f.Get("evidence"), "\r\n", "\n"), Reflection: f.Get("reflection") == "on", RecordID: f.Get("record"),
 		RoundID: f.Get("voice_round")}
-	problem := ""
+	f.Anchor("evidence", "ev-"+id)
 	switch n := utf8.RuneCountInString(ev.Text); {
 	case n == 0:
-		problem = "Describe your evidence: what you did and what it shows."
+		f.Fail("evidence", "Describe your evidence: what you did and what it shows.")
 	case n > maxSummary:
-		problem = "Keep the evidence to " + strconv.Itoa(maxSummary) + " characters."
+		f.Fail("evidence", "Keep the evidence to "+strconv.Itoa(maxSummary)+" characters.")
 	}
-	if problem != "" {
-		return p.showCompetencies(c, t, http.StatusUnprocessableEntity,
-			&competencyRow{Competency: catalog.Competency{ID: id}, Error: problem, Evidence: ev.Text})
+	if f.Valid() {
+		// The service refuses only choices the page offers (a record, a
+		// round): a refusal is a forged request, not a form to correct.
+		if err := p.svc.Request(c.Request().Context(), t, m, id, ev); err != nil {
+			return err
+		}
 	}
-	if err := p.svc.Request(c.Request().Context(), t, m, id, ev); err != nil {
-		return err
+	if !f.Valid() {
+		return p.showCompetencies(c, t, http.StatusUnprocessableEntity, &failedForm{Action: "request", Target: id, Form: f})
 	}
 	web.AddFlash(c, "success", "Sign-off asked for. Your supervisor will review your evidence.")
 	return c.Redirect(http.StatusSeeOther, competenciesURL(t, true))
@@ -214,14 +231,20 @@ func (p *pages) signOff(c echo.Context) error {
 		}
 	}
 	comment := strings.ReplaceAll(f.Get("comment"), "\r\n", "\n")
-	switch {
-	case len(read) == 0:
-		return fault.Errorf(fault.CodeInvalid, "Tick the competencies you are signing off.")
-	case comment == "" || utf8.RuneCountInString(comment) > maxNote:
-		return fault.Errorf(fault.CodeInvalid, "Write a comment of up to %d characters: what you saw that shows these competencies.", maxNote)
+	f.Anchor("competencies", "so-"+m.Slug+"-competencies").Anchor("comment", "so-"+m.Slug)
+	if len(read) == 0 {
+		f.Fail("competencies", "Tick the competencies you are signing off.")
 	}
-	if err := p.svc.SignOffRead(c.Request().Context(), account.CurrentUser(c), t, m, read, comment, f.Get("record")); err != nil {
-		return err
+	if comment == "" || utf8.RuneCountInString(comment) > maxNote {
+		f.Fail("comment", fmt.Sprintf("Write a comment of up to %d characters: what you saw that shows these competencies.", maxNote))
+	}
+	if f.Valid() {
+		if err := p.svc.SignOffRead(c.Request().Context(), account.CurrentUser(c), t, m, read, comment, f.Get("record")); err != nil {
+			return err
+		}
+	}
+	if !f.Valid() {
+		return p.showCompetencies(c, t, http.StatusUnprocessableEntity, &failedForm{Action: "sign-off", Target: m.Slug, Form: f})
 	}
 	web.AddFlash(c, "success", "Signed off: "+strconv.Itoa(len(read))+" of "+t.Name+"'s competencies in "+m.Title+".")
 	return c.Redirect(http.StatusSeeOther, competenciesURL(t, false))
@@ -238,7 +261,7 @@ func versionRead(f *web.Form, field string) (int, error) {
 }
 
 func (p *pages) returnRequest(c echo.Context) error {
-	return p.review(c, "feedback", "Write feedback the trainee can act on.", "Returned with your feedback.",
+	return p.review(c, "return", "feedback", "fb-", "Write feedback the trainee can act on.", "Returned with your feedback.",
 		func(by, t *account.User, m *catalog.Module, id, body string, f *web.Form) error {
 			read, err := versionRead(f, "seen")
 			if err != nil {
@@ -249,16 +272,59 @@ func (p *pages) returnRequest(c echo.Context) error {
 }
 
 func (p *pages) withdraw(c echo.Context) error {
-	return p.review(c, "reason", "Give the reason for withdrawing the sign-off: it is kept and shown to the trainee.",
+	if c.FormValue(web.ConfirmField) != "yes" {
+		if shown, err := p.confirmWithdraw(c); shown || err != nil {
+			return err
+		}
+	}
+	return p.review(c, "withdraw", "reason", "wd-", "Give the reason for withdrawing the sign-off: it is kept and shown to the trainee.",
 		"Sign-off withdrawn. The module is no longer complete until it is signed off again.",
 		func(by, t *account.User, m *catalog.Module, id, body string, _ *web.Form) error {
 			return p.svc.Withdraw(c.Request().Context(), by, t, m, id, body)
 		})
 }
 
-// review handles returning and withdrawing: one competency, with a
-// required text in field.
-func (p *pages) review(c echo.Context, field, missing, done string, act func(by, t *account.User, m *catalog.Module, id, body string, f *web.Form) error) error {
+// confirmWithdraw shows the page that asks before a sign-off is
+// withdrawn, with the reason given kept on it. shown is false when the
+// form has a problem, which review then reports on the competencies page.
+func (p *pages) confirmWithdraw(c echo.Context) (shown bool, err error) {
+	t, f, err := p.reviewed(c)
+	if err != nil {
+		return true, err
+	}
+	m, id, err := p.competencyForm(c, f)
+	if err != nil {
+		return true, err
+	}
+	reason := strings.TrimSpace(f.Get("reason"))
+	if reason == "" || utf8.RuneCountInString(reason) > maxNote || !f.Valid() {
+		return false, nil
+	}
+	title := id
+	for _, comp := range m.Competencies {
+		if comp.ID == id {
+			title = comp.Title
+		}
+	}
+	return true, web.RenderConfirmation(c, p.confirm, web.RefuseUnconfirmed, web.Confirmation{
+		Title: "Withdraw the sign-off of “" + title + "”?",
+		Effects: []string{
+			t.Name + "’s competency “" + title + "” is no longer signed off, and " + m.Title + " is no longer complete until it is signed off again.",
+			"The withdrawal and your reason are kept in the competency’s history and shown to " + t.Name + ".",
+		},
+		Note:   "The withdrawal stays on record; to restore the competency, sign it off again.",
+		Action: "/trainees/" + t.ID + "/competencies/withdraw", Button: "Yes, withdraw the sign-off",
+		Back: competenciesURL(t, false), BackLabel: "No, keep the sign-off",
+		Hidden: map[string]string{"competency": id},
+		Reason: &web.ReasonField{Name: "reason", Label: "Reason (kept and shown to the trainee)", MaxLength: maxNote},
+		Form:   f,
+	})
+}
+
+// review handles returning and withdrawing (action): one competency, with
+// a required text in field, whose control's id is idPrefix and the
+// competency ID.
+func (p *pages) review(c echo.Context, action, field, idPrefix, missing, done string, act func(by, t *account.User, m *catalog.Module, id, body string, f *web.Form) error) error {
 	t, f, err := p.reviewed(c)
 	if err != nil {
 		return err
@@ -268,11 +334,17 @@ func (p *pages) review(c echo.Context, field, missing, done string, act func(by,
 		return err
 	}
 	body := strings.ReplaceAll(f.Get(field), "\r\n", "\n")
+	f.Anchor(field, idPrefix+id)
 	if body == "" || utf8.RuneCountInString(body) > maxNote {
-		return fault.Errorf(fault.CodeInvalid, "%s (up to %d characters)", missing, maxNote)
+		f.Fail(field, fmt.Sprintf("%s (up to %d characters)", missing, maxNote))
 	}
-	if err := act(account.CurrentUser(c), t, m, id, body, f); err != nil {
-		return err
+	if f.Valid() {
+		if err := act(account.CurrentUser(c), t, m, id, body, f); err != nil {
+			return err
+		}
+	}
+	if !f.Valid() {
+		return p.showCompetencies(c, t, http.StatusUnprocessableEntity, &failedForm{Action: action, Target: id, Form: f})
 	}
 	web.AddFlash(c, "success", done)
 	return c.Redirect(http.StatusSeeOther, competenciesURL(t, false))

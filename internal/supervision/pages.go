@@ -19,9 +19,10 @@ var Templates = web.Source{Namespace: "supervision", FS: web.MustSub(templates, 
 
 // pages serves the supervision pages.
 type pages struct {
-	svc   *Service
-	store *catalog.Store
-	views supervisionPages
+	svc     *Service
+	store   *catalog.Store
+	views   supervisionPages
+	confirm *web.Page
 }
 
 // supervisionPages are the supervision pages, resolved at registration.
@@ -40,6 +41,11 @@ func Routes(e *echo.Echo, r *web.Renderer, svc *Service, store *catalog.Store, g
 	if err := r.Pages("supervision", &p.views); err != nil {
 		return err
 	}
+	confirm, err := r.Page(web.ConfirmPage)
+	if err != nil {
+		return err
+	}
+	p.confirm = confirm
 	e.GET("/supervision", p.home, guard)
 	e.GET("/supervision/competencies", p.ownCompetencies, guard)
 	e.GET("/trainees/:trainee/supervision", p.trainee, guard)

@@ -41,7 +41,7 @@ func (p *pages) loadPortfolio(c echo.Context) (*portfolioData, error) {
 		return nil, err
 	}
 	ctx := c.Request().Context()
-	modules, records, err := p.loadCompetencies(ctx, t, nil)
+	modules, records, err := p.loadCompetencies(ctx, t)
 	if err != nil {
 		return nil, err
 	}

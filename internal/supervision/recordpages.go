@@ -15,6 +15,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
 	"groundwork/internal/fault"
+	"groundwork/internal/notify"
 	"groundwork/internal/web"
 )
 
@@ -110,6 +111,9 @@ type recordData struct {
 	// with the comment that was typed kept in Comment.
 	SignProblem string
 	Comment     string
+	// Sign and Disagree are the signing and comment forms when they were
+	// just refused, with their messages; nil otherwise.
+	Sign, Disagree *web.Form
 }
 
 // AmendmentVersion is the version the i-th amendment (oldest first) made:
@@ -142,6 +146,11 @@ func (p *pages) showRecord(c echo.Context, status int, r *Record, t *account.Use
 	data.Modules, data.Comps = modulesOf(cat, r.ModuleSlugs()), competenciesOf(cat, r.CompetencyIDs())
 	data.IsAuthor, data.IsTrainee = r.AuthorID == me.ID, me.ID == t.ID
 	data.CanSign, data.CanAmend = CanSign(me.Viewer(), t, r), CanAmend(me.Viewer(), t, r)
+	if data.IsTrainee {
+		if err := p.svc.Notices.Read(ctx, me.ID, r.ID, notify.RecordComment); err != nil {
+			return err
+		}
+	}
 	if r.AuthorID != me.ID {
 		if err := p.auditView(c, t, "supervision record "+r.ID); err != nil {
 			return err
@@ -174,13 +183,14 @@ func (p *pages) sign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comment, err := commentFrom(f)
-	if err != nil {
-		return err
-	}
+	f.Anchor("comment", "sign-comment")
+	comment := commentFrom(f)
 	seen, err := seenVersion(f)
 	if err != nil {
 		return err
+	}
+	if !f.Valid() {
+		return p.showRecord(c, http.StatusUnprocessableEntity, r, t, recordData{Comment: comment, Sign: f})
 	}
 	err = p.svc.Sign(c.Request().Context(), r, seen, comment)
 	if errors.Is(err, ErrChanged) {
@@ -221,26 +231,29 @@ func (p *pages) comment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comment, err := commentFrom(f)
-	if err != nil {
-		return err
+	f.Anchor("comment", "disagree")
+	comment := commentFrom(f)
+	f.Required("comment", "Write the comment you want your supervisor to read.")
+	if f.Valid() {
+		if err := p.svc.AddComment(c.Request().Context(), r, comment); err != nil && !f.FailOn(err, "comment") {
+			return err
+		}
 	}
-	if comment == "" {
-		return fault.Errorf(fault.CodeInvalid, "Write the comment you want your supervisor to read.")
-	}
-	if err := p.svc.AddComment(c.Request().Context(), r, comment); err != nil {
-		return err
+	if !f.Valid() {
+		return p.showRecord(c, http.StatusUnprocessableEntity, r, t, recordData{Disagree: f})
 	}
 	web.AddFlash(c, "success", "Comment saved. Your supervisor can change the record, then you can agree to it.")
 	return c.Redirect(http.StatusSeeOther, "/supervision/records/"+r.ID)
 }
 
-func commentFrom(f *web.Form) (string, error) {
+// commentFrom reads the comment of a record's signing or comment form,
+// failing the field when it is too long.
+func commentFrom(f *web.Form) string {
 	comment := strings.ReplaceAll(f.Get("comment"), "\r\n", "\n")
 	if utf8.RuneCountInString(comment) > maxNote {
-		return "", fault.Errorf(fault.CodeInvalid, "Keep the comment to %d characters.", maxNote)
+		f.Fail("comment", fmt.Sprintf("Keep the comment to %d characters.", maxNote))
 	}
-	return comment, nil
+	return comment
 }
 
 // formData is what the record form shows: new, edit or amend.

@@ -21,6 +21,7 @@ import (
 	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/fault"
+	"groundwork/internal/notify"
 )
 
 // Kind is the type of a supervision session.
@@ -192,11 +193,24 @@ func (s *Service) Create(ctx context.Context, author, trainee *account.User, c C
 	r := &Record{ID: clock.NewID(), TraineeID: trainee.ID, SupervisorID: trainee.SupervisorID,
 		AuthorID: author.ID, Content: c, PrivateNote: privateNote, AuthorSigned: t, CreatedAt: t, UpdatedAt: t,
 		Version: 1, ContentHash: c.hash()}
-	if _, err := s.DB.NewInsert().Model(r).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("create supervision record: %w", err)
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
+			return fmt.Errorf("create supervision record: %w", err)
+		}
+		if r.ByTrainee() {
+			return nil
+		}
+		return s.Notices.Tell(ctx, tx, trainee.ID, notify.RecordToAgree, r.ID,
+			"A supervision record to agree: your session on "+r.HeldOn.Format("2 January 2006"), recordLink(r.ID))
+	})
+	if err != nil {
+		return nil, err
 	}
 	return r, nil
 }
+
+// recordLink is the path of the record's page.
+func recordLink(id string) string { return "/supervision/records/" + id }
 
 // Get loads a record by ID.
 func Get(ctx context.Context, idb bun.IDB, id string) (*Record, error) {
@@ -247,15 +261,26 @@ func (s *Service) Edit(ctx context.Context, r *Record, c Content, privateNote st
 func (s *Service) Sign(ctx context.Context, r *Record, seen int, comment string) error {
 	comment = strings.TrimSpace(comment)
 	t := s.Clock.Now()
-	res, err := s.DB.NewUpdate().Model((*Record)(nil)).
-		Set("other_signed_at = ?, updated_at = ?, signed_version = version", t, t).
-		Set("trainee_comment = CASE WHEN ? = '' THEN trainee_comment WHEN trainee_comment = '' THEN ? ELSE trainee_comment || ? END",
-			comment, comment, "\n\n"+comment).
-		Where("id = ?", r.ID).Where("other_signed_at IS NULL").Where("version = ?", seen).Exec(ctx)
+	signed := false
+	err := db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*Record)(nil)).
+			Set("other_signed_at = ?, updated_at = ?, signed_version = version", t, t).
+			Set("trainee_comment = CASE WHEN ? = '' THEN trainee_comment WHEN trainee_comment = '' THEN ? ELSE trainee_comment || ? END",
+				comment, comment, "\n\n"+comment).
+			Where("id = ?", r.ID).Where("other_signed_at IS NULL").Where("version = ?", seen).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("sign supervision record: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		signed = true
+		return s.Notices.Done(ctx, tx, r.TraineeID, r.ID, notify.RecordToAgree)
+	})
 	if err != nil {
-		return fmt.Errorf("sign supervision record: %w", err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if !signed {
 		return s.whyNotSigned(ctx, r.ID)
 	}
 	s.changed(ctx, r.TraineeID)
@@ -312,12 +337,25 @@ func (s *Service) Amend(ctx context.Context, r *Record, by *account.User, seen i
 		res, err := setContent(tx.NewUpdate().Model((*Record)(nil)), c).
 			Set("version = version + 1, updated_at = ?", s.Clock.Now()).
 			Where("id = ?", r.ID).Where("version = ?", seen).Exec(ctx)
-		return oneRow(res, err, ErrChanged)
+		if err := oneRow(res, err, ErrChanged); err != nil || by.ID == r.TraineeID {
+			return err
+		}
+		return s.Notices.Tell(ctx, tx, r.TraineeID, notify.RecordComment, r.ID,
+			"Your supervision record of "+current.HeldOn.Format("2 January 2006")+" was amended: "+excerpt(reason), recordLink(r.ID))
 	})
 	if err == nil {
 		s.changed(ctx, r.TraineeID)
 	}
 	return err
+}
+
+// excerpt is the start of s, short enough for a list or a mail's line.
+func excerpt(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:119]) + "…"
+	}
+	return s
 }
 
 // Amendments lists a record's amendments, oldest first, with who made them.

@@ -9,6 +9,7 @@ import (
 	"groundwork/internal/account"
 	"groundwork/internal/audit"
 	"groundwork/internal/clock"
+	"groundwork/internal/notify"
 )
 
 // DefaultGap is how long a trainee may go without supervision before their
@@ -35,6 +36,10 @@ type Service struct {
 	// Voice is client voice, whose feedback rounds can be evidence for
 	// a competency. Nil means none.
 	Voice ClientVoice
+	// Notices tells trainees about records to agree, amended records and
+	// returned or withdrawn sign-offs, in the transaction of the change.
+	// Nil tells nobody.
+	Notices *notify.Notifier
 }
 
 // changed tells whoever listens that traineeID's standing may have moved.

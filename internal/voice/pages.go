@@ -3,10 +3,12 @@ package voice
 import (
 	"embed"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"rsc.io/qr"
@@ -26,8 +28,9 @@ var Templates = web.Source{Namespace: "voice", FS: web.MustSub(templates, "templ
 
 // pages serves the client voice pages.
 type pages struct {
-	svc   *Service
-	views voicePages
+	svc     *Service
+	views   voicePages
+	confirm *web.Page
 }
 
 // voicePages are the client voice pages, resolved at registration.
@@ -48,6 +51,11 @@ func Routes(e *echo.Echo, r *web.Renderer, svc *Service, guard echo.MiddlewareFu
 	if err := r.Pages("voice", &p.views); err != nil {
 		return err
 	}
+	confirm, err := r.Page(web.ConfirmPage)
+	if err != nil {
+		return err
+	}
+	p.confirm = confirm
 	lookup := web.RateLimit(LookupLimit, "Too many pages opened from your network. Please wait a minute and try again.")
 	answer := web.RateLimit(AnswerLimit, "Too many answers from your network. Please wait a minute and try again.")
 	e.GET("/v/:code", p.form, lookup)
@@ -280,6 +288,17 @@ type roundData struct {
 	Choices      []Choice
 	Paper        *web.Form // typing in a paper answer
 	Response     *web.Form // you said, we did
+	Review       *web.Form // a refused decision on the comment ReviewItem
+	ReviewItem   string
+}
+
+// ReviewFor returns the decision form for comment id: the refused one with
+// its message and reason, or an empty one.
+func (d roundData) ReviewFor(id string) *web.Form {
+	if d.Review != nil && d.ReviewItem == id {
+		return d.Review
+	}
+	return web.NewForm()
 }
 
 func (p *pages) round(c echo.Context) error {
@@ -296,11 +315,20 @@ func (p *pages) round(c echo.Context) error {
 // renderRound shows the round; paper and response are the forms to show
 // again with their problems (response nil: as the round has it).
 func (p *pages) renderRound(c echo.Context, status int, r *Round, t *account.User, paper, response *web.Form) error {
+	return p.showRound(c, status, r, t, roundData{Paper: paper, Response: response})
+}
+
+// showRound shows the round with the forms data carries (Paper, Response,
+// Review).
+func (p *pages) showRound(c echo.Context, status int, r *Round, t *account.User, data roundData) error {
 	ctx := c.Request().Context()
 	me := account.CurrentUser(c)
-	data := roundData{Round: r, Trainee: t, Link: p.link(r), Open: r.OpenAt(p.svc.now()), CanRun: CanRun(me, t),
-		CanRead: CanReadComments(me, t), CanRespond: CanRespond(me, t), Questions: Questions, Choices: Choices,
-		Paper: paper, Response: response}
+	data.Round, data.Trainee, data.Link, data.Open = r, t, p.link(r), r.OpenAt(p.svc.now())
+	data.CanRun, data.CanRead, data.CanRespond = CanRun(me, t), CanReadComments(me, t), CanRespond(me, t)
+	data.Questions, data.Choices = Questions, Choices
+	if data.Paper == nil {
+		data.Paper = web.NewForm()
+	}
 	if data.Response == nil {
 		data.Response = web.NewForm()
 		data.Response.Set("summary", r.YouSaid)
@@ -386,6 +414,7 @@ func (p *pages) enterPaper(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	f.Anchor("comment", "p-comment")
 	a := answerFrom(f)
 	if !f.Valid() {
 		return p.renderRound(c, http.StatusUnprocessableEntity, r, t, f, nil)
@@ -403,11 +432,33 @@ func (p *pages) close(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !CanRun(account.CurrentUser(c), t) {
+		return fault.Forbidden()
+	}
+	if r.Closed() {
+		return c.Redirect(http.StatusSeeOther, r.URL())
+	}
+	if c.FormValue(web.ConfirmField) != "yes" {
+		return web.RenderConfirmation(c, p.confirm, web.RefuseUnconfirmed, closeConfirmation(r))
+	}
 	if err := p.svc.Close(c.Request().Context(), account.CurrentUser(c), t, r); err != nil {
 		return err
 	}
 	web.AddFlash(c, "success", "The round is closed.")
 	return c.Redirect(http.StatusSeeOther, r.URL())
+}
+
+// closeConfirmation asks before a round is closed early.
+func closeConfirmation(r *Round) web.Confirmation {
+	effects := []string{"Nobody else can answer, on paper or by the link or QR code."}
+	if r.Answers >= MinAnswers {
+		effects = append(effects, fmt.Sprintf("The %d answers so far become the round's results.", r.Answers))
+	} else {
+		effects = append(effects, fmt.Sprintf("Only %d of the %d answers needed for results have come in: they are deleted unread, and the round has no results.", r.Answers, MinAnswers))
+	}
+	return web.Confirmation{Title: "Close “" + r.Group + "” now?", Effects: effects,
+		Action: r.URL() + "/close", Button: "Yes, close the round",
+		Back: r.URL(), BackLabel: "No, keep it open"}
 }
 
 // review shows one comment to the trainee or holds it back.
@@ -430,6 +481,13 @@ func (p *pages) review(c echo.Context) error {
 	case "hold":
 	default:
 		return fault.Errorf(fault.CodeInvalid, "Choose to show the comment or to hold it back.")
+	}
+	f.Anchor("reason", "reason-"+f.Get("item"))
+	if reason := f.Get("reason"); !show && (reason == "" || utf8.RuneCountInString(reason) > MaxComment) {
+		f.Fail("reason", fmt.Sprintf("Give the reason for holding the comment back (up to %d characters): it is kept in the audit log.", MaxComment))
+	}
+	if !f.Valid() && web.IsID(f.Get("item")) {
+		return p.showRound(c, http.StatusUnprocessableEntity, r, t, roundData{Review: f, ReviewItem: f.Get("item")})
 	}
 	if err := p.svc.Review(c.Request().Context(), account.CurrentUser(c), t, r, f.Get("item"), show, f.Get("reason"), c.RealIP()); err != nil {
 		return err

@@ -149,7 +149,7 @@ func TestHeldBackCommentsAreNeverShownToTheTrainee(t *testing.T) {
 	}
 	held := fx.commentID(t, r, comments[1])
 	code, _ := sam.Post(r.URL()+"/comments", r.URL(), url.Values{"item": {held}, "decision": {"hold"}, "reason": {""}})
-	mustStatus(t, "holding back without a reason", code, http.StatusBadRequest)
+	mustStatus(t, "holding back without a reason", code, http.StatusUnprocessableEntity)
 	if n := count(t, fx, "SELECT count(*) FROM voice_comments WHERE status = 'unread'"); n != 3 {
 		t.Fatalf("a refused hold changed a comment: %d unread", n)
 	}
@@ -208,13 +208,21 @@ func TestAClosedRoundRefusesAnswers(t *testing.T) {
 	byHand := fx.open(t, "Tuesday drop-in", 20)
 	fx.give(t, byHand, 2)
 	tia := fx.site.SignIn(fx.trainee)
-	mustStatus(t, "closing", statusOf(tia.Post(byHand.URL()+"/close", byHand.URL(), url.Values{})), http.StatusSeeOther)
+	// Closing early asks first: with 2 answers of the 5 needed, they go unread.
+	code, page := tia.PostPage(byHand.URL()+"/close", byHand.URL(), url.Values{})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "Yes, close the round") || !strings.Contains(page, "Only 2 of the 5 answers") {
+		t.Fatalf("closing without confirmation = %d", code)
+	}
+	if got, _ := fx.site.App.Voice.Get(ctx, byHand.ID); got.Closed() {
+		t.Fatal("an unconfirmed close closed the round")
+	}
+	mustStatus(t, "closing", statusOf(tia.Post(byHand.URL()+"/close", byHand.URL(), url.Values{"confirmed": {"yes"}})), http.StatusSeeOther)
 	member := fx.site.Anonymous()
-	_, page := member.Get(byHand.Path())
+	_, page = member.Get(byHand.Path())
 	if !strings.Contains(page, "This feedback has closed") || strings.Contains(page, `name="respected"`) {
 		t.Fatal("the members' page of a closed round still shows the form")
 	}
-	code, _ := fx.site.Anonymous().Post(byHand.Path(), "/v/"+fx.open(t, "Other", 20).Code, memberForm("late"))
+	code, _ = fx.site.Anonymous().Post(byHand.Path(), "/v/"+fx.open(t, "Other", 20).Code, memberForm("late"))
 	mustStatus(t, "answering a closed round", code, http.StatusConflict)
 	if err := fx.site.App.Voice.Give(ctx, byHand.ID, answerOf(0)); err != voice.ErrClosed {
 		t.Fatalf("answering a closed round: %v", err)

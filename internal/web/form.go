@@ -3,9 +3,12 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/mail"
 	"net/url"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +24,8 @@ import (
 type Form struct {
 	Values url.Values
 	Errors map[string]string
+	order  []string          // the failed fields, in the order they failed
+	ids    map[string]string // control ids that are not FieldID's (see Anchor)
 }
 
 // NewForm returns an empty form, for the first rendering of a page.
@@ -55,7 +60,7 @@ func ParseForm(c echo.Context) (*Form, error) {
 // Groundwork: only they may hold line breaks. Every other field is one line,
 // because its value ends up in a header, a file name or a one-line label.
 var multiLineFields = map[string]bool{
-	"access_needs": true, "address": true, "comment": true, "description": true, "evidence": true,
+	"access_needs": true, "address": true, "comment": true, "description": true, "emails": true, "evidence": true,
 	"feedback": true, "private_note": true, "reason": true, "summary": true,
 }
 
@@ -126,7 +131,20 @@ func (f *Form) Set(field, value string) { f.Values.Set(field, value) }
 func (f *Form) Fail(field, message string) {
 	if _, ok := f.Errors[field]; !ok {
 		f.Errors[field] = message
+		f.order = append(f.order, field)
 	}
+}
+
+// FailOn records the message of err for field and reports true when err is
+// a domain error the person can correct (fault.CodeInvalid); any other
+// error is left for the caller to return.
+func (f *Form) FailOn(err error, field string) bool {
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Code != fault.CodeInvalid {
+		return false
+	}
+	f.Fail(field, fe.Message)
+	return true
 }
 
 // Valid reports whether no field failed.
@@ -214,4 +232,141 @@ func (f *Form) Field(name, label, typ, autocomplete string) Field {
 		fl.Value = ""
 	}
 	return fl
+}
+
+// FieldID is the id of the input for field: the target of the error
+// summary's link. A group of radios or checkboxes gives it to its first one.
+func FieldID(field string) string { return "f-" + field }
+
+// Anchor says that field's control has the id id rather than FieldID's,
+// for pages that repeat a form (one per competency, say) and so need ids
+// of their own. It returns f, so a page can write f.Anchor(...).Fail(...).
+func (f *Form) Anchor(field, id string) *Form {
+	if f.ids == nil {
+		f.ids = map[string]string{}
+	}
+	f.ids[field] = id
+	return f
+}
+
+// ID is the id of field's control: FieldID, unless Anchor set another.
+func (f *Form) ID(field string) string {
+	if f != nil {
+		if id, ok := f.ids[field]; ok {
+			return id
+		}
+	}
+	return FieldID(field)
+}
+
+// Problem is one failed field as the error summary lists it.
+type Problem struct {
+	Field, ID, Message string
+}
+
+// Problems lists the failed fields in the order they failed (then, for
+// messages set on Errors directly, by name).
+func (f *Form) Problems() []Problem {
+	if f == nil || len(f.Errors) == 0 {
+		return nil
+	}
+	out := make([]Problem, 0, len(f.Errors))
+	seen := map[string]bool{}
+	add := func(field string) {
+		if msg, ok := f.Errors[field]; ok && !seen[field] {
+			seen[field] = true
+			out = append(out, Problem{Field: field, ID: f.ID(field), Message: msg})
+		}
+	}
+	for _, field := range f.order {
+		add(field)
+	}
+	rest := make([]string, 0, len(f.Errors))
+	for field := range f.Errors {
+		if !seen[field] {
+			rest = append(rest, field)
+		}
+	}
+	sort.Strings(rest)
+	for _, field := range rest {
+		add(field)
+	}
+	return out
+}
+
+// Invalid returns the attributes that mark field's control as failed and
+// point at its message, for inputs the "field" partial does not draw (text
+// areas, selects, radios): <textarea id="f-comment" name="comment"{{$f.Invalid "comment"}}>.
+// It is empty when the field is fine.
+func (f *Form) Invalid(field string) template.HTMLAttr {
+	if f == nil || f.Errors[field] == "" {
+		return ""
+	}
+	id := template.HTMLEscapeString(f.ID(field))
+	return template.HTMLAttr(` aria-invalid="true" aria-describedby="` + id + `-error"`)
+}
+
+// Problem returns field's failure for the "field-error" partial, which
+// draws its message (with the id Invalid points at) or nothing.
+func (f *Form) Problem(field string) Problem {
+	if f == nil {
+		return Problem{Field: field, ID: FieldID(field)}
+	}
+	return Problem{Field: field, ID: f.ID(field), Message: f.Errors[field]}
+}
+
+// FormProblems is implemented by page data that holds its forms somewhere
+// the renderer cannot find them (see formsIn).
+type FormProblems interface {
+	FormProblems() []Problem
+}
+
+// formsIn collects the problems of every form in a page's data: a *Form,
+// a struct or map holding one (at most three levels down), or a
+// FormProblems. The layout shows them in the error summary and marks the
+// title.
+func formsIn(data any) []Problem {
+	var out []Problem
+	collectProblems(reflect.ValueOf(data), 0, &out)
+	return out
+}
+
+var formType = reflect.TypeFor[*Form]()
+
+func collectProblems(v reflect.Value, depth int, out *[]Problem) {
+	if !v.IsValid() || depth > 3 {
+		return
+	}
+	if v.Kind() == reflect.Interface || (v.Kind() == reflect.Pointer && v.Type() != formType) {
+		if v.IsNil() {
+			return
+		}
+		if v.CanInterface() {
+			if fp, ok := v.Interface().(FormProblems); ok {
+				*out = append(*out, fp.FormProblems()...)
+				return
+			}
+		}
+		collectProblems(v.Elem(), depth, out)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer: // a *Form
+		if !v.IsNil() {
+			*out = append(*out, v.Interface().(*Form).Problems()...)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				collectProblems(v.Field(i), depth+1, out)
+			}
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() == reflect.String {
+			iter := v.MapRange()
+			for iter.Next() {
+				collectProblems(iter.Value(), depth+1, out)
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,5 +90,25 @@ func TestLocalPathKeepsRedirectsOnTheSite(t *testing.T) {
 		if got := web.LocalPath(next); got != want {
 			t.Errorf("LocalPath(%q) = %q, want %q", next, got, want)
 		}
+	}
+}
+
+// TestProblemsListFieldsInOrder checks the web kit's summary data: fields
+// in the order they failed, ids from Anchor, and nothing for a valid form.
+func TestProblemsListFieldsInOrder(t *testing.T) {
+	f := web.NewForm()
+	f.Fail("b", "B is wrong.")
+	f.Anchor("a", "custom-a").Fail("a", "A is wrong.")
+	f.Fail("b", "Not twice.")
+	got := f.Problems()
+	want := []web.Problem{{Field: "b", ID: "f-b", Message: "B is wrong."}, {Field: "a", ID: "custom-a", Message: "A is wrong."}}
+	if !slices.Equal(got, want) {
+		t.Errorf("Problems() = %v, want %v", got, want)
+	}
+	if p := web.NewForm().Problems(); p != nil {
+		t.Errorf("a valid form has problems: %v", p)
+	}
+	if attr := f.Invalid("a"); string(attr) != ` aria-invalid="true" aria-describedby="custom-a-error"` {
+		t.Errorf("Invalid(a) = %q", attr)
 	}
 }

@@ -60,6 +60,10 @@ type View struct {
 	RequestID string
 	Path      string
 	Data      any
+	// Problems are the failures of the page's forms (see formsIn): the
+	// layout lists them at the top of the page and starts the title with
+	// "Error: ".
+	Problems []Problem
 
 	c         echo.Context
 	usedToken *bool
@@ -194,6 +198,7 @@ func (p *Page) Render(c echo.Context, status int, data any) error {
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Path:      c.Request().URL.Path,
 		Data:      data,
+		Problems:  formsIn(data),
 		c:         c,
 		usedToken: &used,
 	}
@@ -242,11 +247,17 @@ func writeCached(c echo.Context, page *cachedPage) error {
 func (r *Renderer) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": r.assets.URL,
-		"date": func(t time.Time) string {
-			return t.Format("2 January 2006")
+		// date and datetime show t in the zone given (the viewer's: $.Zone),
+		// or in UTC.
+		"date": func(t time.Time, zone ...*time.Location) string {
+			return inZone(t, zone).Format("2 January 2006")
 		},
-		"datetime": func(t time.Time) string {
-			return t.Format("2 January 2006, 15:04 MST")
+		"datetime": func(t time.Time, zone ...*time.Location) string {
+			return inZone(t, zone).Format("2 January 2006, 15:04 MST")
+		},
+		// timestamp is datetime for logs and tables: sortable, to the second.
+		"timestamp": func(t time.Time, zone ...*time.Location) string {
+			return inZone(t, zone).Format("2006-01-02 15:04:05 MST")
 		},
 		"statusText": http.StatusText,
 		"deref":      deref,

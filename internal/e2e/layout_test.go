@@ -1,0 +1,426 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/account"
+	"groundwork/internal/demo"
+	"groundwork/internal/supervision"
+	"groundwork/internal/voice"
+)
+
+// routeTable is the golden list of every route with its guard.
+const routeTable = "../app/testdata/routes.golden"
+
+// notPages are signed-in GET routes that answer with a file, not a page.
+var notPages = map[string]string{
+	"/admin/audit.csv":                 "a CSV file",
+	"/admin/certificates/cohort.zip":   "a ZIP of PDFs",
+	"/admin/reports/progress.csv":      "a CSV file",
+	"/certificates/:id/pdf":            "a PDF",
+	"/trainees/:trainee/portfolio.csv": "a CSV file",
+	"/voice/rounds/:id/qr.png":         "a PNG image",
+}
+
+// TestEverySignedInPageFitsEveryScreen walks every signed-in page of the
+// route table as a trainee, a supervisor and a training lead, over the
+// demonstration organisation, on two phones and a laptop, each page once per
+// screen. On each: nothing scrolls sideways, every link of the site menu can
+// be reached (the menu opened first where it is collapsed) and, on the
+// phones, axe-core finds no WCAG 2.2 AA violation. On the laptop the header
+// is one line, every control shows its keyboard focus and every aria-label
+// contains the words its control shows.
+func TestEverySignedInPageFitsEveryScreen(t *testing.T) {
+	srv := StartServer(t)
+	axe := axeSource(t)
+	org := demoOrganisation(t, srv)
+	routes := signedInRoutes(t)
+	for _, role := range []account.Role{account.Trainee, account.Supervisor, account.Admin} {
+		t.Run(string(role), func(t *testing.T) {
+			t.Parallel()
+			paths := org.pages(t, role, routes)
+			page := Browser(t)
+			page.UseAxe(axe)
+			page.SignIn(srv.URL, org.emails[role], org.password)
+			for _, screen := range []Screen{SmallPhone, Phone, Laptop} {
+				page.Screen(screen)
+				for i, path := range paths {
+					checkPage(t, page, srv.URL, path, screen, i == 0)
+				}
+			}
+		})
+	}
+}
+
+// checkPage opens path on screen and checks it: see
+// TestEverySignedInPageFitsEveryScreen. On a phone axe-core checks the page
+// as it opens and, on the first page (openMenuAxe), the open menu.
+func checkPage(t *testing.T, page *Page, base, path string, screen Screen, openMenuAxe bool) {
+	t.Helper()
+	where := path + " at " + strconv.Itoa(screen.Width) + " px"
+	page.Go(base + path)
+	if status := page.Status(); status != 200 {
+		t.Errorf("%s: status %d", where, status)
+		return
+	}
+	if wide := page.Eval(overflowJS); wide != "" {
+		t.Errorf("%s scrolls sideways: %s", where, wide)
+	}
+	if screen.Phone {
+		for _, v := range page.Axe("") {
+			t.Errorf("%s: axe-core %s (%s): %s at %v", where, v.ID, v.Impact, v.Help, v.Nodes)
+		}
+	}
+	if lost := page.Eval(menuJS); lost != "" {
+		t.Errorf("%s: menu items out of reach: %s", where, lost)
+	}
+	if wide := page.Eval(overflowJS); wide != "" {
+		t.Errorf("%s with the menu open scrolls sideways: %s", where, wide)
+	}
+	if !screen.Phone {
+		if broken := page.Eval(oneLineJS); broken != "" {
+			t.Errorf("%s: the header is not one line: %s", where, broken)
+		}
+		if unseen := page.Eval(focusJS); unseen != "" {
+			t.Errorf("%s: no visible focus on %s", where, unseen)
+		}
+		if mismatched := page.Eval(labelInNameJS); mismatched != "" {
+			t.Errorf("%s: accessible names without their visible label (WCAG 2.5.3): %s", where, mismatched)
+		}
+	}
+	if screen.Phone && openMenuAxe {
+		for _, v := range page.Axe("header") {
+			t.Errorf("%s, the open menu: axe-core %s (%s): %s at %v", where, v.ID, v.Impact, v.Help, v.Nodes)
+		}
+	}
+}
+
+// overflowJS names what sticks out when the page is wider than the window,
+// or returns "".
+const overflowJS = `(() => {
+  const w = window.innerWidth;
+  if (document.documentElement.scrollWidth <= w) return "";
+  const out = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w + 1)
+    .filter(e => !e.closest(".table-scroll") || e.matches(".table-scroll"))
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : "") +
+      " (right edge " + Math.round(e.getBoundingClientRect().right) + ")");
+  return "page is " + document.documentElement.scrollWidth + " px wide in " + w + ": " + out.join(", ");
+})()`
+
+// menuJS opens the site menu if its "Menu" button shows, then names each
+// menu link or button that is not on screen where it sits, after
+// scrolling to it, or returns "".
+const menuJS = `(() => {
+  const menu = document.querySelector("header details.site-menu");
+  if (!menu) return "no site menu";
+  const summary = menu.querySelector("summary");
+  if (summary.getBoundingClientRect().width > 0 && !menu.open) summary.click();
+  const items = [...menu.querySelectorAll("nav a, nav button")];
+  if (items.length < 4) return "only " + items.length + " menu items";
+  const lost = [];
+  for (const el of items) {
+    el.scrollIntoView({block: "nearest", inline: "nearest"});
+    const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    if (r.width === 0 || r.left < 0 || r.right > window.innerWidth + 1 || !hit || !(el === hit || el.contains(hit))) {
+      lost.push(JSON.stringify(el.textContent.trim()));
+    }
+  }
+  window.scrollTo(0, 0);
+  return lost.join(", ");
+})()`
+
+// oneLineJS checks that the site name and every menu item sit on one line,
+// in order, none over another; it names what does not, or returns "".
+const oneLineJS = `(() => {
+  const menu = document.querySelector("header details.site-menu");
+  if (menu.querySelector("summary").getBoundingClientRect().width > 0) return "the menu is collapsed";
+  const brand = document.querySelector("header .brand").getBoundingClientRect();
+  const middle = r => (r.top + r.bottom) / 2;
+  const bad = [];
+  let right = brand.right;
+  for (const el of menu.querySelectorAll("nav a, nav button")) {
+    const r = el.getBoundingClientRect(), name = JSON.stringify(el.textContent.trim());
+    if (Math.abs(middle(r) - middle(brand)) > 8) bad.push(name + " is on another line");
+    else if (r.left < right - 1) bad.push(name + " overlaps what is before it");
+    right = r.right;
+  }
+  if (right > window.innerWidth) bad.push("the last item ends at " + Math.round(right));
+  return bad.join(", ");
+})()`
+
+// focusJS focuses each control on the page as the keyboard would and names
+// those whose focus shows no outline of at least 2 pixels, or returns "".
+const focusJS = `(() => {
+  const bad = new Set();
+  const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])');
+  for (const el of controls) {
+    if (el.getClientRects().length === 0 || el.closest("[inert]")) continue;
+    el.focus({preventScroll: true});
+    if (document.activeElement !== el || !el.matches(":focus-visible")) continue;
+    const cs = getComputedStyle(el);
+    if (cs.outlineStyle === "none" || parseFloat(cs.outlineWidth) < 2) {
+      bad.add(el.tagName.toLowerCase() + (el.type ? "[type=" + el.type + "]" : "") + (el.className ? "." + String(el.className).trim().split(/\s+/).join(".") : "") + " " + JSON.stringify((el.textContent || el.name || "").trim().slice(0, 30)));
+    }
+  }
+  if (document.activeElement) document.activeElement.blur();
+  return [...bad].slice(0, 6).join(", ");
+})()`
+
+// labelInNameJS names the buttons and links whose aria-label does not
+// contain the words they show, or returns "".
+const labelInNameJS = `(() => {
+  const squash = s => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  return [...document.querySelectorAll("a[aria-label], button[aria-label], summary[aria-label], [role=button][aria-label]")]
+    .filter(el => { const shown = squash(el.innerText || ""); return shown && !squash(el.getAttribute("aria-label")).includes(shown); })
+    .slice(0, 5).map(el => JSON.stringify(el.innerText.trim()) + " named " + JSON.stringify(el.getAttribute("aria-label"))).join(", ");
+})()`
+
+// TestSignInLandsOnTheDashboard: signing in leads to the dashboard, or to
+// the local page asked for, never off the site; signed in, the home page
+// no longer offers to sign in.
+func TestSignInLandsOnTheDashboard(t *testing.T) {
+	srv := StartServer(t)
+	team(t, srv)
+	page := Browser(t)
+	page.SignIn(srv.URL, "tia@example.org", e2ePassword)
+	if loc := page.Location(); loc != srv.URL+"/dashboard" {
+		t.Fatalf("signing in led to %s, want the dashboard", loc)
+	}
+	page.Go(srv.URL + "/")
+	if body := page.Text("main"); strings.Contains(body, "Sign in") || !strings.Contains(body, "dashboard") {
+		t.Errorf("the home page, signed in:\n%s", body)
+	}
+	page.Submit("header form button")
+
+	page.Go(srv.URL + "/certificates") // asks for a page that needs signing in
+	if loc := page.Location(); !strings.HasPrefix(loc, srv.URL+"/signin?next=") {
+		t.Fatalf("a signed-in page sent a stranger to %s", loc)
+	}
+	page.Fill("#f-email", "tia@example.org")
+	page.Fill("#f-password", e2ePassword)
+	page.Submit("main form button[type=submit]")
+	if loc := page.Location(); loc != srv.URL+"/certificates" {
+		t.Fatalf("signing in on the way to /certificates led to %s", loc)
+	}
+	page.Submit("header form button")
+
+	page.Go(srv.URL + "/signin?next=//evil.example/")
+	page.Fill("#f-email", "tia@example.org")
+	page.Fill("#f-password", e2ePassword)
+	page.Submit("main form button[type=submit]")
+	if loc := page.Location(); loc != srv.URL+"/dashboard" {
+		t.Fatalf("a next that leaves the site led to %s, want the dashboard", loc)
+	}
+}
+
+// route is a GET route of the route table that needs signing in.
+type route struct {
+	path  string
+	guard string // signed-in, staff or admin
+}
+
+// signedInRoutes reads the GET routes that need signing in from the golden
+// route table, so that a new page is walked as soon as it is routed.
+func signedInRoutes(t *testing.T) []route {
+	t.Helper()
+	f, err := os.Open(filepath.FromSlash(routeTable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var routes []route
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) != 3 || fields[0] != "GET" || fields[2] == "public" {
+			continue
+		}
+		routes = append(routes, route{path: fields[1], guard: fields[2]})
+	}
+	if err := sc.Err(); err != nil || len(routes) < 20 {
+		t.Fatalf("read %d signed-in routes from %s: %v", len(routes), routeTable, err)
+	}
+	return routes
+}
+
+// organisation is the demonstration data with the IDs that fill route
+// parameters.
+type organisation struct {
+	password string
+	emails   map[account.Role]string
+	// ids maps a route parameter, or a route prefix and parameter, to a
+	// value that the trainee, their supervisor and the lead can all see.
+	ids map[string]string
+	// exact fills routes whose IDs differ by role, whole.
+	exact map[account.Role]map[string]string
+	// unreachable names the routes a role cannot open, with the reason.
+	unreachable map[account.Role]map[string]string
+}
+
+// demoOrganisation fills the server's database with the demonstration
+// organisation, then picks a trainee with supervision records and
+// certificates, their supervisor and the training lead, and opens a
+// client-voice round for the trainee.
+func demoOrganisation(t *testing.T, srv *Server) *organisation {
+	t.Helper()
+	ctx := context.Background()
+	a := srv.App
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 12, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := &organisation{password: res.Password, emails: map[account.Role]string{}, ids: map[string]string{},
+		exact: map[account.Role]map[string]string{}, unreachable: map[account.Role]map[string]string{}}
+	one := func(what, query string, args ...any) string {
+		t.Helper()
+		var id string
+		if err := a.DB.NewRaw(query, args...).Scan(ctx, &id); err != nil {
+			t.Fatalf("find %s: %v", what, err)
+		}
+		return id
+	}
+	trainee := one("a supervised trainee with records and certificates", `SELECT u.id FROM users u
+		WHERE u.role = 'trainee' AND u.supervisor_id IS NOT NULL
+		AND EXISTS (SELECT 1 FROM supervision_records r WHERE r.trainee_id = u.id)
+		AND EXISTS (SELECT 1 FROM certificates c WHERE c.holder_id = u.id)
+		AND EXISTS (SELECT 1 FROM quiz_attempts q WHERE q.user_id = u.id)
+		ORDER BY u.email LIMIT 1`)
+	var tr, sup, lead account.User
+	for _, q := range []*bun.SelectQuery{
+		a.DB.NewSelect().Model(&tr).Where("id = ?", trainee),
+		a.DB.NewSelect().Model(&sup).Where("id = (SELECT supervisor_id FROM users WHERE id = ?)", trainee),
+		a.DB.NewSelect().Model(&lead).Where("role = 'admin'").Order("email").Limit(1),
+	} {
+		if err := q.Scan(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	people := map[account.Role]*account.User{account.Trainee: &tr, account.Supervisor: &sup, account.Admin: &lead}
+	for role, u := range people {
+		org.emails[role] = u.Email
+	}
+	org.records(t, srv, people)
+
+	round, err := a.Voice.Open(ctx, &sup, &tr, voice.Draft{Group: "Tuesday drop-in", HeldOn: time.Now().UTC().Truncate(24 * time.Hour),
+		Competencies: []string{"voice-gathers-feedback"}, Hours: voice.DefaultHours, MaxAnswers: voice.DefaultMaxAnswers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org.ids[":trainee"] = trainee
+	org.ids[":module"] = one("a module with the trainee's reflections", `SELECT module_slug FROM reflections WHERE user_id = ? ORDER BY module_slug LIMIT 1`, trainee)
+	org.ids["/admin/users/:id"] = trainee
+	org.ids["/admin/certificates/:id"] = one("a certificate", `SELECT id FROM certificates WHERE holder_id = ? ORDER BY id LIMIT 1`, trainee)
+	org.ids["/admin/cohorts/:id"] = one("the trainee's cohort", `SELECT cohort_id FROM cohort_members WHERE user_id = ?`, trainee)
+	org.ids["/admin/outbox/:id"] = one("a message", `SELECT id FROM mail_outbox ORDER BY created_at LIMIT 1`)
+	org.ids["/facilitate/sessions/:id"] = one("a session with a register", `SELECT e.id FROM events e
+		WHERE EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = e.id) ORDER BY e.starts_at LIMIT 1`)
+	org.ids["/supervision/records/:id"] = one("a supervision record", `SELECT id FROM supervision_records WHERE trainee_id = ? ORDER BY created_at DESC LIMIT 1`, trainee)
+	org.ids["/voice/rounds/:id"] = round.ID
+	org.ids["/admin/cohorts/:id/members/:user"] = one("a cohort member", `SELECT user_id FROM cohort_members WHERE cohort_id = ? ORDER BY user_id LIMIT 1`, org.ids["/admin/cohorts/:id"])
+	if _, err := a.Accounts.Invite(ctx, &lead, "invited@example.org", account.Trainee, ""); err != nil {
+		t.Fatal(err)
+	}
+	org.ids["/admin/invitations/:id"] = one("a pending invitation", `SELECT id FROM account_tokens WHERE kind = 'invitation' AND used_at IS NULL AND revoked_at IS NULL ORDER BY created_at LIMIT 1`)
+	attempt := one("a quiz attempt", `SELECT id FROM quiz_attempts WHERE user_id = ? AND submitted_at IS NOT NULL ORDER BY started_at LIMIT 1`, trainee)
+	module := one("the attempt's module", `SELECT module_slug FROM quiz_attempts WHERE id = ?`, attempt)
+	const attemptRoute = "/modules/:module/quiz/:attempt"
+	org.exact[account.Trainee][attemptRoute] = "/modules/" + module + "/quiz/" + attempt
+	org.unreachable[account.Supervisor] = map[string]string{attemptRoute: "a quiz attempt is its taker's alone"}
+	org.unreachable[account.Admin] = map[string]string{attemptRoute: "a quiz attempt is its taker's alone"}
+	return org
+}
+
+// records writes the supervision records the record pages need: one the
+// trainee wrote and the supervisor agreed, which each of them and the
+// lead may amend, and for each person a draft of their own to edit.
+func (o *organisation) records(t *testing.T, srv *Server, people map[account.Role]*account.User) {
+	t.Helper()
+	ctx := context.Background()
+	sv := srv.App.Supervision
+	tr := people[account.Trainee]
+	held := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+	agreed, err := sv.Create(ctx, tr, tr, supervision.Content{HeldOn: held, Minutes: 60, Kind: supervision.Peer,
+		Summary: "Co-facilitated the Tuesday drop-in group with a peer.", Actions: "[]"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sv.Sign(ctx, agreed, agreed.Version, "Agreed."); err != nil {
+		t.Fatal(err)
+	}
+	for role, author := range people {
+		kind := supervision.OneToOne
+		if role == account.Trainee {
+			kind = supervision.Group
+		}
+		draft, err := sv.Create(ctx, author, tr, supervision.Content{HeldOn: held, Minutes: 45, Kind: kind,
+			Summary: "Talked through a hard session and what to try next time.", Actions: "[]"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.exact[role] = map[string]string{
+			"/supervision/records/:id/edit":  "/supervision/records/" + draft.ID + "/edit",
+			"/supervision/records/:id/amend": "/supervision/records/" + agreed.ID + "/amend",
+		}
+	}
+}
+
+// pages fills the parameters of each route that role may open, and logs
+// the routes left out with the reason.
+func (o *organisation) pages(t *testing.T, role account.Role, routes []route) []string {
+	t.Helper()
+	var paths []string
+	for _, r := range routes {
+		if _, ok := notPages[r.path]; ok {
+			continue
+		}
+		if (r.guard == "admin" && role != account.Admin) || (r.guard == "staff" && role == account.Trainee) {
+			continue
+		}
+		if why, ok := o.unreachable[role][r.path]; ok {
+			t.Logf("not walked as %s: %s (%s)", role, r.path, why)
+			continue
+		}
+		path, err := o.fill(r.path, role)
+		if err != nil {
+			t.Errorf("cannot walk %s: %v", r.path, err)
+			continue
+		}
+		paths = append(paths, path)
+	}
+	return paths
+}
+
+// fill puts IDs in the route's parameters.
+func (o *organisation) fill(path string, role account.Role) (string, error) {
+	if exact, ok := o.exact[role][path]; ok {
+		return exact, nil
+	}
+	pattern := strings.Split(path, "/")
+	parts := slices.Clone(pattern)
+	for i, p := range pattern {
+		if !strings.HasPrefix(p, ":") {
+			continue
+		}
+		if v, ok := o.ids[strings.Join(pattern[:i+1], "/")]; ok {
+			parts[i] = v
+		} else if v, ok := o.ids[p]; ok {
+			parts[i] = v
+		} else {
+			return "", fmt.Errorf("no value for %s: give it one in demoOrganisation", p)
+		}
+	}
+	return strings.Join(parts, "/"), nil
+}

@@ -1,0 +1,193 @@
+// Package notify tells people what needs them. A capability that changes
+// something a person must act on or read (a supervision record to agree,
+// a returned or withdrawn sign-off, a comment, a certificate) records a
+// notice in the same transaction as the change, and marks it done in the
+// transaction that settles it. What waits for supervisors (evidence to
+// review, reflections to read, trainees overdue) is derived from current
+// state by a Source. Mail goes through the outbox: urgent notices at once,
+// the rest in one digest a day, and none to a person who turned it off.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/account"
+	"groundwork/internal/clock"
+)
+
+// Kind is what a notice or a waiting item is about.
+type Kind string
+
+// The kinds of notice a trainee receives, recorded when they happen.
+const (
+	RecordToAgree      Kind = "record_to_agree"     // a supervision record written for the trainee
+	RecordComment      Kind = "record_comment"      // an agreed record amended by someone else, with the reason
+	SignOffReturned    Kind = "sign_off_returned"   // a sign-off request returned with feedback
+	SignOffWithdrawn   Kind = "sign_off_withdrawn"  // a sign-off taken back
+	ClearanceWithdrawn Kind = "clearance_withdrawn" // a safety-critical sign-off taken back
+	ReflectionComment  Kind = "reflection_comment"  // a comment on the trainee's reflections
+	CertificateIssued  Kind = "certificate_issued"  // a new certificate
+)
+
+// The kinds of item a supervisor sees, derived from current state.
+const (
+	EvidenceToReview Kind = "evidence_to_review" // a sign-off request made by a trainee
+	ReflectionToRead Kind = "reflection_to_read" // submitted reflections nobody has commented on
+	TraineeOverdue   Kind = "trainee_overdue"    // past the cohort's expected completion date
+)
+
+// Urgent reports whether a notice of kind is mailed at once rather than in
+// the day's digest: a sign-off taken back changes what the trainee may do
+// today (clearance for unsupervised practice above all).
+func (k Kind) Urgent() bool { return k == SignOffWithdrawn || k == ClearanceWithdrawn }
+
+// Notice is one thing a person was told about.
+type Notice struct {
+	bun.BaseModel `bun:"table:notices,alias:n"`
+
+	ID        string     `bun:"id,pk"`
+	UserID    string     `bun:"user_id,notnull"`
+	Kind      Kind       `bun:"kind,notnull"`
+	Ref       string     `bun:"ref,notnull"` // what it is about: a record, competency, module or certificate
+	Text      string     `bun:"text,notnull"`
+	Link      string     `bun:"link,notnull"` // where it is acted on, a path on the site
+	CreatedAt time.Time  `bun:"created_at,notnull"`
+	ReadAt    *time.Time `bun:"read_at"`
+	MailedAt  *time.Time `bun:"mailed_at"`
+}
+
+// Item is one line of a person's "Needs you" list.
+type Item struct {
+	Kind Kind
+	Text string
+	Link string // a path on the site
+	At   time.Time
+}
+
+// Source lists what waits for a person that follows from current state
+// (a supervisor's trainees' requests, reflections, deadlines), each item
+// with the time it began to wait.
+type Source interface {
+	Waiting(ctx context.Context, u *account.User) ([]Item, error)
+}
+
+// Notifier records notices and mails them. A nil Notifier records nothing.
+type Notifier struct {
+	DB    *bun.DB
+	Clock clock.Clock
+	// BaseURL is the site's public URL without a trailing slash, for the
+	// links in mail.
+	BaseURL string
+	// Source is what supervisors' items are derived from; nil means none.
+	Source Source
+	// DigestHour is the hour of the day (UTC) from which the day's digest
+	// is sent.
+	DigestHour int
+}
+
+// Tell records a notice of kind for userID in idb, the transaction of the
+// change it reports. An urgent notice is queued as a mail in the same
+// transaction, unless the person turned notification mail off.
+func (n *Notifier) Tell(ctx context.Context, idb bun.IDB, userID string, kind Kind, ref, text, link string) error {
+	if n == nil {
+		return nil
+	}
+	nt := &Notice{ID: clock.NewID(), UserID: userID, Kind: kind, Ref: ref, Text: text, Link: link, CreatedAt: n.Clock.Now()}
+	if kind.Urgent() {
+		mailed, err := n.mailNow(ctx, idb, nt)
+		if err != nil {
+			return err
+		}
+		if mailed {
+			nt.MailedAt = &nt.CreatedAt
+		}
+	}
+	if _, err := idb.NewInsert().Model(nt).Exec(ctx); err != nil {
+		return fmt.Errorf("record notice: %w", err)
+	}
+	return nil
+}
+
+// Done marks userID's open notices about ref of the given kinds as done
+// (or read), in idb, the transaction of the change that settles them. An
+// empty ref matches every notice of those kinds.
+func (n *Notifier) Done(ctx context.Context, idb bun.IDB, userID, ref string, kinds ...Kind) error {
+	if n == nil || len(kinds) == 0 {
+		return nil
+	}
+	q := idb.NewUpdate().Model((*Notice)(nil)).Set("read_at = ?", n.Clock.Now()).
+		Where("user_id = ?", userID).Where("kind IN (?)", bun.List(kinds)).Where("read_at IS NULL")
+	if ref != "" {
+		q = q.Where("ref = ?", ref)
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("mark notices done: %w", err)
+	}
+	return nil
+}
+
+// Read is Done outside any other change: the person opened the page where
+// the notices are read.
+func (n *Notifier) Read(ctx context.Context, userID, ref string, kinds ...Kind) error {
+	if n == nil {
+		return nil
+	}
+	return n.Done(ctx, n.DB, userID, ref, kinds...)
+}
+
+// open returns userID's notices not yet done, newest first.
+func open(ctx context.Context, idb bun.IDB, userID string) ([]Notice, error) {
+	var out []Notice
+	err := idb.NewSelect().Model(&out).Where("user_id = ?", userID).Where("read_at IS NULL").
+		OrderExpr("created_at DESC, id DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list notices: %w", err)
+	}
+	return out, nil
+}
+
+// NeedsYou is u's "Needs you" list: their open notices and what waits for
+// them as a supervisor, newest first.
+func (n *Notifier) NeedsYou(ctx context.Context, u *account.User) ([]Item, error) {
+	if n == nil {
+		return nil, nil
+	}
+	notices, err := open(ctx, n.DB, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Item, 0, len(notices))
+	for _, nt := range notices {
+		items = append(items, nt.item())
+	}
+	if n.Source != nil {
+		waiting, err := n.Source.Waiting(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, waiting...)
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
+	return items, nil
+}
+
+func (nt Notice) item() Item {
+	return Item{Kind: nt.Kind, Text: nt.Text, Link: nt.Link, At: nt.CreatedAt}
+}
+
+// ForgetUser deletes userID's notices and digest days, in the transaction
+// that deletes the person (account.Forgetter).
+func ForgetUser(ctx context.Context, tx bun.Tx, userID string) error {
+	if _, err := tx.NewDelete().Model((*Notice)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("forget notices: %w", err)
+	}
+	if _, err := tx.NewDelete().TableExpr("notice_digests").Where("user_id = ?", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("forget notice digests: %w", err)
+	}
+	return nil
+}
