@@ -125,6 +125,15 @@ func TestMigrateCommands(t *testing.T) {
 		t.Fatalf("down:\n%s", out)
 	}
 	run("migrate", "unlock")
+	// Flags may follow the verb too.
+	url := dbtest.URL(t)
+	out, err := groundworkCmd(t, nil, "migrate", "up", "--database-url", url).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "applied") {
+		t.Fatalf("migrate up --database-url URL: %v\n%s", err, out)
+	}
+	if out, err := groundworkCmd(t, nil, "migrate", "unlock", "--database-url", url).CombinedOutput(); err != nil {
+		t.Fatalf("migrate unlock --database-url URL: %v\n%s", err, out)
+	}
 }
 
 // TestSIGTERMFinishesSlowRequest sends SIGTERM while a client is still
