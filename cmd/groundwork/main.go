@@ -44,15 +44,29 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	go stopOnSignals(cancel)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "groundwork:", err)
 		}
 		os.Exit(exitCode(err))
 	}
+}
+
+// stopOnSignals cancels the commands' context at the first SIGTERM or
+// interrupt, letting the server drain and finish its requests; a second
+// signal exits at once, for an operator who will not wait.
+func stopOnSignals(cancel context.CancelFunc) {
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	<-signals
+	cancel()
+	<-signals
+	fmt.Fprintln(os.Stderr, "groundwork: second signal: exiting now, without waiting for requests in flight")
+	os.Exit(1)
 }
 
 // errUsage marks a mistake in how the command was called.

@@ -65,6 +65,13 @@ type App struct {
 
 	passwords *account.Hasher // nil: account.Passwords
 	metrics   atomic.Pointer[string]
+	// draining is set once shutdown has begun: /readyz answers 503 while
+	// the server still serves.
+	draining atomic.Bool
+	// health is the connection /readyz pings, apart from the pool that
+	// requests queue for, so a busy server still reads as ready.
+	health   *bun.DB
+	healthMu sync.Mutex
 }
 
 // Option changes how New builds the App in ways no operator may choose;
@@ -319,23 +326,52 @@ func healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// readyz reports whether the database answers.
+// readyz reports whether this process should be sent requests: not once
+// shutdown has begun, and only while the database answers.
 func (a *App) readyz(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	if a.draining.Load() {
+		return c.String(http.StatusServiceUnavailable, "shutting down\n")
+	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := a.DB.PingContext(ctx); err != nil {
+	if err := a.pingHealth(ctx); err != nil {
 		a.Logger.Warn("not ready: database does not answer", slog.String("error", err.Error()))
 		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
 	}
 	return c.String(http.StatusOK, "ready\n")
 }
 
+// pingHealth pings the database over the health connection, opened on
+// first use (and again after a failed open).
+func (a *App) pingHealth(ctx context.Context) error {
+	a.healthMu.Lock()
+	if a.health == nil {
+		h, err := db.Open(context.WithoutCancel(ctx), a.Config.DatabaseURL,
+			db.Options{MaxOpenConns: 1, ApplicationName: "groundwork-health"})
+		if err != nil {
+			a.healthMu.Unlock()
+			return err
+		}
+		a.health = h
+	}
+	h := a.health
+	a.healthMu.Unlock()
+	return h.PingContext(ctx)
+}
+
 // Handler is the complete HTTP handler: the router behind compression.
 func (a *App) Handler() http.Handler { return web.Compress(a.Echo) }
 
 // Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error {
+	a.healthMu.Lock()
+	if a.health != nil {
+		_ = a.health.Close()
+	}
+	a.healthMu.Unlock()
+	return a.DB.Close()
+}
 
 // Serve answers HTTP on ln (and metrics on the metrics address, when set)
 // until ctx is done, then stops accepting, lets in-flight requests finish
@@ -375,6 +411,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	a.draining.Store(true)
+	if d := a.Config.ShutdownDrain; d > 0 {
+		a.Logger.Info("draining: /readyz answers 503", slog.Duration("drain", d))
+		time.Sleep(d)
 	}
 	a.Logger.Info("shutting down", slog.Duration("grace", a.Config.ShutdownGrace))
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)

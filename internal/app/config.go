@@ -31,6 +31,7 @@ type Config struct {
 	LogLevel       string
 	MetricsAddress string
 	ShutdownGrace  time.Duration
+	ShutdownDrain  time.Duration
 	DBMaxConns     int
 	BodyLimit      string
 	SessionKey     string
@@ -81,6 +82,7 @@ func (cfg *Config) options() []option {
 		{name: "log-format", def: "text", usage: "log format: text or json", str: &cfg.LogFormat},
 		{name: "log-level", def: "info", usage: "log level: debug, info, warn or error", str: &cfg.LogLevel},
 		{name: "metrics-address", def: "", usage: "address for Prometheus metrics (empty: off), e.g. 127.0.0.1:9090", str: &cfg.MetricsAddress},
+		{name: "shutdown-drain", def: "0s", usage: "after SIGTERM, how long /readyz answers 503 while the server still serves, so load balancers stop sending to it first", dur: &cfg.ShutdownDrain},
 		{name: "shutdown-grace", def: "30s", usage: "how long in-flight requests may run after SIGTERM", dur: &cfg.ShutdownGrace},
 		{name: "db-max-conns", def: "20", usage: "maximum PostgreSQL connections per process", num: &cfg.DBMaxConns},
 		{name: "body-limit", def: "1M", usage: "largest request body accepted", str: &cfg.BodyLimit},
@@ -162,6 +164,9 @@ func DefaultConfig() *Config {
 func (cfg *Config) Validate() error {
 	if cfg.ShutdownGrace < 0 {
 		return errors.New("GROUNDWORK_SHUTDOWN_GRACE: must not be negative")
+	}
+	if cfg.ShutdownDrain < 0 || cfg.ShutdownDrain > 10*time.Minute {
+		return errors.New("GROUNDWORK_SHUTDOWN_DRAIN: must be from 0s to 10m")
 	}
 	if cfg.SessionIdle <= 0 || cfg.SessionMaxAge < cfg.SessionIdle {
 		return errors.New("GROUNDWORK_SESSION_IDLE: must be positive and no longer than GROUNDWORK_SESSION_MAX_AGE")
