@@ -72,6 +72,9 @@ type App struct {
 	// requests queue for, so a busy server still reads as ready.
 	health   *bun.DB
 	healthMu sync.Mutex
+	// downloads are the exports and archives in progress, which may outlast
+	// the write timeout and which shutdown waits for.
+	downloads *web.Downloads
 }
 
 // Option changes how New builds the App in ways no operator may choose;
@@ -94,7 +97,8 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger, opts ...Option) 
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Logger: logger, DB: conn, Clock: cfg.Clock}
+	a := &App{Config: cfg, Logger: logger, DB: conn, Clock: cfg.Clock,
+		downloads: &web.Downloads{Timeout: cfg.DownloadTimeout}}
 	if a.Clock == nil {
 		a.Clock = clock.System
 	}
@@ -144,6 +148,7 @@ func (a *App) build(ctx context.Context) error {
 		Renderer:       renderer,
 		Assets:         assets,
 		Unavailable:    db.IsUnavailable,
+		Downloads:      a.downloads,
 	})
 	if err != nil {
 		return err
@@ -381,7 +386,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
+		WriteTimeout:      a.Config.WriteTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
@@ -418,15 +423,46 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		time.Sleep(d)
 	}
 	a.Logger.Info("shutting down", slog.Duration("grace", a.Config.ShutdownGrace))
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
+	return a.shutdown(servers)
+}
+
+// shutdown stops accepting connections and lets requests in flight finish
+// within the shutdown grace, and downloads (exports, certificate archives)
+// within the longer download grace; whatever is still running then is cut,
+// logged and returned as an error.
+func (a *App) shutdown(servers []*http.Server) error {
+	start := time.Now()
+	graceCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
 	defer cancel()
 	var errs []error
 	for _, s := range servers {
-		if err := s.Shutdown(shutdownCtx); err != nil {
-			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		err := s.Shutdown(graceCtx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = a.finishDownloads(s, start)
 		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// finishDownloads waits for the downloads in progress up to the download
+// grace (counted from start), then closes what is left of s.
+func (a *App) finishDownloads(s *http.Server, start time.Time) error {
+	ctx, cancel := context.WithDeadline(context.Background(), start.Add(max(a.Config.DownloadGrace, a.Config.ShutdownGrace)))
+	defer cancel()
+	finished := a.downloads.Wait(ctx)
+	if finished {
+		// The downloads are done; anything else has had its grace.
+		last, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		if s.Shutdown(last) == nil {
+			return nil
+		}
+	}
+	_ = s.Close()
+	a.Logger.Error("shutdown cut requests still running", slog.Bool("downloads_finished", finished),
+		slog.Duration("after", time.Since(start).Round(time.Millisecond)))
+	return errors.New("shutdown: requests were still running after the grace and were cut")
 }
 
 func (a *App) serveMetrics(errc chan<- error) (*http.Server, error) {

@@ -43,6 +43,9 @@ type Config struct {
 	// dependency (the database) cannot be reached; such errors get the 503
 	// page. Nil treats every such error as internal.
 	Unavailable func(error) bool
+	// Downloads, when set, lets handlers that call StartDownload outlast
+	// the server's write timeout, and counts them for shutdown.
+	Downloads *Downloads
 }
 
 // Cookies returns the cookie policy for this configuration.
@@ -78,6 +81,9 @@ func NewEcho(cfg Config) (*echo.Echo, error) {
 		checkIDs,
 		(&csrfGuard{key: cfg.FlashKey, cookies: cfg.Cookies()}).middleware,
 	)
+	if cfg.Downloads != nil {
+		e.Use(cfg.Downloads.middleware)
+	}
 	e.Match([]string{http.MethodGet, http.MethodHead}, AssetPrefix+"*", cfg.Assets.Handler)
 	return e, nil
 }
