@@ -73,6 +73,7 @@ type Site struct {
 	// Mail receives delivered mail when the site was started WithMail;
 	// App.Outbox.SendDue delivers what is due.
 	Mail     *mailtest.Recorder
+	Logs     *Logs // a served site's logs (Serve)
 	t        testing.TB
 	shutdown func() error // set by Serve
 }
@@ -86,7 +87,7 @@ func WithMail(cfg *app.Config) { cfg.Mailer = &mailtest.Recorder{} }
 // function may change the configuration first.
 func Start(t testing.TB, coursesDir string, configure ...func(*app.Config)) *Site {
 	t.Helper()
-	cfg, a := build(t, coursesDir, configure)
+	cfg, a := build(t, coursesDir, configure, io.Discard)
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
 	return newSite(t, cfg, a, srv.URL)
@@ -94,10 +95,11 @@ func Start(t testing.TB, coursesDir string, configure ...func(*app.Config)) *Sit
 
 // Serve is Start through Groundwork's own server (App.Serve, with its
 // timeouts, downloads and shutdown) on a port of its own; Shutdown stops it
-// as SIGTERM does.
+// as SIGTERM does. Its JSON logs are kept in Site.Logs.
 func Serve(t testing.TB, coursesDir string, configure ...func(*app.Config)) *Site {
 	t.Helper()
-	cfg, a := build(t, coursesDir, configure)
+	logs := &Logs{}
+	cfg, a := build(t, coursesDir, configure, logs)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +108,7 @@ func Serve(t testing.TB, coursesDir string, configure ...func(*app.Config)) *Sit
 	served := make(chan error, 1)
 	go func() { served <- a.Serve(ctx, ln) }()
 	s := newSite(t, cfg, a, "http://"+ln.Addr().String())
+	s.Logs = logs
 	var once sync.Once
 	var result error
 	s.shutdown = func() error {
@@ -125,15 +128,36 @@ func (s *Site) Shutdown() error {
 	return s.shutdown()
 }
 
-// build makes the configuration and the App for Start and Serve.
-func build(t testing.TB, coursesDir string, configure []func(*app.Config)) (*app.Config, *app.App) {
+// build makes the configuration and the App for Start and Serve, logging
+// to logs as JSON.
+func build(t testing.TB, coursesDir string, configure []func(*app.Config), logs io.Writer) (*app.Config, *app.App) {
 	t.Helper()
 	cfg := Config(t)
 	cfg.CoursesDir = coursesDir
 	for _, f := range configure {
 		f(cfg)
 	}
-	return cfg, New(t, cfg)
+	return cfg, NewLogged(t, cfg, slog.New(slog.NewJSONHandler(logs, nil)))
+}
+
+// Logs keeps a served site's log lines.
+type Logs struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+// Write adds log output.
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String returns everything logged so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 func newSite(t testing.TB, cfg *app.Config, a *app.App, base string) *Site {
