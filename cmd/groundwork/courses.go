@@ -22,15 +22,15 @@ func runCourses(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"DIR defaults to the curriculum built into this binary."
 	fs := newFlags("courses", synopsis, stderr)
 	dbURL := fs.String("database-url", "", "check also that no competency signed off in this database was removed")
-	// The subcommand comes first, its flags after it.
+	// The subcommand comes first; flags may come before or after the directory.
 	var sub string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		sub, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	rest := fs.Args()
 	if (sub != "check" && sub != "stats") || len(rest) > 1 {
 		fs.Usage()
 		return fmt.Errorf("%w: courses check|stats [--database-url URL] [DIR]", errUsage)

@@ -44,15 +44,29 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	go stopOnSignals(cancel)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "groundwork:", err)
 		}
 		os.Exit(exitCode(err))
 	}
+}
+
+// stopOnSignals cancels the commands' context at the first SIGTERM or
+// interrupt, letting the server drain and finish its requests; a second
+// signal exits at once, for an operator who will not wait.
+func stopOnSignals(cancel context.CancelFunc) {
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	<-signals
+	cancel()
+	<-signals
+	fmt.Fprintln(os.Stderr, "groundwork: second signal: exiting now, without waiting for requests in flight")
+	os.Exit(1)
 }
 
 // errUsage marks a mistake in how the command was called.
@@ -109,9 +123,30 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// parseFlags parses args with flags before, between or after the
+// positional arguments (`migrate unlock --database-url URL` as well as
+// `migrate --database-url URL unlock`) and returns the positional ones in
+// order. Everything after "--" is positional.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if ended := len(args) > len(rest) && args[len(args)-len(rest)-1] == "--"; ended {
+			return append(positional, rest...), nil
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
+	}
+}
+
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("version", "version", stderr)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "groundwork", buildVersion())

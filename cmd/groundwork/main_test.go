@@ -125,6 +125,15 @@ func TestMigrateCommands(t *testing.T) {
 		t.Fatalf("down:\n%s", out)
 	}
 	run("migrate", "unlock")
+	// Flags may follow the verb too.
+	url := dbtest.URL(t)
+	out, err := groundworkCmd(t, nil, "migrate", "up", "--database-url", url).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "applied") {
+		t.Fatalf("migrate up --database-url URL: %v\n%s", err, out)
+	}
+	if out, err := groundworkCmd(t, nil, "migrate", "unlock", "--database-url", url).CombinedOutput(); err != nil {
+		t.Fatalf("migrate unlock --database-url URL: %v\n%s", err, out)
+	}
 }
 
 // TestSIGTERMFinishesSlowRequest sends SIGTERM while a client is still
@@ -193,6 +202,64 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(all, "\n"), "shutting down") {
 		t.Fatalf("no shutdown log line in:\n%s", strings.Join(all, "\n"))
+	}
+}
+
+// TestSIGTERMDrainsThenASecondSignalExits: the first SIGTERM turns /readyz
+// to 503 while the server goes on serving for the drain period; a second
+// signal ends the process at once.
+func TestSIGTERMDrainsThenASecondSignalExits(t *testing.T) {
+	t.Parallel()
+	cmd := groundworkCmd(t, []string{"GROUNDWORK_ADDRESS=127.0.0.1:0", "GROUNDWORK_SHUTDOWN_DRAIN=1m",
+		"GROUNDWORK_DATABASE_URL=" + dbtest.MigratedURL(t)}, "serve")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	logs := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs <- sc.Text()
+		}
+		close(logs)
+	}()
+	addr, _ := servingAddress(t, logs)
+	waitReady(t, "http://"+addr+"/readyz")
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			t.Fatalf("readyz while draining: %v (the listener closed before the drain)", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz after SIGTERM = %d, want 503", resp.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Fatalf("exit after a second signal: %v, want exit 1", err)
+		}
+		t.Logf("exited %v after the second signal", time.Since(start).Round(time.Millisecond))
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("a second SIGTERM did not end a draining server")
 	}
 }
 

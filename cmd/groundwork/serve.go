@@ -32,11 +32,12 @@ func openConfig(name, synopsis string, args []string, stderr io.Writer, extra ..
 	if err := cfg.Bind(fs); err != nil {
 		return nil, nil, err
 	}
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return nil, nil, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
-	return cfg, fs.Args(), nil
+	return cfg, rest, nil
 }

@@ -346,6 +346,11 @@ func (s *Service) CompleteSetup(ctx context.Context, token, email, name, passwor
 	}
 	var user *User
 	err = db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Each replica that starts on an empty database issues its own
+		// setup link; the lock makes the first to complete the only admin.
+		if err := db.LockName(ctx, tx, "first-admin"); err != nil {
+			return err
+		}
 		if exists, err := adminExists(ctx, tx); err != nil || exists {
 			return errors.Join(err, errTokenInvalid)
 		}

@@ -69,6 +69,16 @@ type App struct {
 
 	passwords *account.Hasher // nil: account.Passwords
 	metrics   atomic.Pointer[string]
+	// draining is set once shutdown has begun: /readyz answers 503 while
+	// the server still serves.
+	draining atomic.Bool
+	// health is the connection /readyz pings, apart from the pool that
+	// requests queue for, so a busy server still reads as ready.
+	health   *bun.DB
+	healthMu sync.Mutex
+	// downloads are the exports and archives in progress, which may outlast
+	// the write timeout and which shutdown waits for.
+	downloads *web.Downloads
 }
 
 // Option changes how New builds the App in ways no operator may choose;
@@ -91,7 +101,8 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger, opts ...Option) 
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Logger: logger, DB: conn, Clock: cfg.Clock}
+	a := &App{Config: cfg, Logger: logger, DB: conn, Clock: cfg.Clock,
+		downloads: &web.Downloads{Timeout: cfg.DownloadTimeout}}
 	if a.Clock == nil {
 		a.Clock = clock.System
 	}
@@ -141,6 +152,7 @@ func (a *App) build(ctx context.Context) error {
 		Renderer:       renderer,
 		Assets:         assets,
 		Unavailable:    db.IsUnavailable,
+		Downloads:      a.downloads,
 	})
 	if err != nil {
 		return err
@@ -329,23 +341,52 @@ func healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// readyz reports whether the database answers.
+// readyz reports whether this process should be sent requests: not once
+// shutdown has begun, and only while the database answers.
 func (a *App) readyz(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	if a.draining.Load() {
+		return c.String(http.StatusServiceUnavailable, "shutting down\n")
+	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := a.DB.PingContext(ctx); err != nil {
+	if err := a.pingHealth(ctx); err != nil {
 		a.Logger.Warn("not ready: database does not answer", slog.String("error", err.Error()))
 		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
 	}
 	return c.String(http.StatusOK, "ready\n")
 }
 
+// pingHealth pings the database over the health connection, opened on
+// first use (and again after a failed open).
+func (a *App) pingHealth(ctx context.Context) error {
+	a.healthMu.Lock()
+	if a.health == nil {
+		h, err := db.Open(context.WithoutCancel(ctx), a.Config.DatabaseURL,
+			db.Options{MaxOpenConns: 1, ApplicationName: "groundwork-health"})
+		if err != nil {
+			a.healthMu.Unlock()
+			return err
+		}
+		a.health = h
+	}
+	h := a.health
+	a.healthMu.Unlock()
+	return h.PingContext(ctx)
+}
+
 // Handler is the complete HTTP handler: the router behind compression.
 func (a *App) Handler() http.Handler { return web.Compress(a.Echo) }
 
 // Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error {
+	a.healthMu.Lock()
+	if a.health != nil {
+		_ = a.health.Close()
+	}
+	a.healthMu.Unlock()
+	return a.DB.Close()
+}
 
 // Serve answers HTTP on ln (and metrics on the metrics address, when set)
 // until ctx is done, then stops accepting, lets in-flight requests finish
@@ -355,7 +396,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
+		WriteTimeout:      a.Config.WriteTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
@@ -389,16 +430,52 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
+	a.draining.Store(true)
+	if d := a.Config.ShutdownDrain; d > 0 {
+		a.Logger.Info("draining: /readyz answers 503", slog.Duration("drain", d))
+		time.Sleep(d)
+	}
 	a.Logger.Info("shutting down", slog.Duration("grace", a.Config.ShutdownGrace))
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
+	return a.shutdown(servers)
+}
+
+// shutdown stops accepting connections and lets requests in flight finish
+// within the shutdown grace, and downloads (exports, certificate archives)
+// within the longer download grace; whatever is still running then is cut,
+// logged and returned as an error.
+func (a *App) shutdown(servers []*http.Server) error {
+	start := time.Now()
+	graceCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
 	defer cancel()
 	var errs []error
 	for _, s := range servers {
-		if err := s.Shutdown(shutdownCtx); err != nil {
-			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		err := s.Shutdown(graceCtx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = a.finishDownloads(s, start)
 		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// finishDownloads waits for the downloads in progress up to the download
+// grace (counted from start), then closes what is left of s.
+func (a *App) finishDownloads(s *http.Server, start time.Time) error {
+	ctx, cancel := context.WithDeadline(context.Background(), start.Add(max(a.Config.DownloadGrace, a.Config.ShutdownGrace)))
+	defer cancel()
+	finished := a.downloads.Wait(ctx)
+	if finished {
+		// The downloads are done; anything else has had its grace.
+		last, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		if s.Shutdown(last) == nil {
+			return nil
+		}
+	}
+	_ = s.Close()
+	a.Logger.Error("shutdown cut requests still running", slog.Bool("downloads_finished", finished),
+		slog.Duration("after", time.Since(start).Round(time.Millisecond)))
+	return errors.New("shutdown: requests were still running after the grace and were cut")
 }
 
 func (a *App) serveMetrics(errc chan<- error) (*http.Server, error) {

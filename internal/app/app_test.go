@@ -59,7 +59,7 @@ func TestHomeHealthAndReadiness(t *testing.T) {
 	if code, _ := get(t, srv.URL+"/readyz"); code != 200 {
 		t.Fatalf("readyz = %d", code)
 	}
-	a.DB.Close() // the database goes away
+	a.Close() // the database goes away, for requests and the health check alike
 	if code, _ := get(t, srv.URL+"/readyz"); code != http.StatusServiceUnavailable {
 		t.Fatalf("readyz with the database gone = %d, want 503", code)
 	}
@@ -219,4 +219,46 @@ func getQuiet(url string) (int, error) {
 	}
 	resp.Body.Close()
 	return resp.StatusCode, nil
+}
+
+// TestReadyzTurnsAwayBeforeTheListenerCloses: after SIGTERM, /readyz answers
+// 503 for the drain period while the server still serves, so a load
+// balancer stops sending requests before connections are refused.
+func TestReadyzTurnsAwayBeforeTheListenerCloses(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	cfg.ShutdownDrain = 600 * time.Millisecond
+	a := newApp(t, cfg)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+	if code, _ := get(t, base+"/readyz"); code != 200 {
+		t.Fatalf("readyz before shutdown = %d", code)
+	}
+	stop()
+	deadline := time.Now().Add(cfg.ShutdownDrain / 2)
+	for {
+		code, body := get(t, base+"/readyz")
+		if code == http.StatusServiceUnavailable && strings.Contains(body, "shutting down") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz while draining = %d %q, want 503", code, body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, _ := get(t, base+"/"); code != 200 {
+		t.Fatalf("a page while draining = %d, want 200: the server still serves", code)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve = %v", err)
+	}
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		t.Fatal("the listener is still open after shutdown")
+	}
 }

@@ -24,26 +24,30 @@ import (
 // variable GROUNDWORK_<NAME> and a flag --<name> with the same meaning; a
 // flag wins over the variable.
 type Config struct {
-	Address        string
-	DatabaseURL    string
-	BaseURL        string
-	TrustedProxies string
-	LogFormat      string
-	LogLevel       string
-	MetricsAddress string
-	ShutdownGrace  time.Duration
-	DBMaxConns     int
-	BodyLimit      string
-	SessionKey     string
-	SessionIdle    time.Duration
-	SessionMaxAge  time.Duration
-	SMTPHost       string
-	SMTPPort       int
-	SMTPUsername   string
-	SMTPPassword   string
-	SMTPFrom       string
-	SMTPTLS        string
-	CoursesDir     string
+	Address         string
+	DatabaseURL     string
+	BaseURL         string
+	TrustedProxies  string
+	LogFormat       string
+	LogLevel        string
+	MetricsAddress  string
+	ShutdownGrace   time.Duration
+	ShutdownDrain   time.Duration
+	DownloadGrace   time.Duration
+	WriteTimeout    time.Duration
+	DownloadTimeout time.Duration
+	DBMaxConns      int
+	BodyLimit       string
+	SessionKey      string
+	SessionIdle     time.Duration
+	SessionMaxAge   time.Duration
+	SMTPHost        string
+	SMTPPort        int
+	SMTPUsername    string
+	SMTPPassword    string
+	SMTPFrom        string
+	SMTPTLS         string
+	CoursesDir      string
 	// SupervisionGapWeeks is how long a trainee may go without a
 	// supervision session before their supervisor sees them flagged.
 	SupervisionGapWeeks int
@@ -89,7 +93,11 @@ func (cfg *Config) options() []option {
 		{name: "log-format", def: "text", usage: "log format: text or json", str: &cfg.LogFormat},
 		{name: "log-level", def: "info", usage: "log level: debug, info, warn or error", str: &cfg.LogLevel},
 		{name: "metrics-address", def: "", usage: "address for Prometheus metrics (empty: off), e.g. 127.0.0.1:9090", str: &cfg.MetricsAddress},
+		{name: "shutdown-drain", def: "0s", usage: "after SIGTERM, how long /readyz answers 503 while the server still serves, so load balancers stop sending to it first", dur: &cfg.ShutdownDrain},
 		{name: "shutdown-grace", def: "30s", usage: "how long in-flight requests may run after SIGTERM", dur: &cfg.ShutdownGrace},
+		{name: "shutdown-download-grace", def: "10m", usage: "how long downloads in progress (exports, certificate archives) may run after SIGTERM", dur: &cfg.DownloadGrace},
+		{name: "write-timeout", def: "2m", usage: "how long a page may take to send", dur: &cfg.WriteTimeout},
+		{name: "download-timeout", def: "30m", usage: "how long one export or certificate archive may take to send", dur: &cfg.DownloadTimeout},
 		{name: "db-max-conns", def: "20", usage: "maximum PostgreSQL connections per process", num: &cfg.DBMaxConns},
 		{name: "body-limit", def: "1M", usage: "largest request body accepted", str: &cfg.BodyLimit},
 		{name: "session-idle", def: "2h", usage: "a session ends after this long without a request", dur: &cfg.SessionIdle},
@@ -172,6 +180,15 @@ func DefaultConfig() *Config {
 func (cfg *Config) Validate() error {
 	if cfg.ShutdownGrace < 0 {
 		return errors.New("GROUNDWORK_SHUTDOWN_GRACE: must not be negative")
+	}
+	if cfg.WriteTimeout <= 0 || cfg.DownloadTimeout < cfg.WriteTimeout {
+		return errors.New("GROUNDWORK_WRITE_TIMEOUT: must be positive and no longer than GROUNDWORK_DOWNLOAD_TIMEOUT")
+	}
+	if cfg.DownloadGrace < 0 {
+		return errors.New("GROUNDWORK_SHUTDOWN_DOWNLOAD_GRACE: must not be negative")
+	}
+	if cfg.ShutdownDrain < 0 || cfg.ShutdownDrain > 10*time.Minute {
+		return errors.New("GROUNDWORK_SHUTDOWN_DRAIN: must be from 0s to 10m")
 	}
 	if cfg.SessionIdle <= 0 || cfg.SessionMaxAge < cfg.SessionIdle {
 		return errors.New("GROUNDWORK_SESSION_IDLE: must be positive and no longer than GROUNDWORK_SESSION_MAX_AGE")

@@ -194,6 +194,7 @@ func (p *pages) cohortZip(c echo.Context) error {
 		return err
 	}
 	noStore(c)
+	web.StartDownload(c)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/zip")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="cohort-certificates.zip"`)

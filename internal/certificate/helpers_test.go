@@ -26,7 +26,12 @@ type team struct {
 
 func newTeam(t testing.TB) *team {
 	t.Helper()
-	s := apptest.Start(t, "")
+	return teamOn(t, apptest.Start(t, ""))
+}
+
+// teamOn is newTeam on the site s.
+func teamOn(t testing.TB, s *apptest.Site) *team {
+	t.Helper()
 	tm := &team{site: s,
 		admin:   s.User("lead@example.org", "Lea Lead", account.Admin),
 		sup:     s.User("sup@example.org", "Sam Supervisor", account.Supervisor),

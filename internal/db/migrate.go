@@ -76,8 +76,9 @@ func MigrationStatus(ctx context.Context, db *bun.DB) (migrate.MigrationSlice, e
 	return m.MigrationsWithStatus(ctx)
 }
 
-// Unlock removes a migration lock left behind by a process that died while
-// migrating.
+// Unlock removes a migration lock left behind by an older Groundwork that
+// died while migrating, and any SQLite lease; Migrate itself recovers from
+// a dead holder, so this is rarely needed.
 func Unlock(ctx context.Context, db *bun.DB) error {
 	m, err := Migrator(db)
 	if err != nil {
@@ -86,38 +87,36 @@ func Unlock(ctx context.Context, db *bun.DB) error {
 	if err := m.Init(ctx); err != nil {
 		return fmt.Errorf("init migrations: %w", err)
 	}
+	if DialectOf(db) == SQLite {
+		if err := breakLease(ctx, db); err != nil {
+			return err
+		}
+	}
 	return m.Unlock(ctx)
 }
 
-// ErrLocked means another process held the migration lock for too long.
-var ErrLocked = errors.New("migrations are locked by another process; if none is running, run `groundwork migrate unlock`")
+// ErrLocked means another live process held the migration lock for longer
+// than Migrate waits.
+var ErrLocked = errors.New("migrations are locked by another process that is still migrating; try again when it has finished")
 
+// withLock runs fn while this process alone may migrate. The lock dies with
+// its holder, so a process killed while migrating never blocks the next
+// start: on PostgreSQL it is a session advisory lock, which the server
+// releases when the connection drops; on SQLite a lease that expires unless
+// renewed (LeaseTTL).
 func withLock(ctx context.Context, m *migrate.Migrator, fn func() ([]string, error)) ([]string, error) {
+	lock := leaseLock
 	if DialectOf(m.DB()) == Postgres {
-		// Creating bun's own tables races between replicas that start
-		// together, so PostgreSQL serialises the whole run with an advisory
-		// lock, which the server also releases if this process dies.
-		unlock, err := advisoryLock(ctx, m.DB())
-		if err != nil {
-			return nil, err
-		}
-		defer unlock()
+		lock = advisoryLock
 	}
+	release, err := lock(ctx, m.DB())
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("init migrations: %w", err)
 	}
-	deadline := time.Now().Add(lockWait)
-	for m.Lock(ctx) != nil {
-		if time.Now().After(deadline) {
-			return nil, ErrLocked
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
-	defer func() { _ = m.Unlock(context.WithoutCancel(ctx)) }()
 	return fn()
 }
 

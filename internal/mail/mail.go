@@ -66,6 +66,11 @@ func (k Kind) Label() string {
 // Message is a plain-text mail to one person, with a calendar invitation
 // when Calendar (iCalendar text) is set.
 type Message struct {
+	// ID is the outbox item's ID. Senders build the Message-ID from it, so
+	// that a message sent twice (the process died between sending it and
+	// recording that it was sent) carries one Message-ID, which mail
+	// systems use to show it once.
+	ID                string
 	Kind              Kind
 	To, Subject, Body string
 	Calendar          string

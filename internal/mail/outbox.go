@@ -99,11 +99,34 @@ func (o *Outbox) sendOne(ctx context.Context) (done, ok bool, err error) {
 	if err != nil || it == nil {
 		return false, false, err
 	}
-	sendErr := o.sender.Send(ctx, Message{Kind: it.Kind, To: it.To, Subject: it.Subject, Body: it.Body, Calendar: it.Calendar})
-	if err := o.recordAttempt(ctx, it, sendErr); err != nil {
+	sendErr := o.sender.Send(ctx, Message{ID: it.ID, Kind: it.Kind, To: it.To, Subject: it.Subject, Body: it.Body, Calendar: it.Calendar})
+	if err := o.recordUntilLeaseEnds(ctx, it, sendErr); err != nil {
 		return false, true, err
 	}
 	return sendErr == nil, true, nil
+}
+
+// recordUntilLeaseEnds records the attempt, retrying while the database is
+// away for up to half the lease: a message the SMTP server has accepted is
+// sent again only if the database stays away longer than that (and then
+// with the same Message-ID).
+func (o *Outbox) recordUntilLeaseEnds(ctx context.Context, it *Item, sendErr error) error {
+	deadline := time.Now().Add(lease / 2)
+	wait := 100 * time.Millisecond
+	for {
+		attempts := it.Attempts
+		err := o.recordAttempt(ctx, it, sendErr)
+		if err == nil || !db.IsUnavailable(err) || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		it.Attempts = attempts
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }
 
 // claim reserves the oldest due message for this process, or returns nil.

@@ -55,11 +55,15 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	return &SMTPSender{client: client, from: cfg.From, domain: domain}, nil
 }
 
-// messageID is a new Message-ID (without its angle brackets): at least 128
-// random bits at the sender's domain, so that it is unique and names the
-// domain the mail comes from rather than the machine that sent it (RFC
-// 5322, section 3.6.4).
-func (s *SMTPSender) messageID() string {
+// messageID is m's Message-ID (without its angle brackets) at the sender's
+// domain, naming the domain the mail comes from rather than the machine
+// that sent it (RFC 5322, section 3.6.4): the outbox item's ID, the same
+// on every attempt, or, for a message from outside the outbox, at least 128
+// random bits.
+func (s *SMTPSender) messageID(m Message) string {
+	if m.ID != "" {
+		return m.ID + "@" + s.domain
+	}
 	return rand.Text() + "@" + s.domain
 }
 
@@ -73,7 +77,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 		return errors.New("invalid recipient")
 	}
 	msg.Subject(m.Subject)
-	msg.SetMessageIDWithValue(s.messageID())
+	msg.SetMessageIDWithValue(s.messageID(m))
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	if m.Calendar != "" {
 		method := "REQUEST"

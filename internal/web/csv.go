@@ -18,11 +18,12 @@ func CSVCell(s string) string {
 	return s
 }
 
-// StartCSV starts a CSV download named filename: never cached, since
+// StartCSV starts a CSV download (StartDownload) named filename: never cached, since
 // exports hold personal data. It writes a UTF-8 byte-order mark first:
 // without one, Excel reads UTF-8 as the Windows code page and mangles every
 // name outside ASCII; LibreOffice and CSV libraries skip it.
 func StartCSV(c echo.Context, filename string) {
+	StartDownload(c)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)

@@ -73,12 +73,17 @@ func observe(logger *slog.Logger, m *Metrics) echo.MiddlewareFunc {
 				slog.String("ip", c.RealIP()),
 			}
 			level := slog.LevelInfo
-			if status >= 500 {
-				level = slog.LevelError
-			}
-			if interrupted != nil {
+			switch {
+			case interrupted != nil && clientGone(c):
+				level = slog.LevelWarn
+				attrs = append(attrs, slog.String("error", "response interrupted: the client went away"))
+			case interrupted != nil:
 				level = slog.LevelError
 				attrs = append(attrs, slog.String("error", "response interrupted: "+interrupted.Error()))
+			case status == http.StatusServiceUnavailable:
+				level = slog.LevelWarn // the error handler logs the outage itself, rate-limited
+			case status >= 500:
+				level = slog.LevelError
 			}
 			if m != nil {
 				m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"embed"
 	"errors"
@@ -8,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/gorilla/securecookie"
 	"github.com/klauspost/compress/gzhttp"
@@ -40,6 +43,9 @@ type Config struct {
 	// dependency (the database) cannot be reached; such errors get the 503
 	// page. Nil treats every such error as internal.
 	Unavailable func(error) bool
+	// Downloads, when set, lets handlers that call StartDownload outlast
+	// the server's write timeout, and counts them for shutdown.
+	Downloads *Downloads
 }
 
 // Cookies returns the cookie policy for this configuration.
@@ -75,6 +81,9 @@ func NewEcho(cfg Config) (*echo.Echo, error) {
 		checkIDs,
 		(&csrfGuard{key: cfg.FlashKey, cookies: cfg.Cookies()}).middleware,
 	)
+	if cfg.Downloads != nil {
+		e.Use(cfg.Downloads.middleware)
+	}
 	e.Match([]string{http.MethodGet, http.MethodHead}, AssetPrefix+"*", cfg.Assets.Handler)
 	return e, nil
 }
@@ -114,19 +123,27 @@ type errorData struct {
 	Message string
 }
 
+// StatusClientClosed is the status logged for a request whose client gave
+// up before it was answered (nginx's 499): nothing failed on our side.
+const StatusClientClosed = 499
+
 // errorHandler renders every error as a friendly page with the request ID.
-// Internal errors are logged and replaced by a generic message.
+// Internal errors are logged and replaced by a generic message; while the
+// database is unavailable, one line every outageLogEvery says so and how
+// many failed requests it stands for, instead of one line each.
 func errorHandler(logger *slog.Logger, page *Page, unavailable func(error) bool) echo.HTTPErrorHandler {
+	outage := &logLimiter{every: outageLogEvery}
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return // observe logs and counts it
 		}
+		if clientGone(c) {
+			c.Response().Status = StatusClientClosed // no one is left to read a page
+			return
+		}
 		status, message := classify(err, unavailable)
 		if status >= 500 {
-			logger.ErrorContext(c.Request().Context(), "request failed",
-				slog.String("id", c.Response().Header().Get(echo.HeaderXRequestID)),
-				slog.String("route", c.Path()),
-				slog.String("error", err.Error()))
+			logFailure(c, logger, outage, status, err)
 		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(status)
@@ -138,6 +155,58 @@ func errorHandler(logger *slog.Logger, page *Page, unavailable func(error) bool)
 			_ = c.String(status, fmt.Sprintf("%d %s", status, http.StatusText(status)))
 		}
 	}
+}
+
+// clientGone reports whether the client closed the connection or gave up
+// before the request was answered.
+func clientGone(c echo.Context) bool {
+	return errors.Is(c.Request().Context().Err(), context.Canceled)
+}
+
+// outageLogEvery is how often a database outage is logged at most.
+const outageLogEvery = 10 * time.Second
+
+// logFailure logs a request that failed on our side; database outages
+// through the limiter.
+func logFailure(c echo.Context, logger *slog.Logger, outage *logLimiter, status int, err error) {
+	attrs := []any{
+		slog.String("id", c.Response().Header().Get(echo.HeaderXRequestID)),
+		slog.String("route", c.Path()),
+		slog.String("error", err.Error()),
+	}
+	if status == http.StatusServiceUnavailable {
+		ok, suppressed := outage.allow(time.Now())
+		if !ok {
+			return
+		}
+		logger.ErrorContext(c.Request().Context(), "database unavailable",
+			append(attrs, slog.Int("suppressed", suppressed))...)
+		return
+	}
+	logger.ErrorContext(c.Request().Context(), "request failed", attrs...)
+}
+
+// logLimiter lets one log line through every period and counts the lines
+// it held back in between.
+type logLimiter struct {
+	mu         sync.Mutex
+	every      time.Duration
+	last       time.Time
+	suppressed int
+}
+
+// allow reports whether a line may be logged at now and, if so, how many
+// were held back since the last one.
+func (l *logLimiter) allow(now time.Time) (bool, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.last.IsZero() && now.Sub(l.last) < l.every {
+		l.suppressed++
+		return false, 0
+	}
+	n := l.suppressed
+	l.last, l.suppressed = now, 0
+	return true, n
 }
 
 // classify returns the status and the message safe to show for err.

@@ -11,12 +11,14 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"groundwork/internal/account"
@@ -70,8 +72,10 @@ type Site struct {
 	Clock *clock.Moving
 	// Mail receives delivered mail when the site was started WithMail;
 	// App.Outbox.SendDue delivers what is due.
-	Mail *mailtest.Recorder
-	t    testing.TB
+	Mail     *mailtest.Recorder
+	Logs     *Logs // a served site's logs (Serve)
+	t        testing.TB
+	shutdown func() error // set by Serve
 }
 
 // WithMail makes the site deliver mail to a recorder (Site.Mail), as it
@@ -83,15 +87,81 @@ func WithMail(cfg *app.Config) { cfg.Mailer = &mailtest.Recorder{} }
 // function may change the configuration first.
 func Start(t testing.TB, coursesDir string, configure ...func(*app.Config)) *Site {
 	t.Helper()
+	cfg, a := build(t, coursesDir, configure, io.Discard)
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(srv.Close)
+	return newSite(t, cfg, a, srv.URL)
+}
+
+// Serve is Start through Groundwork's own server (App.Serve, with its
+// timeouts, downloads and shutdown) on a port of its own; Shutdown stops it
+// as SIGTERM does. Its JSON logs are kept in Site.Logs.
+func Serve(t testing.TB, coursesDir string, configure ...func(*app.Config)) *Site {
+	t.Helper()
+	logs := &Logs{}
+	cfg, a := build(t, coursesDir, configure, logs)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+	s := newSite(t, cfg, a, "http://"+ln.Addr().String())
+	s.Logs = logs
+	var once sync.Once
+	var result error
+	s.shutdown = func() error {
+		once.Do(func() { stop(); result = <-served })
+		return result
+	}
+	t.Cleanup(func() { _ = s.shutdown() })
+	return s
+}
+
+// Shutdown stops a site started with Serve as SIGTERM does and returns
+// what Serve returned, once the server has stopped.
+func (s *Site) Shutdown() error {
+	if s.shutdown == nil {
+		s.t.Fatal("apptest: Shutdown needs a site started with Serve")
+	}
+	return s.shutdown()
+}
+
+// build makes the configuration and the App for Start and Serve, logging
+// to logs as JSON.
+func build(t testing.TB, coursesDir string, configure []func(*app.Config), logs io.Writer) (*app.Config, *app.App) {
+	t.Helper()
 	cfg := Config(t)
 	cfg.CoursesDir = coursesDir
 	for _, f := range configure {
 		f(cfg)
 	}
-	a := New(t, cfg)
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(srv.Close)
-	s := &Site{App: a, Base: srv.URL, t: t}
+	return cfg, NewLogged(t, cfg, slog.New(slog.NewJSONHandler(logs, nil)))
+}
+
+// Logs keeps a served site's log lines.
+type Logs struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+// Write adds log output.
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String returns everything logged so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func newSite(t testing.TB, cfg *app.Config, a *app.App, base string) *Site {
+	s := &Site{App: a, Base: base, t: t}
 	s.Clock, _ = cfg.Clock.(*clock.Moving)
 	s.Mail, _ = cfg.Mailer.(*mailtest.Recorder)
 	return s
