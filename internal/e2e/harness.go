@@ -25,6 +25,9 @@ import (
 	"groundwork/internal/clock"
 )
 
+// axeTags are the rules axe runs: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
+
 // Server is a running Groundwork server on a free port with a fresh database.
 type Server struct {
 	URL string

@@ -17,9 +17,6 @@ import (
 // axeScript is axe-core, installed by `npm ci` in testdata/axe.
 const axeScript = "testdata/axe/node_modules/axe-core/axe.min.js"
 
-// axeTags are the rules axe runs: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
-var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
-
 // TestAMemberAnswersOnAPhone: on a phone 390 pixels wide, a group member
 // opens the round's link, switches to the easy-read page, answers the four
 // questions and sends them, in fewer than ten taps, and is thanked. The
