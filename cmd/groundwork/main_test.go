@@ -140,25 +140,7 @@ func TestMigrateCommands(t *testing.T) {
 // uploading a request body: the server must answer that request, then exit 0.
 func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 	t.Parallel()
-	// Port 0: the server takes a free port and holds it from the start; the
-	// test reads which from its "serving" log line.
-	cmd := groundworkCmd(t, []string{"GROUNDWORK_ADDRESS=127.0.0.1:0", "GROUNDWORK_DATABASE_URL=" + dbtest.MigratedURL(t)}, "serve")
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	logs := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			logs <- sc.Text()
-		}
-		close(logs)
-	}()
-	addr, seen := servingAddress(t, logs)
-	waitReady(t, "http://"+addr+"/readyz")
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	cmd, addr, logs, seen, exited := startServer(t)
 
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -210,24 +192,7 @@ func TestSIGTERMFinishesSlowRequest(t *testing.T) {
 // signal ends the process at once.
 func TestSIGTERMDrainsThenASecondSignalExits(t *testing.T) {
 	t.Parallel()
-	cmd := groundworkCmd(t, []string{"GROUNDWORK_ADDRESS=127.0.0.1:0", "GROUNDWORK_SHUTDOWN_DRAIN=1m",
-		"GROUNDWORK_DATABASE_URL=" + dbtest.MigratedURL(t)}, "serve")
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	logs := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			logs <- sc.Text()
-		}
-		close(logs)
-	}()
-	addr, _ := servingAddress(t, logs)
-	waitReady(t, "http://"+addr+"/readyz")
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	cmd, addr, _, _, exited := startServer(t, "GROUNDWORK_SHUTDOWN_DRAIN=1m")
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -261,6 +226,33 @@ func TestSIGTERMDrainsThenASecondSignalExits(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("a second SIGTERM did not end a draining server")
 	}
+}
+
+// startServer runs `groundwork serve` on a new database with env added and
+// waits until it is ready. It returns the process, its address, its log
+// lines still to come and those read so far, and a channel that receives
+// its exit. Port 0: the server takes a free port and holds it from the
+// start; its "serving" log line says which.
+func startServer(t *testing.T, env ...string) (cmd *exec.Cmd, addr string, logs <-chan string, seen []string, exited <-chan error) {
+	t.Helper()
+	cmd = groundworkCmd(t, append([]string{"GROUNDWORK_ADDRESS=127.0.0.1:0", "GROUNDWORK_DATABASE_URL=" + dbtest.MigratedURL(t)}, env...), "serve")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	addr, seen = servingAddress(t, lines)
+	waitReady(t, "http://"+addr+"/readyz")
+	exit := make(chan error, 1)
+	go func() { exit <- cmd.Wait() }()
+	return cmd, addr, lines, seen, exit
 }
 
 // servingAddress reads log lines until the server says where it serves,

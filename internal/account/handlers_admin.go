@@ -226,12 +226,8 @@ func (h *handlers) signOutEverywhere(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := web.ParseForm(c)
-	if err != nil {
+	if ok, err := web.Confirm(c, h.confirm, signOutConfirmation(u)); !ok {
 		return err
-	}
-	if !f.Confirmed() {
-		return web.RenderConfirmation(c, h.confirm, web.RefuseUnconfirmed, signOutConfirmation(u))
 	}
 	if err := h.svc.SignOutEverywhere(c.Request().Context(), CurrentUser(c), u, c.RealIP()); err != nil {
 		return err
@@ -554,12 +550,8 @@ func (h *handlers) removeMember(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := web.ParseForm(c)
-	if err != nil {
+	if ok, err := web.Confirm(c, h.confirm, removeConfirmation(co, u)); !ok {
 		return err
-	}
-	if !f.Confirmed() {
-		return web.RenderConfirmation(c, h.confirm, web.RefuseUnconfirmed, removeConfirmation(co, u))
 	}
 	if err := h.svc.RemoveFromCohort(c.Request().Context(), CurrentUser(c), co, u, c.RealIP()); err != nil {
 		return err

@@ -67,12 +67,8 @@ func (h *handlers) revokeInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := web.ParseForm(c)
-	if err != nil {
+	if ok, err := web.Confirm(c, h.confirm, revokeConfirmation(inv)); !ok {
 		return err
-	}
-	if !f.Confirmed() {
-		return web.RenderConfirmation(c, h.confirm, web.RefuseUnconfirmed, revokeConfirmation(inv))
 	}
 	if err := h.svc.RevokeInvitation(c.Request().Context(), CurrentUser(c), inv.ID, c.RealIP()); err != nil {
 		return err

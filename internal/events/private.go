@@ -104,12 +104,8 @@ func (p *pages) cancel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := web.ParseForm(c)
-	if err != nil {
+	if ok, err := web.Confirm(c, p.confirm, cancelConfirmation(c.Param("token"), ev, reg)); !ok {
 		return err
-	}
-	if !f.Confirmed() {
-		return web.RenderConfirmation(c, p.confirm, web.RefuseUnconfirmed, cancelConfirmation(c.Param("token"), ev, reg))
 	}
 	if err := p.svc.Cancel(c.Request().Context(), reg); err != nil {
 		return err

@@ -61,3 +61,18 @@ func RenderConfirmation(c echo.Context, page *Page, status int, d Confirmation) 
 // RefuseUnconfirmed is the status of a confirmation page shown in answer to
 // a POST that lacked the confirmation: nothing was changed.
 const RefuseUnconfirmed = http.StatusUnprocessableEntity
+
+// Confirm parses the form of an action that cannot be undone and reports
+// whether it carries the confirmation. When it does not, Confirm has shown
+// the confirmation page d (422) and the handler returns err, changing
+// nothing.
+func Confirm(c echo.Context, page *Page, d Confirmation) (ok bool, err error) {
+	f, err := ParseForm(c)
+	if err != nil {
+		return false, err
+	}
+	if !f.Confirmed() {
+		return false, RenderConfirmation(c, page, RefuseUnconfirmed, d)
+	}
+	return true, nil
+}
