@@ -16,6 +16,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/demo"
+	"groundwork/internal/events"
 	"groundwork/internal/supervision"
 	"groundwork/internal/voice"
 )
@@ -46,6 +47,18 @@ func TestEverySignedInPageFitsEveryScreen(t *testing.T) {
 	axe := axeSource(t)
 	org := demoOrganisation(t, srv)
 	routes := signedInRoutes(t)
+	t.Run("public", func(t *testing.T) {
+		t.Parallel()
+		page := Browser(t)
+		page.UseAxe(axe)
+		paths := publicPages(t, srv)
+		for _, screen := range []Screen{SmallPhone, Phone} {
+			page.Screen(screen)
+			for i, path := range paths {
+				checkPage(t, page, srv.URL, path, screen, i == 0)
+			}
+		}
+	})
 	for _, role := range []account.Role{account.Trainee, account.Supervisor, account.Admin} {
 		t.Run(string(role), func(t *testing.T) {
 			t.Parallel()
@@ -61,6 +74,68 @@ func TestEverySignedInPageFitsEveryScreen(t *testing.T) {
 			}
 		})
 	}
+}
+
+// publicPages are the pages anyone reaches without an account, with the
+// private links a registrant, an invitee, someone resetting a password and
+// a member of a client-voice group are sent. Left out: the first-run setup
+// page (it exists only while there is no admin) and the page that follows
+// a registration (it shows only right after registering; the public
+// session tests open it).
+func publicPages(t *testing.T, srv *Server) []string {
+	t.Helper()
+	ctx := context.Background()
+	a := srv.App
+	var module, lesson, session, cert, trainee, sup string
+	for _, q := range []struct {
+		into  *string
+		query string
+	}{
+		{&module, `SELECT module_slug FROM reflections ORDER BY module_slug LIMIT 1`},
+		{&session, `SELECT id FROM events WHERE starts_at > CURRENT_TIMESTAMP AND cancelled_at IS NULL ORDER BY starts_at LIMIT 1`},
+		{&cert, `SELECT token FROM certificates c WHERE holder_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM certificate_revocations r WHERE r.certificate_id = c.id) ORDER BY id LIMIT 1`},
+		{&trainee, `SELECT id FROM users WHERE role = 'trainee' AND supervisor_id IS NOT NULL ORDER BY email LIMIT 1`},
+	} {
+		if err := a.DB.NewRaw(q.query).Scan(ctx, q.into); err != nil {
+			t.Fatalf("%s: %v", q.query, err)
+		}
+	}
+	m, ok := a.Courses.Catalog().Module(module)
+	if !ok || len(m.Lessons) == 0 {
+		t.Fatalf("no lessons in %s", module)
+	}
+	lesson = m.Lessons[0].Slug
+	if err := a.DB.NewRaw(`SELECT supervisor_id FROM users WHERE id = ?`, trainee).Scan(ctx, &sup); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := a.Events.Register(ctx, session, events.Registrant{Name: "Rhiannon Pryce", Email: "rhiannon@example.org",
+		Organisation: "Ysgol Bro Taf", Audience: events.Schools}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := a.Events.Link.Token(reg.ID)
+	var lead account.User
+	if err := a.DB.NewSelect().Model(&lead).Where("role = 'admin'").Order("email").Limit(1).Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	invitation, err := a.Accounts.Invite(ctx, &lead, "new.starter@example.org", account.Trainee, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset, err := a.Accounts.ResetLink(ctx, lead.Email, "e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	if err := a.DB.NewRaw(`SELECT code FROM voice_rounds WHERE closed_at IS NULL ORDER BY opened_at LIMIT 1`).Scan(ctx, &code); err != nil {
+		t.Fatal(err)
+	}
+	local := func(link string) string { return strings.TrimPrefix(link, a.Config.BaseURL) }
+	return []string{"/", "/modules", "/modules/" + module, "/modules/" + module + "/lessons/" + lesson,
+		"/sessions", "/sessions/" + session, "/signin", "/forgot", "/verify", "/verify/" + cert,
+		"/registrations/" + token, "/registrations/" + token + "/cancel", "/registrations/" + token + "/forget",
+		local(invitation), local(reset), "/v/" + code, "/v/" + code + "/easy", "/v/" + code + "/thanks"}
 }
 
 // checkPage opens path on screen and checks it: see
