@@ -51,12 +51,8 @@ func TestEverySignedInPageFitsEveryScreen(t *testing.T) {
 		t.Parallel()
 		page := Browser(t)
 		page.UseAxe(axe)
-		paths := publicPages(t, srv)
-		for _, screen := range []Screen{SmallPhone, Phone} {
-			page.Screen(screen)
-			for i, path := range paths {
-				checkPage(t, page, srv.URL, path, screen, i == 0)
-			}
+		for i, path := range publicPages(t, srv) {
+			checkPage(t, page, srv.URL, path, []Screen{SmallPhone, Phone}, i == 0)
 		}
 	})
 	for _, role := range []account.Role{account.Trainee, account.Supervisor, account.Admin} {
@@ -66,11 +62,8 @@ func TestEverySignedInPageFitsEveryScreen(t *testing.T) {
 			page := Browser(t)
 			page.UseAxe(axe)
 			page.SignIn(srv.URL, org.emails[role], org.password)
-			for _, screen := range []Screen{SmallPhone, Phone, Laptop} {
-				page.Screen(screen)
-				for i, path := range paths {
-					checkPage(t, page, srv.URL, path, screen, i == 0)
-				}
+			for i, path := range paths {
+				checkPage(t, page, srv.URL, path, []Screen{SmallPhone, Phone, Laptop}, i == 0)
 			}
 		})
 	}
@@ -138,17 +131,28 @@ func publicPages(t *testing.T, srv *Server) []string {
 		local(invitation), local(reset), "/v/" + code, "/v/" + code + "/easy", "/v/" + code + "/thanks"}
 }
 
-// checkPage opens path on screen and checks it: see
+// checkPage opens path once and checks it on each screen in turn, as a
+// window resized from one width to the next: see
 // TestEverySignedInPageFitsEveryScreen. On a phone axe-core checks the page
 // as it opens and, on the first page (openMenuAxe), the open menu.
-func checkPage(t *testing.T, page *Page, base, path string, screen Screen, openMenuAxe bool) {
+func checkPage(t *testing.T, page *Page, base, path string, screens []Screen, openMenuAxe bool) {
 	t.Helper()
-	where := path + " at " + strconv.Itoa(screen.Width) + " px"
+	page.Screen(screens[0])
 	page.Go(base + path)
 	if status := page.Status(); status != 200 {
-		t.Errorf("%s: status %d", where, status)
+		t.Errorf("%s: status %d", path, status)
 		return
 	}
+	for _, screen := range screens {
+		page.Screen(screen)
+		page.Eval(resetJS)
+		checkScreen(t, page, path+" at "+strconv.Itoa(screen.Width)+" px", screen, openMenuAxe)
+	}
+}
+
+// checkScreen checks the open page on screen.
+func checkScreen(t *testing.T, page *Page, where string, screen Screen, openMenuAxe bool) {
+	t.Helper()
 	if wide := page.Eval(overflowJS); wide != "" {
 		t.Errorf("%s scrolls sideways: %s", where, wide)
 	}
@@ -180,6 +184,16 @@ func checkPage(t *testing.T, page *Page, base, path string, screen Screen, openM
 		}
 	}
 }
+
+// resetJS puts the page back as it opened after the checks at another
+// width: menu closed, focus off, scrolled to the top.
+const resetJS = `(() => {
+  const menu = document.querySelector("header details.site-menu");
+  if (menu) menu.open = false;
+  if (document.activeElement) document.activeElement.blur();
+  window.scrollTo(0, 0);
+  return "";
+})()`
 
 // overflowJS names what sticks out when the page is wider than the window,
 // or returns "".
