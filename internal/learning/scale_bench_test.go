@@ -39,7 +39,7 @@ func BenchmarkAtScale(b *testing.B) {
 	a := site.App
 	ctx := context.Background()
 	start := time.Now()
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: n, Learning: a.Learning})
+	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: n, Learning: a.Learning, Certificates: a.Certificates})
 	if err != nil {
 		b.Fatal(err)
 	}
