@@ -14,7 +14,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"groundwork/internal/account"
@@ -48,8 +47,8 @@ var badParams = []string{"not-a-uuid", "%00", "..%2f..%2fetc", "9999-12-31"}
 func TestNoBadInputGivesA5xx(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig(t)
-	logs := &strings.Builder{}
-	a := apptest.NewLogged(t, cfg, slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)))
+	logs := &apptest.Logs{}
+	a := apptest.NewLogged(t, cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
 	res, err := demo.Fill(context.Background(), a.DB, a.Accounts, a.Courses.Catalog(),
@@ -259,18 +258,6 @@ func signIn(t *testing.T, base, role string, res *demo.Result) *visitor {
 	}
 	t.Fatalf("no demonstration %s in %+v", role, res.SignIns)
 	return nil
-}
-
-// lockedWriter lets the server's goroutines write logs a test reads.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // TestSignInNeverRedirectsOffSite tries the redirect tricks browsers fall

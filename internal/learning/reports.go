@@ -96,14 +96,10 @@ func practiceLabel(cl catalog.Clearance) string {
 	return practiceNotCleared
 }
 
-// ChartHeight is the SVG height that fits every bar.
-func (d matrixData) ChartHeight() int { return 20 + len(d.Chart)*34 }
-
 // chartBar is one module's counts, drawn as a stacked bar.
 type chartBar struct {
 	Title                          string
 	Complete, InProgress, NotStart int
-	Y                              int
 	CompleteW, InProgressW         int // widths out of 400
 }
 
@@ -250,7 +246,7 @@ func (r *reports) rows(ctx context.Context, users []account.User) ([]traineeRow,
 func chart(modules []*catalog.Module, rows []traineeRow) []chartBar {
 	bars := make([]chartBar, len(modules))
 	for i, m := range modules {
-		bars[i] = chartBar{Title: m.Title, Y: 10 + i*34}
+		bars[i] = chartBar{Title: m.Title}
 		for _, row := range rows {
 			switch status(row.Modules[i]) {
 			case statusComplete:
