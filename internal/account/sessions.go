@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,6 +17,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/clock"
+	gwdb "groundwork/internal/db"
 	"groundwork/internal/web"
 )
 
@@ -52,6 +51,7 @@ type Sessions struct {
 	idle     time.Duration
 	absolute time.Duration
 	clock    clock.Clock
+	lookup   *gwdb.Statement // a session and its active user, by hashed ID
 }
 
 var _ sessions.Store = (*Sessions)(nil)
@@ -61,7 +61,19 @@ var _ sessions.Store = (*Sessions)(nil)
 func NewSessions(db *bun.DB, key []byte, cookies web.CookiePolicy, idle, absolute time.Duration, clk clock.Clock) *Sessions {
 	codec := securecookie.New(key[:32], nil)
 	codec.MaxAge(int(absolute.Seconds()))
-	return &Sessions{db: db, codec: codec, cookies: cookies, idle: idle, absolute: absolute, clock: clk}
+	lookup := gwdb.NewStatement(db, `SELECT `+gwdb.Columns(db, User{}, "u")+`,
+       s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at
+  FROM sessions AS s JOIN users AS u ON u.id = s.user_id
+ WHERE s.id = $1 AND u.active`)
+	return &Sessions{db: db, codec: codec, cookies: cookies, idle: idle, absolute: absolute, clock: clk, lookup: lookup}
+}
+
+// sessionUser is a row of the session lookup: the user and when their
+// session was last seen and expires.
+type sessionUser struct {
+	User
+	LastSeenAt time.Time `bun:"session_last_seen_at"`
+	ExpiresAt  time.Time `bun:"session_expires_at"`
 }
 
 // userKey holds the loaded *User in a session's Values for this request
@@ -96,21 +108,19 @@ func (s *Sessions) New(r *http.Request, name string) (*sessions.Session, error) 
 	return sess, nil
 }
 
+// load returns the live session with hashed ID of id and its active user,
+// or nil. It runs one prepared statement; the expiry and idle limits are
+// checked on the row it returns.
 func (s *Sessions) load(ctx context.Context, id string) (*sessionRow, error) {
 	t := s.clock.Now()
-	row := new(sessionRow)
-	err := s.db.NewSelect().Model(row).Relation("User").
-		Where("s.id = ?", hashID(id)).
-		Where("s.expires_at > ?", t).
-		Where("s.last_seen_at > ?", t.Add(-s.idle)).
-		Where(`"user".active`).
-		Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
+	found, err := s.lookupRow(ctx, id)
+	if err != nil || found == nil {
+		return nil, err
+	}
+	if !found.ExpiresAt.After(t) || !found.LastSeenAt.After(t.Add(-s.idle)) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("load session: %w", err)
-	}
+	row := &sessionRow{ID: hashID(id), UserID: found.ID, LastSeenAt: found.LastSeenAt, ExpiresAt: found.ExpiresAt, User: &found.User}
 	if t.Sub(row.LastSeenAt) > touchEvery {
 		if _, err := s.db.NewUpdate().Model((*sessionRow)(nil)).Set("last_seen_at = ?", t).
 			Where("id = ?", row.ID).Exec(ctx); err != nil {
@@ -118,6 +128,25 @@ func (s *Sessions) load(ctx context.Context, id string) (*sessionRow, error) {
 		}
 	}
 	return row, nil
+}
+
+// lookupRow runs the lookup and closes its rows before returning, so that
+// touching the session does not need a second connection while the first
+// is held.
+func (s *Sessions) lookupRow(ctx context.Context, id string) (*sessionUser, error) {
+	rows, err := s.lookup.Query(ctx, hashID(id))
+	if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, rows.Err()
+	}
+	found := new(sessionUser)
+	if err := s.db.ScanRow(ctx, rows, found); err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	return found, rows.Close()
 }
 
 // Save writes sess: a session with MaxAge < 0 is deleted on the server and

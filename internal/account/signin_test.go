@@ -5,13 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"groundwork/internal/account"
+	"groundwork/internal/app/apptest"
 )
 
 func TestSignInAndOut(t *testing.T) {
@@ -197,14 +195,6 @@ func TestStateChangeWithoutCSRFIsRefused(t *testing.T) {
 	}
 }
 
-// queryCounter counts the queries the app's database runs.
-type queryCounter struct{ n atomic.Int64 }
-
-func (q *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-func (q *queryCounter) AfterQuery(_ context.Context, _ *bun.QueryEvent) { q.n.Add(1) }
-
 func TestAuthenticatedPageCostsOneQuery(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
@@ -212,14 +202,13 @@ func TestAuthenticatedPageCostsOneQuery(t *testing.T) {
 	b := s.browser()
 	b.signIn("q@example.org", testPassword)
 	b.get("/account") // the first request after sign-in may refresh last-seen
-	counter := &queryCounter{}
-	s.app.DB.AddQueryHook(counter)
+	counter := apptest.CountQueries(s.app)
 	for range 3 {
 		if r := b.get("/account"); r.Code != http.StatusOK {
 			t.Fatalf("profile = %d", r.Code)
 		}
 	}
-	if n := counter.n.Load(); n != 3 {
+	if n := counter.N(); n != 3 {
 		t.Fatalf("3 authenticated pages ran %d queries, want 3 (session and user in one)", n)
 	}
 }

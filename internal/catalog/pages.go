@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"embed"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -166,6 +167,13 @@ type lessonData struct {
 // signed in is rendered once per module version.
 func (d lessonData) CacheKey() string {
 	return "lesson:" + d.Module.Slug + "/" + d.Lesson.Slug + "@" + d.Module.Version
+}
+
+// ViewerCacheKey names what a signed-in reader sees of the lesson: its
+// content and whether they have read it. Their name and the form's token
+// are filled in for each request.
+func (d lessonData) ViewerCacheKey() string {
+	return fmt.Sprintf("%s|signed-in=%t|done=%t", d.CacheKey(), d.SignedIn, d.Done)
 }
 
 func (p *pages) showLesson(c echo.Context) error {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -163,10 +164,29 @@ func TestAnonymousPagesAreRenderedOnceAndNeverLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	const lesson = "/modules/talking-with-schools/lessons/listening-first"
-	_, first, _ := get(t, noRedirect, srv.Base+lesson)
+	_, first, h1 := get(t, noRedirect, srv.Base+lesson)
 	_, second, h := get(t, noRedirect, srv.Base+lesson)
-	if first != second || h.Get("Set-Cookie") != "" || h.Get("Cache-Control") != "no-store" {
-		t.Fatalf("anonymous lesson pages differ or set cookies (%q)", h.Get("Set-Cookie"))
+	if first != second || h.Get("Set-Cookie") != "" || h.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("anonymous lesson pages differ, set cookies (%q) or may be stored without revalidation (%q)",
+			h.Get("Set-Cookie"), h.Get("Cache-Control"))
+	}
+	plainReq, _ := http.NewRequest(http.MethodGet, srv.Base+lesson, nil)
+	uncompressed, err := (&http.Transport{DisableCompression: true}).RoundTrip(plainReq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uncompressed.Body.Close()
+	if hp := uncompressed.Header; hp.Get("Content-Length") != strconv.Itoa(len(first)) || len(hp.Values("Vary")) != 1 ||
+		h.Get("ETag") == "" || h1.Get("ETag") != h.Get("ETag") {
+		t.Fatalf("anonymous lesson headers: Content-Length %q for %d bytes, Vary %q, ETag %q then %q",
+			hp.Get("Content-Length"), len(first), hp.Values("Vary"), h1.Get("ETag"), h.Get("ETag"))
+	}
+	revalidate, _ := http.NewRequest(http.MethodGet, srv.Base+lesson, nil)
+	revalidate.Header.Set("If-None-Match", h.Get("ETag"))
+	if resp, err := noRedirect.Do(revalidate); err != nil || resp.StatusCode != http.StatusNotModified {
+		t.Fatalf("revalidating an unchanged lesson = %v, %v; want 304", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	signedIn := signedInClient(t, srv.Base, "ana@example.org", password)
 	if _, body, _ := get(t, signedIn, srv.Base+lesson); !strings.Contains(body, "Ana Signed-In") {
@@ -190,5 +210,47 @@ func TestAnonymousPagesAreRenderedOnceAndNeverLeak(t *testing.T) {
 	plain, _ := io.ReadAll(zr)
 	if string(plain) != first {
 		t.Fatal("the gzip page differs from the plain one")
+	}
+}
+
+// TestSignedInLessonIsFilledForEachReader shows that the lesson page, made
+// once per role, carries each reader's own name, token and progress, and
+// costs two queries: the session and the reader's progress.
+func TestSignedInLessonIsFilledForEachReader(t *testing.T) {
+	t.Parallel()
+	a, srv := newSite(t)
+	const lesson = "/modules/talking-with-schools/lessons/listening-first"
+	names := []string{`Zoë O'Neil <b>&+`, "Ana Reader"}
+	escaped := []string{"Zoë O&#39;Neil &lt;b&gt;&amp;&#43;", "Ana Reader"}
+	var readers []*apptest.Person
+	for i, name := range names {
+		email := "reader" + strconv.Itoa(i) + "@example.org"
+		if _, _, err := a.Accounts.CreateUser(context.Background(), email, name, account.Trainee, apptest.Password); err != nil {
+			t.Fatal(err)
+		}
+		readers = append(readers, apptest.Visit(t, srv.Base).SignInAs(email, apptest.Password))
+	}
+	counter := apptest.CountQueries(a)
+	for round := range 2 {
+		for i, r := range readers {
+			code, body := r.Get(lesson)
+			if code != http.StatusOK || !strings.Contains(body, ">"+escaped[i]+"</a>") || strings.Contains(body, escaped[1-i]) ||
+				strings.Contains(body, "gw-hole") || !strings.Contains(body, "Mark as read") {
+				t.Fatalf("round %d, reader %d: %d, own name shown %t, other's shown %t", round, i, code,
+					strings.Contains(body, escaped[i]), strings.Contains(body, escaped[1-i]))
+			}
+		}
+	}
+	if n := counter.N(); n != 2*2*2 {
+		t.Errorf("4 signed-in lesson pages ran %d queries, want 8 (session, progress)", n)
+	}
+	if code, _ := readers[0].Post(lesson+"/complete", lesson, nil); code != http.StatusOK && code != http.StatusSeeOther {
+		t.Fatalf("mark as read with the page's token = %d", code)
+	}
+	if _, body := readers[0].Get(lesson); !strings.Contains(body, "You have read this lesson") {
+		t.Fatal("the reader's page does not show the lesson as read")
+	}
+	if _, body := readers[1].Get(lesson); !strings.Contains(body, "Mark as read") || strings.Contains(body, "You have read this lesson") {
+		t.Fatal("one reader's progress shows on another's page")
 	}
 }

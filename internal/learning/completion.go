@@ -2,13 +2,16 @@ package learning
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/catalog"
+	"groundwork/internal/db"
 	"groundwork/internal/supervision"
 )
 
@@ -246,11 +249,22 @@ UNION ALL
 SELECT 'enrolment', user_id, scope, '', 0, false, enrolled_at
   FROM enrolments WHERE user_id IN (?0)`
 
+// factsOfOneQuery is factsQuery for one person, as a prepared statement:
+// every signed-in lesson and module page runs it.
+var factsOfOneQuery = strings.ReplaceAll(factsQuery, "IN (?0)", "= $1")
+
 // facts reads the facts of userIDs in one query.
 func (p *Progress) facts(ctx context.Context, userIDs []string) (*facts, error) {
 	f := &facts{read: map[string]map[string]time.Time{}, attempts: map[string][]attemptFact{},
 		reflection: map[string]time.Time{}, scopes: map[string][]string{}}
-	rows, err := p.DB.QueryContext(ctx, factsQuery, bun.List(userIDs))
+	var rows *sql.Rows
+	var err error
+	if len(userIDs) == 1 {
+		p.oneFacts.once.Do(func() { p.oneFacts.stmt = db.NewStatement(p.DB, factsOfOneQuery) })
+		rows, err = p.oneFacts.stmt.Query(ctx, userIDs[0])
+	} else {
+		rows, err = p.DB.QueryContext(ctx, factsQuery, bun.List(userIDs))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read progress facts: %w", err)
 	}

@@ -6,22 +6,12 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
 	"groundwork/internal/app/apptest"
 )
-
-type queryCounter struct{ n atomic.Int64 }
-
-func (q *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-func (q *queryCounter) AfterQuery(context.Context, *bun.QueryEvent) { q.n.Add(1) }
 
 func TestTraineeDashboardShowsWhatRemains(t *testing.T) {
 	t.Parallel()
@@ -38,11 +28,10 @@ func TestTraineeDashboardShowsWhatRemains(t *testing.T) {
 	v.Post("/modules/first-contact/reflections", "/modules/first-contact/reflections",
 		url.Values{"prompt-1": {"One."}, "prompt-2": {"Two."}, "action": {"submit"}})
 
-	counter := &queryCounter{}
-	a.DB.AddQueryHook(counter)
+	counter := apptest.CountQueries(a)
 	_, page := v.Get("/dashboard")
 	// Session, facts, sign-offs, supervision, certificates, Needs you.
-	if n := counter.n.Load(); n > 6 {
+	if n := counter.N(); n > 6 {
 		t.Errorf("the trainee dashboard ran %d queries, budget 6", n)
 	}
 	for _, want := range []string{"Still to do: 1 competency to ask sign-off for.", "best score 100%", "Ask your supervisor to sign off"} {

@@ -100,10 +100,9 @@ func TestPrerequisitesGateStartingAModule(t *testing.T) {
 		t.Fatal("the module page does not offer to continue where the trainee left off")
 	}
 
-	counter := &queryCounter{}
-	a.DB.AddQueryHook(counter)
+	counter := apptest.CountQueries(a)
 	v.Get(lesson)
-	if n := counter.n.Load(); n > 5 {
+	if n := counter.N(); n > 5 {
 		t.Errorf("a gated module's lesson page ran %d queries, budget 5", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,6 +15,7 @@ import (
 
 	"groundwork/internal/catalog"
 	"groundwork/internal/clock"
+	"groundwork/internal/db"
 	"groundwork/internal/fault"
 	"groundwork/internal/notify"
 	"groundwork/internal/web"
@@ -50,6 +52,12 @@ type Progress struct {
 	// Courses names modules and competencies in notices and in what waits
 	// for supervisors; nil names them by slug and ID.
 	Courses *catalog.Store
+
+	// oneFacts reads one person's facts: the lesson pages' query.
+	oneFacts struct {
+		once sync.Once
+		stmt *db.Statement
+	}
 }
 
 var _ catalog.Progress = (*Progress)(nil)

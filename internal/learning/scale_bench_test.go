@@ -45,8 +45,7 @@ func BenchmarkAtScale(b *testing.B) {
 	}
 	b.Logf("demo: %d trainees, %d progress rows in %s", res.Trainees, res.Rows, time.Since(start).Round(time.Millisecond))
 	cohort := cohortOf500(b, a)
-	counter := &queryCounter{}
-	a.DB.AddQueryHook(counter)
+	counter := apptest.CountQueries(a)
 
 	trainee := signIn(b, site.Base, "trainee00001@demo.groundwork.example", res.Password)
 	admin := signIn(b, site.Base, "lead@demo.groundwork.example", res.Password)
@@ -74,9 +73,9 @@ func cohortOf500(b *testing.B, a *app.App) string {
 
 // measure requests path b.N times and reports the median, the 90th
 // percentile and the queries per request.
-func measure(b *testing.B, v *apptest.Person, path string, counter *queryCounter) {
+func measure(b *testing.B, v *apptest.Person, path string, counter *apptest.QueryCounter) {
 	times := make([]time.Duration, 0, b.N)
-	before := counter.n.Load()
+	before := counter.N()
 	b.ResetTimer()
 	for range b.N {
 		t := time.Now()
@@ -89,7 +88,7 @@ func measure(b *testing.B, v *apptest.Person, path string, counter *queryCounter
 	slices.Sort(times)
 	b.ReportMetric(ms(times[len(times)/2]), "ms-median")
 	b.ReportMetric(ms(times[len(times)*9/10]), "ms-p90")
-	b.ReportMetric(float64(counter.n.Load()-before)/float64(b.N), "queries/op")
+	b.ReportMetric(float64(counter.N()-before)/float64(b.N), "queries/op")
 }
 
 // measureCSV streams the export and samples the heap while it does.

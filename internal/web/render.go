@@ -3,12 +3,15 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,11 +45,16 @@ type Page struct {
 	tmpl  *template.Template
 	cache sync.Map // key -> *cachedPage
 	size  atomic.Int64
+
+	stencils     sync.Map // key -> *stencil
+	stencilCount atomic.Int64
 }
 
-// cachedPage is a rendered page, plain and gzip-compressed.
+// cachedPage is a rendered page, plain and gzip-compressed, with the
+// entity tag browsers revalidate it with.
 type cachedPage struct {
 	plain, gzipped []byte
+	etag           string
 }
 
 // maxCachedPages bounds each page's render cache; it is emptied when full.
@@ -67,12 +75,17 @@ type View struct {
 
 	c         echo.Context
 	usedToken *bool
+	// stencilToken stands in for the CSRF token while a stencil is made.
+	stencilToken string
 }
 
 // CSRF returns the token for the page's forms. It is made on first use, so
 // pages without forms set no cookie and can be cached.
 func (v View) CSRF() string {
 	*v.usedToken = true
+	if v.stencilToken != "" {
+		return v.stencilToken
+	}
 	return CSRFToken(v.c)
 }
 
@@ -186,10 +199,12 @@ func (r *Renderer) MustPage(name string) *Page {
 	return p
 }
 
-// Render writes the page with status. Pages are never cached by browsers
-// or proxies: they carry a CSRF token and, for signed-in people, personal
-// data. Pages whose data is a CacheKeyer are rendered once per key for
-// people who are not signed in.
+// Render writes the page with status. Pages are never stored by browsers
+// or proxies (no-store): they carry a CSRF token and, for signed-in people,
+// personal data. Pages whose data is a CacheKeyer are rendered once per key
+// for people who are not signed in, and those may be kept and revalidated;
+// pages whose data is a ViewerCacheKeyer are rendered once per key and role
+// for people who are.
 func (p *Page) Render(c echo.Context, status int, data any) error {
 	used := false
 	view := View{
@@ -203,6 +218,10 @@ func (p *Page) Render(c echo.Context, status int, data any) error {
 		usedToken: &used,
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	if keyer, ok := data.(ViewerCacheKeyer); ok && view.Viewer != nil && status == http.StatusOK &&
+		len(view.Flashes) == 0 && len(view.Problems) == 0 {
+		return p.renderStencil(c, view, keyer.ViewerCacheKey())
+	}
 	keyer, cacheable := data.(CacheKeyer)
 	cacheable = cacheable && view.Viewer == nil && len(view.Flashes) == 0 && status == http.StatusOK
 	var key string
@@ -217,12 +236,13 @@ func (p *Page) Render(c echo.Context, status int, data any) error {
 		return fmt.Errorf("render %s: %w", p.name, err)
 	}
 	if cacheable && !used {
-		p.store(key, buf.Bytes())
+		return writeCached(c, p.store(key, buf.Bytes()))
 	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-func (p *Page) store(key string, html []byte) {
+// store keeps html as the page for key and returns what it keeps.
+func (p *Page) store(key string, html []byte) *cachedPage {
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	_, _ = zw.Write(html)
@@ -231,17 +251,31 @@ func (p *Page) store(key string, html []byte) {
 		p.cache.Clear()
 		p.size.Store(1)
 	}
-	p.cache.Store(key, &cachedPage{plain: bytes.Clone(html), gzipped: gz.Bytes()})
+	sum := sha256.Sum256(html)
+	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	page := &cachedPage{plain: bytes.Clone(html), gzipped: gz.Bytes(), etag: etag}
+	p.cache.Store(key, page)
+	return page
 }
 
+// writeCached sends a page that is the same for everyone who is not signed
+// in. Browsers may keep it but ask again each time (no-cache), and get 304
+// while it is unchanged; the gzip wrapper has already said it varies with
+// Accept-Encoding.
 func writeCached(c echo.Context, page *cachedPage) error {
 	h := c.Response().Header()
-	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	h.Set(echo.HeaderCacheControl, "no-cache")
+	h.Set("ETag", page.etag)
+	if c.Request().Header.Get("If-None-Match") == page.etag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := page.plain
 	if strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 		h.Set(echo.HeaderContentEncoding, "gzip")
-		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page.gzipped)
+		body = page.gzipped
 	}
-	return c.HTMLBlob(http.StatusOK, page.plain)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body)
 }
 
 func (r *Renderer) funcs() template.FuncMap {

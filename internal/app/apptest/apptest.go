@@ -19,11 +19,15 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+
+	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
 	"groundwork/internal/clock"
+	"groundwork/internal/db"
 	"groundwork/internal/db/dbtest"
 	"groundwork/internal/mail/mailtest"
 )
@@ -327,3 +331,26 @@ func (p *Person) SetCookie(c *http.Cookie) {
 	u, _ := url.Parse(p.base)
 	p.client.Jar.SetCookies(u, []*http.Cookie{c})
 }
+
+// QueryCounter counts the queries an app's database runs: those bun builds
+// and the prepared statements of the hot paths.
+type QueryCounter struct{ n atomic.Int64 }
+
+// CountQueries starts counting a's queries.
+func CountQueries(a *app.App) *QueryCounter {
+	q := &QueryCounter{}
+	a.DB.AddQueryHook(q)
+	db.ObserveStatements(a.DB, q)
+	return q
+}
+
+// N is the number of queries counted so far.
+func (q *QueryCounter) N() int64 { return q.n.Load() }
+
+// BeforeQuery implements bun.QueryHook.
+func (q *QueryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+
+// AfterQuery implements bun.QueryHook.
+func (q *QueryCounter) AfterQuery(context.Context, *bun.QueryEvent) { q.n.Add(1) }
