@@ -28,8 +28,9 @@ func BenchmarkLessonPage(b *testing.B) {
 	bareSite := httptest.NewServer(bare)
 	defer bareSite.Close()
 
-	// A signed-in trainee's page is rendered for them each time and costs
-	// two queries (session with user, progress facts); reported alongside.
+	// A signed-in trainee's page costs two prepared queries (session with
+	// user, progress facts) and a copy of the page's stencil filled with
+	// their name and token; reported alongside.
 	const password = "a long enough passphrase"
 	u, _, err := a.Accounts.CreateUser(context.Background(), "bench@example.org", "Bench", account.Trainee, password)
 	if err != nil {
