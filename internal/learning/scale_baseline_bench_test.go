@@ -88,12 +88,26 @@ var registrants atomic.Int64
 // browser session with the CSRF token of the session's page, post the
 // public registration form b.N times each, each time with a new email, and
 // reports the median and 90th percentile answer time, registrations a
-// second and queries per registration.
-func measureRegistration(b *testing.B, base, sessionID string, counter *queryCounter) {
+// second and queries per registration. It fails unless every one of them
+// was recorded.
+func measureRegistration(b *testing.B, a *app.App, base, sessionID string, counter *queryCounter) {
 	page := "/sessions/" + sessionID
+	before := registrationsOf(b, a, sessionID)
 	measureConcurrently(b, base, page, counter, func(v *apptest.Person, token string) int {
 		return post(b, v, page+"/register", registration(token))
 	})
+	if got, want := registrationsOf(b, a, sessionID)-before, b.N*registrationClients; got != want {
+		b.Fatalf("%d registrations recorded for %d sent", got, want)
+	}
+}
+
+// registrationsOf counts the session's registrations.
+func registrationsOf(b *testing.B, a *app.App, sessionID string) int {
+	n, err := a.DB.NewSelect().Table("registrations").Where("event_id = ?", sessionID).Count(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return int(n)
 }
 
 // measureConcurrently runs request b.N times for each of
@@ -108,7 +122,9 @@ func measureConcurrently(b *testing.B, base, tokenFrom string, counter *queryCou
 	tokens := make([]string, registrationClients)
 	for i := range visitors {
 		visitors[i] = apptest.Visit(b, base)
-		visitors[i].Client().Transport = &http.Transport{DisableCompression: true}
+		transport := &http.Transport{DisableCompression: true}
+		defer transport.CloseIdleConnections()
+		visitors[i].Client().Transport = transport
 		tokens[i] = visitors[i].CSRF(tokenFrom)
 	}
 	var before int64

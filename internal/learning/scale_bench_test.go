@@ -56,7 +56,7 @@ func BenchmarkAtScale(b *testing.B) {
 	b.Run("ProgressCSV", func(b *testing.B) { measureCSV(b, admin) })
 	items, session := itemAnalysisPath(b, a), openSession(b, a)
 	b.Run("ItemAnalysis", func(b *testing.B) { measure(b, admin, items, counter) })
-	b.Run("Registration", func(b *testing.B) { measureRegistration(b, site.Base, session, counter) })
+	b.Run("Registration", func(b *testing.B) { measureRegistration(b, a, site.Base, session, counter) })
 	b.Run("BareEchoRegistration", func(b *testing.B) { measureBareRegistration(b, site.Base, session) })
 	b.Run("BareEcho", func(b *testing.B) { measureBareEcho(b, trainee, "/dashboard", counter) })
 }
