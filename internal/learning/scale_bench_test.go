@@ -35,6 +35,7 @@ func BenchmarkAtScale(b *testing.B) {
 		n = v
 	}
 	dir, _ := filepath.Abs("../../courses")
+	liftRegisterLimit(b)
 	site := apptest.Start(b, dir)
 	a := site.App
 	ctx := context.Background()
@@ -52,6 +53,11 @@ func BenchmarkAtScale(b *testing.B) {
 	b.Run("TraineeDashboard", func(b *testing.B) { measure(b, trainee, "/dashboard", counter) })
 	b.Run("CohortMatrix500", func(b *testing.B) { measure(b, admin, "/admin/reports?cohort="+cohort, counter) })
 	b.Run("ProgressCSV", func(b *testing.B) { measureCSV(b, admin) })
+	items, session := itemAnalysisPath(b, a), openSession(b, a)
+	b.Run("ItemAnalysis", func(b *testing.B) { measure(b, admin, items, counter) })
+	b.Run("Registration", func(b *testing.B) { measureRegistration(b, a, site.Base, session, counter) })
+	b.Run("BareEchoRegistration", func(b *testing.B) { measureBareRegistration(b, site.Base, session) })
+	b.Run("BareEcho", func(b *testing.B) { measureBareEcho(b, trainee, "/dashboard", counter) })
 }
 
 // cohortOf500 puts 500 demonstration trainees in a cohort of their own.
