@@ -69,7 +69,10 @@ var (
 		"Ahmed", "Byrne", "Costa", "Duarte", "Eriksen", "Fofana"}
 )
 
-// Fill writes the demonstration organisation.
+// Fill writes the demonstration organisation in bulk (multi-row INSERTs,
+// a transaction per batch of trainees, certificates issued a batch at a
+// time), then refreshes the planner's statistics, which a bulk load leaves
+// behind.
 func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.Catalog, opts Options) (*Result, error) {
 	if opts.Trainees <= 0 {
 		opts.Trainees = 12
@@ -111,6 +114,9 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 			return nil, err
 		}
 	}
+	if err := db.RefreshStatistics(ctx, conn); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -123,8 +129,12 @@ func certificates(ctx context.Context, conn *bun.DB, svc *account.Service, certs
 		return 0, err
 	}
 	var issued []certificate.Certificate
-	for _, t := range trainees {
-		got, err := certs.IssueDue(ctx, t.ID)
+	for start := 0; start < len(trainees); start += batch {
+		ids := make([]string, 0, batch)
+		for _, t := range trainees[start:min(start+batch, len(trainees))] {
+			ids = append(ids, t.ID)
+		}
+		got, err := certs.IssueDueMany(ctx, ids)
 		if err != nil {
 			return 0, err
 		}
