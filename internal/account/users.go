@@ -33,6 +33,19 @@ func UserByID(ctx context.Context, idb bun.IDB, id string) (*User, error) {
 	return u, nil
 }
 
+// UsersByIDs returns the users with ids, in no particular order; ids
+// that name nobody are left out.
+func UsersByIDs(ctx context.Context, idb bun.IDB, ids []string) ([]User, error) {
+	var users []User
+	if len(ids) == 0 {
+		return users, nil
+	}
+	if err := idb.NewSelect().Model(&users).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read users: %w", err)
+	}
+	return users, nil
+}
+
 // userByEmail returns the user with email (any case), or nil.
 func userByEmail(ctx context.Context, idb bun.IDB, email string) (*User, error) {
 	u := new(User)
@@ -138,7 +151,7 @@ func adminExists(ctx context.Context, idb bun.IDB) (bool, error) {
 	return idb.NewSelect().Model((*User)(nil)).Where("role = ?", Admin).Where("active").Exists(ctx)
 }
 
-// ImportUsers inserts ready-made accounts in one statement, for bulk
+// ImportUsers inserts ready-made accounts in multi-row statements, for bulk
 // loading such as demonstration data. Emails are normalised; IDs and
 // timestamps are filled in when empty.
 func (s *Service) ImportUsers(ctx context.Context, idb bun.IDB, users []User) error {
@@ -154,7 +167,7 @@ func (s *Service) ImportUsers(ctx context.Context, idb bun.IDB, users []User) er
 		}
 		u.UpdatedAt = u.CreatedAt
 	}
-	if _, err := idb.NewInsert().Model(&users).Exec(ctx); err != nil {
+	if err := db.InsertAll(ctx, idb, users); err != nil {
 		return fmt.Errorf("import users: %w", err)
 	}
 	return nil

@@ -124,6 +124,9 @@ func (a *App) build(ctx context.Context) error {
 	if len(applied) > 0 {
 		a.Logger.Info("applied migrations", slog.Any("names", applied))
 	}
+	if err := db.Optimize(ctx, a.DB); err != nil {
+		return err
+	}
 	sessionKey, err := a.secret(ctx, "session_key", a.Config.SessionKey)
 	if err != nil {
 		return err
@@ -385,6 +388,11 @@ func (a *App) Close() error {
 		_ = a.health.Close()
 	}
 	a.healthMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := db.Optimize(ctx, a.DB); err != nil {
+		a.Logger.Warn("optimize database", slog.String("error", err.Error()))
+	}
 	return a.DB.Close()
 }
 
@@ -408,6 +416,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.Accounts.Sessions.PurgeLoop(background, 10*time.Minute, a.Logger)
 	go a.Events.Run(background, 5*time.Minute)
 	go a.Voice.Run(background, time.Minute)
+	go db.KeepOptimized(background, a.DB, db.OptimizeEvery, a.Logger)
 	if a.Outbox.Delivers() { // without SMTP a digest would only wait unsent
 		go a.Notify.Run(background, 10*time.Minute, a.Logger)
 	}

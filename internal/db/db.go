@@ -140,7 +140,10 @@ func openSQLite(rawURL string) (*bun.DB, error) {
 		return nil, fmt.Errorf("invalid SQLite path: %w", err)
 	}
 	dsn := "file:" + abs + "?" + url.Values{
-		"_pragma": {"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"},
+		// optimize(0x10002) is SQLite's recipe for a long-lived connection:
+		// analyze at open whatever has no statistics or stale ones, with a
+		// cap on the work; OptimizeEvery and Optimize keep them fresh.
+		"_pragma": {"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "optimize(0x10002)"},
 		"_txlock": {"immediate"},
 	}.Encode()
 	sqldb, err := sql.Open("sqlite", dsn)

@@ -69,7 +69,10 @@ var (
 		"Ahmed", "Byrne", "Costa", "Duarte", "Eriksen", "Fofana"}
 )
 
-// Fill writes the demonstration organisation.
+// Fill writes the demonstration organisation in bulk (multi-row INSERTs,
+// a transaction per batch of trainees, certificates issued a batch at a
+// time), then refreshes the planner's statistics, which a bulk load leaves
+// behind.
 func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.Catalog, opts Options) (*Result, error) {
 	if opts.Trainees <= 0 {
 		opts.Trainees = 12
@@ -102,7 +105,7 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 		return nil, err
 	}
 	if opts.Certificates != nil {
-		if res.Issued, err = certificates(ctx, conn, svc, opts.Certificates); err != nil {
+		if res.Issued, err = certificates(ctx, conn, svc, opts.Certificates, opts.Progress); err != nil {
 			return nil, err
 		}
 	}
@@ -111,24 +114,35 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 			return nil, err
 		}
 	}
+	if opts.Progress != nil {
+		fmt.Fprintln(opts.Progress, "Refreshing the database's statistics...")
+	}
+	if err := db.RefreshStatistics(ctx, conn); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
 // certificates issues what every trainee has earned, then revokes one
 // certificate and re-issues another after a name change, so that the
 // verification page has every answer to show.
-func certificates(ctx context.Context, conn *bun.DB, svc *account.Service, certs *certificate.Service) (int, error) {
+func certificates(ctx context.Context, conn *bun.DB, svc *account.Service, certs *certificate.Service, progress io.Writer) (int, error) {
 	trainees, err := account.UsersByRole(ctx, conn, account.Trainee)
 	if err != nil {
 		return 0, err
 	}
 	var issued []certificate.Certificate
-	for _, t := range trainees {
-		got, err := certs.IssueDue(ctx, t.ID)
+	for start := 0; start < len(trainees); start += batch {
+		ids := make([]string, 0, batch)
+		for _, t := range trainees[start:min(start+batch, len(trainees))] {
+			ids = append(ids, t.ID)
+		}
+		got, err := certs.IssueDueMany(ctx, ids)
 		if err != nil {
 			return 0, err
 		}
 		issued = append(issued, got...)
+		drawBar(progress, "trainees' certificates", min(start+batch, len(trainees)), len(trainees))
 	}
 	if len(issued) < 2 || issued[0].HolderID == issued[len(issued)-1].HolderID {
 		return len(issued), nil
@@ -225,7 +239,7 @@ func (w *writer) trainees(ctx context.Context, opts Options, res *Result) error 
 			return err
 		}
 		res.Rows += rows
-		drawBar(opts.Progress, end, opts.Trainees)
+		drawBar(opts.Progress, "trainees", end, opts.Trainees)
 	}
 	return nil
 }
@@ -455,13 +469,13 @@ func reflection(userID, module string, prompt int, at time.Time) learning.Reflec
 }
 
 // drawBar redraws a one-line progress bar.
-func drawBar(w io.Writer, done, total int) {
+func drawBar(w io.Writer, what string, done, total int) {
 	if w == nil {
 		return
 	}
 	const width = 30
 	filled := done * width / total
-	fmt.Fprintf(w, "\r[%s%s] %d/%d trainees", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
+	fmt.Fprintf(w, "\r[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total, what)
 	if done == total {
 		fmt.Fprintln(w)
 	}

@@ -155,17 +155,17 @@ func Import(ctx context.Context, idb bun.IDB, r Records) error {
 		for i, l := range r.Lessons {
 			rows[i] = lessonDone{UserID: l.UserID, ModuleSlug: l.Module, LessonSlug: l.Lesson, CompletedAt: l.At}
 		}
-		if _, err := idb.NewInsert().Model(&rows).Exec(ctx); err != nil {
+		if err := db.InsertAll(ctx, idb, rows); err != nil {
 			return fmt.Errorf("import lesson progress: %w", err)
 		}
 	}
 	if len(r.Attempts) > 0 {
-		if _, err := idb.NewInsert().Model(&r.Attempts).Exec(ctx); err != nil {
+		if err := db.InsertAll(ctx, idb, r.Attempts); err != nil {
 			return fmt.Errorf("import attempts: %w", err)
 		}
 	}
 	if len(r.Reflections) > 0 {
-		if _, err := idb.NewInsert().Model(&r.Reflections).Exec(ctx); err != nil {
+		if err := db.InsertAll(ctx, idb, r.Reflections); err != nil {
 			return fmt.Errorf("import reflections: %w", err)
 		}
 	}

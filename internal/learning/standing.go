@@ -2,6 +2,7 @@ package learning
 
 import (
 	"context"
+	"slices"
 
 	"groundwork/internal/catalog"
 )
@@ -24,33 +25,62 @@ type Standing struct {
 // Standing computes what userID has completed, from the same facts the
 // dashboard reads.
 func (p *Progress) Standing(ctx context.Context, userID string, c *catalog.Catalog) (Standing, error) {
-	overview, err := p.Overview(ctx, []string{userID}, c)
+	all, err := p.Standings(ctx, []string{userID}, c)
 	if err != nil {
 		return Standing{}, err
 	}
-	var s Standing
-	var programme []ModuleProgress
-	for _, mp := range overview[userID] {
-		if mp.Complete() {
-			s.Completed = append(s.Completed, mp)
-		}
-		for _, slug := range c.Programme.Modules {
-			if mp.Module.Slug == slug {
-				programme = append(programme, mp)
+	return all[userID], nil
+}
+
+// Standings computes Standing for each of userIDs in a fixed number of
+// queries, whatever their number.
+func (p *Progress) Standings(ctx context.Context, userIDs []string, c *catalog.Catalog) (map[string]Standing, error) {
+	overview, err := p.Overview(ctx, userIDs, c)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Standing, len(userIDs))
+	var finished []string
+	for _, id := range userIDs {
+		var s Standing
+		for _, mp := range overview[id] {
+			if mp.Complete() {
+				s.Completed = append(s.Completed, mp)
 			}
 		}
-	}
-	hours := 0.0
-	if p.Supervision != nil && len(s.Completed) > 0 {
-		sums, err := p.Supervision.Summaries(ctx, []string{userID})
-		if err != nil {
-			return Standing{}, err
+		if len(s.Completed) > 0 {
+			finished = append(finished, id)
 		}
-		hours = sums[userID].Hours
+		out[id] = s
 	}
-	s.Clearance = Clearance(c, overview[userID])
-	s.Programme = programmeComplete(programme, hours, c.Programme) && s.Clearance.Cleared()
-	return s, nil
+	hours := map[string]float64{}
+	if p.Supervision != nil && len(finished) > 0 {
+		sums, err := p.Supervision.Summaries(ctx, finished)
+		if err != nil {
+			return nil, err
+		}
+		for id, sum := range sums {
+			hours[id] = sum.Hours
+		}
+	}
+	for _, id := range userIDs {
+		s := out[id]
+		s.Clearance = Clearance(c, overview[id])
+		s.Programme = programmeComplete(programmeModules(overview[id], c), hours[id], c.Programme) && s.Clearance.Cleared()
+		out[id] = s
+	}
+	return out, nil
+}
+
+// programmeModules keeps the programme's modules of one person's progress.
+func programmeModules(all []ModuleProgress, c *catalog.Catalog) []ModuleProgress {
+	var out []ModuleProgress
+	for _, mp := range all {
+		if slices.Contains(c.Programme.Modules, mp.Module.Slug) {
+			out = append(out, mp)
+		}
+	}
+	return out
 }
 
 // programmeComplete reports whether modules (the programme's) are all

@@ -113,6 +113,38 @@ func (n *Notifier) Tell(ctx context.Context, idb bun.IDB, userID string, kind Ki
 	return nil
 }
 
+// Note is one notice of a batch for TellMany: whom it is for, what it is
+// about, what it says and where it is acted on.
+type Note struct {
+	UserID, Ref, Text, Link string
+}
+
+// TellMany records a notice of kind for each of notes in idb, the
+// transaction of the change they report, in one statement. Urgent kinds
+// are told one by one, since each may queue a mail.
+func (n *Notifier) TellMany(ctx context.Context, idb bun.IDB, kind Kind, notes []Note) error {
+	if n == nil || len(notes) == 0 {
+		return nil
+	}
+	if kind.Urgent() {
+		for _, nt := range notes {
+			if err := n.Tell(ctx, idb, nt.UserID, kind, nt.Ref, nt.Text, nt.Link); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	now := n.Clock.Now()
+	rows := make([]Notice, len(notes))
+	for i, nt := range notes {
+		rows[i] = Notice{ID: clock.NewID(), UserID: nt.UserID, Kind: kind, Ref: nt.Ref, Text: nt.Text, Link: nt.Link, CreatedAt: now}
+	}
+	if _, err := idb.NewInsert().Model(&rows).Exec(ctx); err != nil {
+		return fmt.Errorf("record notices: %w", err)
+	}
+	return nil
+}
+
 // Done marks userID's open notices about ref of the given kinds as done
 // (or read), in idb, the transaction of the change that settles them. An
 // empty ref matches every notice of those kinds.

@@ -366,6 +366,25 @@ func (s *Service) History(ctx context.Context, traineeID string) ([]Event, error
 	return out, nil
 }
 
+// Histories is History for each of traineeIDs, in one query.
+func (s *Service) Histories(ctx context.Context, traineeIDs []string) (map[string][]Event, error) {
+	out := map[string][]Event{}
+	if len(traineeIDs) == 0 {
+		return out, nil
+	}
+	var all []Event
+	err := s.DB.NewSelect().Model(&all).ColumnExpr("ce.*, u.name AS actor_name").
+		Join("JOIN users AS u ON u.id = ce.actor_id").Where("ce.trainee_id IN (?)", bun.List(traineeIDs)).
+		OrderExpr("ce.at, ce.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load competency history: %w", err)
+	}
+	for _, e := range all {
+		out[e.TraineeID] = append(out[e.TraineeID], e)
+	}
+	return out, nil
+}
+
 // SignedOff reports, per trainee, the competencies currently signed off:
 // what module completion counts.
 func (s *Service) SignedOff(ctx context.Context, userIDs []string) (map[string]map[string]bool, error) {

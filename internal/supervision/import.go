@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"groundwork/internal/db"
 )
 
 // Bulk is supervision history to load at once, for demonstration data.
@@ -36,17 +38,17 @@ func Import(ctx context.Context, idb bun.IDB, b Bulk) error {
 		b.States[i].Version = steps[[2]string{b.States[i].TraineeID, b.States[i].CompetencyID}]
 	}
 	if len(b.Records) > 0 {
-		if _, err := idb.NewInsert().Model(&b.Records).Exec(ctx); err != nil {
+		if err := db.InsertAll(ctx, idb, b.Records); err != nil {
 			return fmt.Errorf("import supervision records: %w", err)
 		}
 	}
 	if len(b.States) > 0 {
-		if _, err := idb.NewInsert().Model(&b.States).Exec(ctx); err != nil {
+		if err := db.InsertAll(ctx, idb, b.States); err != nil {
 			return fmt.Errorf("import competency statuses: %w", err)
 		}
 	}
 	if len(b.Events) > 0 {
-		if _, err := idb.NewInsert().Model(&b.Events).Exec(ctx); err != nil {
+		if err := db.InsertAll(ctx, idb, b.Events); err != nil {
 			return fmt.Errorf("import competency history: %w", err)
 		}
 	}
