@@ -88,7 +88,10 @@ func (p *Progress) SaveReflections(ctx context.Context, userID string, m *catalo
 				return ErrSubmitted
 			}
 		}
-		return nil
+		if !submit {
+			return nil
+		}
+		return recordActivity(ctx, tx, []activityRow{{UserID: userID, LastAt: t}})
 	})
 	if err == nil && submit {
 		p.changed(ctx, userID)

@@ -53,6 +53,24 @@ func BenchmarkAtScale(b *testing.B) {
 	b.Run("TraineeDashboard", func(b *testing.B) { measure(b, trainee, "/dashboard", counter) })
 	b.Run("CohortMatrix500", func(b *testing.B) { measure(b, admin, "/admin/reports?cohort="+cohort, counter) })
 	b.Run("ProgressCSV", func(b *testing.B) { measureCSV(b, admin) })
+	benchStaffDashboards(b, site.Base, res.Password, counter)
+}
+
+// benchStaffDashboards measures the first page of /dashboard as the
+// training lead (every trainee) and as a demonstration supervisor (their
+// own trainees), with its size.
+func benchStaffDashboards(b *testing.B, base, password string, counter *queryCounter) {
+	admin := signIn(b, base, "lead@demo.groundwork.example", password)
+	supervisor := signIn(b, base, "sam.okoro@demo.groundwork.example", password)
+	b.Run("AdminDashboard", func(b *testing.B) { measurePage(b, admin, "/dashboard", counter) })
+	b.Run("SupervisorDashboard", func(b *testing.B) { measurePage(b, supervisor, "/dashboard", counter) })
+}
+
+// measurePage is measure that also reports the page's size in KB.
+func measurePage(b *testing.B, v *apptest.Person, path string, counter *queryCounter) {
+	_, page := v.Get(path)
+	measure(b, v, path, counter)
+	b.ReportMetric(float64(len(page))/1000, "KB")
 }
 
 // cohortOf500 puts 500 demonstration trainees in a cohort of their own.
