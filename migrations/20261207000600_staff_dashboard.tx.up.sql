@@ -22,5 +22,14 @@ CREATE INDEX users_trainee_name_idx ON users (lower(name), id) WHERE role = 'tra
 --bun:split
 CREATE INDEX users_supervisor_name_idx ON users (supervisor_id, lower(name), id) WHERE role = 'trainee';
 --bun:split
--- Submitted reflections, for counting those that wait for a comment.
-CREATE INDEX reflections_submitted_idx ON reflections (user_id) WHERE submitted_at IS NOT NULL;
+-- A reflection's first comment, so that those waiting for one are found
+-- through a small partial index instead of an anti-join over every
+-- submitted reflection.
+ALTER TABLE reflections ADD COLUMN commented_at TIMESTAMPTZ;
+--bun:split
+UPDATE reflections SET commented_at = (SELECT min(c.created_at) FROM reflection_comments AS c WHERE c.reflection_id = reflections.id);
+--bun:split
+CREATE INDEX reflections_to_read_idx ON reflections (user_id, module_slug) WHERE submitted_at IS NOT NULL AND commented_at IS NULL;
+--bun:split
+-- Sign-off requests waiting for review, found per trainee.
+CREATE INDEX competency_status_pending_trainee_idx ON competency_status (trainee_id) WHERE status = 'pending';

@@ -175,10 +175,11 @@ func ExpectedBy(ctx context.Context, idb bun.IDB, userIDs []string) (map[string]
 	return out, nil
 }
 
-// PastExpectedBy selects (user_id): the members of a cohort whose expected
-// completion date has passed at now (the day after it has begun, as
-// Overdue says), whether or not they have finished.
-func PastExpectedBy(idb bun.IDB, now time.Time) *bun.SelectQuery {
+// PastExpectedBy selects the cohort memberships of the person whose ID is
+// the SQL expression userID (a column of the outer query) in a cohort whose
+// expected completion date has passed at now (from the day after, as
+// Overdue says), for EXISTS.
+func PastExpectedBy(idb bun.IDB, userID string, now time.Time) *bun.SelectQuery {
 	return idb.NewSelect().TableExpr("cohort_members AS m").Join("JOIN cohorts AS c ON c.id = m.cohort_id").
-		ColumnExpr("DISTINCT m.user_id").Where("c.expected_by <= ?", now.AddDate(0, 0, -1))
+		ColumnExpr("1").Where("m.user_id = "+userID).Where("c.expected_by <= ?", now.AddDate(0, 0, -1))
 }

@@ -109,6 +109,11 @@ func (p *Progress) Comment(ctx context.Context, author *account.User, r *Reflect
 		if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
 			return fmt.Errorf("add comment: %w", err)
 		}
+		_, err := tx.NewUpdate().Table("reflections").Set("commented_at = ?", c.CreatedAt).
+			Where("id = ?", r.ID).Where("commented_at IS NULL").Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("mark reflection commented: %w", err)
+		}
 		return p.Notices.Tell(ctx, tx, r.UserID, notify.ReflectionComment, r.ModuleSlug,
 			"A comment on your reflections for "+p.moduleTitle(r.ModuleSlug), "/modules/"+r.ModuleSlug+"/reflections")
 	})

@@ -162,10 +162,12 @@ func escapeLike(s string) string {
 }
 
 // ordered orders q (over "users AS u") by sort. The attention order puts
-// first trainees with something waiting for the viewer (most first), then
-// those past their cohort's expected completion date, then those inactive
-// for 14 days, then the rest; each group by name. The waiting counts come
-// from the pending rows only.
+// first trainees with something waiting for the viewer, then those past
+// their cohort's expected completion date, then those inactive for 14
+// days, then the rest; each group by name. Each trainee's group is found
+// through small indexes: pending rows only (reflections waiting for a
+// comment, sign-off requests waiting for review), their cohorts, and their
+// latest step.
 func (p *Progress) ordered(q *bun.SelectQuery, sort string) *bun.SelectQuery {
 	switch sort {
 	case sortName:
@@ -175,24 +177,15 @@ func (p *Progress) ordered(q *bun.SelectQuery, sort string) *bun.SelectQuery {
 			OrderExpr("CASE WHEN la.last_at IS NULL THEN 0 ELSE 1 END, la.last_at, lower(u.name), u.id")
 	}
 	now := p.Clock.Now()
-	waiting := "coalesce(rf.n, 0)"
-	q = q.Join("LEFT JOIN (?) AS rf ON rf.user_id = u.id", p.uncommented()).
-		Join("LEFT JOIN (?) AS od ON od.user_id = u.id", account.PastExpectedBy(p.DB, now)).
-		Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id")
+	waiting := "EXISTS (?)"
+	args := []any{p.DB.NewSelect().TableExpr("reflections AS r").ColumnExpr("1").Where("r.user_id = u.id").
+		Where("r.submitted_at IS NOT NULL").Where("r.commented_at IS NULL")}
 	if p.Supervision != nil {
-		q = q.Join("LEFT JOIN (?) AS ev ON ev.trainee_id = u.id", supervision.PendingByTrainee(p.DB))
-		waiting += " + coalesce(ev.n, 0)"
+		waiting += " OR EXISTS (?)"
+		args = append(args, supervision.PendingOf(p.DB, "u.id"))
 	}
-	return q.OrderExpr("CASE WHEN "+waiting+" > 0 THEN 0 WHEN od.user_id IS NOT NULL THEN 1 "+
-		"WHEN coalesce(la.last_at, u.created_at) <= ? THEN 2 ELSE 3 END", now.Add(-inactiveAfter)).
-		OrderExpr(waiting + " DESC, lower(u.name), u.id")
-}
-
-// uncommented selects (user_id, n): each person's submitted reflections
-// nobody has commented on.
-func (p *Progress) uncommented() *bun.SelectQuery {
-	return p.DB.NewSelect().TableExpr("reflections AS r").ColumnExpr("r.user_id, count(*) AS n").
-		Where("r.submitted_at IS NOT NULL").
-		Where("NOT EXISTS (SELECT 1 FROM reflection_comments AS c WHERE c.reflection_id = r.id)").
-		GroupExpr("r.user_id")
+	args = append(args, account.PastExpectedBy(p.DB, "u.id", now), now.Add(-inactiveAfter))
+	return q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id").
+		OrderExpr("CASE WHEN "+waiting+" THEN 0 WHEN EXISTS (?) THEN 1 "+
+			"WHEN coalesce(la.last_at, u.created_at) <= ? THEN 2 ELSE 3 END, lower(u.name), u.id", args...)
 }
