@@ -18,6 +18,10 @@ import (
 // on the supervisor's dashboard.
 const inactiveAfter = 14 * 24 * time.Hour
 
+// needsYouShown is how many of the newest things waiting for them the staff
+// dashboard lists; the trainees ordered by attention show the rest.
+const needsYouShown = 20
+
 // dashboards serves /dashboard: a trainee's own progress, or a
 // supervisor's (or admin's) view of their trainees.
 type dashboards struct {
@@ -215,8 +219,10 @@ type supervisorData struct {
 	All         bool // an admin's view of every trainee
 	Supervision bool // the supervision capability is present
 	Practice    bool // the programme has competencies required before unsupervised practice
-	// NeedsYou is what waits for the viewer, each with where to act on it.
-	NeedsYou []notify.Item
+	// NeedsYou is what waits for the viewer, each with where to act on it:
+	// the newest needsYouShown; MoreNeedsYou counts the rest.
+	NeedsYou     []notify.Item
+	MoreNeedsYou int
 	// Listing is the search, order, cohort and page asked for; Cohorts
 	// and Sorts are the choices offered.
 	Listing listing
@@ -292,6 +298,9 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	}
 	if data.NeedsYou, err = d.progress.Notices.NeedsYou(ctx, me); err != nil {
 		return err
+	}
+	if n := len(data.NeedsYou); n > needsYouShown {
+		data.NeedsYou, data.MoreNeedsYou = data.NeedsYou[:needsYouShown], n-needsYouShown
 	}
 	return d.views.Supervisor.Render(c, http.StatusOK, data)
 }
