@@ -54,6 +54,16 @@ func ListCohorts(ctx context.Context, idb bun.IDB) ([]Cohort, error) {
 	return cohorts, nil
 }
 
+// CohortChoices lists every cohort by name, without counting members, for
+// choosing one in a filter.
+func CohortChoices(ctx context.Context, idb bun.IDB) ([]Cohort, error) {
+	var cohorts []Cohort
+	if err := idb.NewSelect().Model(&cohorts).OrderExpr("lower(cohort.name), cohort.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list cohorts: %w", err)
+	}
+	return cohorts, nil
+}
+
 // CohortByID returns the cohort, or a not-found error.
 func CohortByID(ctx context.Context, idb bun.IDB, id string) (*Cohort, error) {
 	if !validID(id) {

@@ -280,7 +280,7 @@ func (d *dashboards) supervision(c echo.Context, ids []string) (map[string]super
 // query reads only those.
 func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	ctx := c.Request().Context()
-	cohorts, err := account.ListCohorts(ctx, d.progress.DB)
+	cohorts, err := account.CohortChoices(ctx, d.progress.DB)
 	if err != nil {
 		return err
 	}

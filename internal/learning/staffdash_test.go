@@ -194,8 +194,16 @@ func TestStaffDashboardAttentionFirst(t *testing.T) {
 	t.Parallel()
 	w := newStaffWorld(t, false)
 	ctx := context.Background()
-	w.trainees(t, 60, "Alpha", w.sup.ID)
+	alphas := w.trainees(t, 60, "Alpha", w.sup.ID)
 	late := w.trainees(t, 1, "Zed", w.sup.ID)[0]
+	expected := w.site.Clock.Now().AddDate(0, 0, -2)
+	co := &account.Cohort{Name: "Late", ExpectedBy: &expected}
+	if err := w.site.App.Accounts.SaveCohort(ctx, co); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.site.App.Accounts.AddMembers(ctx, w.site.App.DB, co.ID, []string{alphas[29].ID}); err != nil {
+		t.Fatal(err)
+	}
 	cat := w.site.App.Courses.Catalog()
 	m, _ := cat.Module("first-contact")
 	err := w.site.App.Supervision.Request(ctx, &late, m, "contact-welcome", supervision.Evidence{Text: "I welcomed two first-time visitors."})
@@ -206,6 +214,9 @@ func TestStaffDashboardAttentionFirst(t *testing.T) {
 	page := get(t, s, "/dashboard")
 	if got := names(page); len(got) == 0 || got[0] != "Zed 001" {
 		t.Fatalf("the trainee with evidence to review is not first: %v", got[:min(3, len(got))])
+	}
+	if got := names(page); got[1] != "Alpha 030" {
+		t.Errorf("the trainee past their cohort's expected date is not second: %v", got[:3])
 	}
 	if !strings.Contains(page, "1 competency to review") {
 		t.Error("the waiting evidence is not shown")

@@ -161,9 +161,18 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// ProgrammeHolders is implemented by the certificates capability: it
+// selects the programme certificates in force of the person whose ID is the
+// SQL expression holderID, so that those who have finished the programme
+// do not count as overdue in the attention order.
+type ProgrammeHolders interface {
+	ProgrammeHeld(idb bun.IDB, holderID string) *bun.SelectQuery
+}
+
 // ordered orders q (over "users AS u") by sort. The attention order puts
 // first trainees with something waiting for the viewer, then those past
-// their cohort's expected completion date, then those inactive for 14
+// their cohort's expected completion date without the programme's
+// certificate, then those inactive for 14
 // days, then the rest; each group by name. Each trainee's group is found
 // through small indexes: pending rows only (reflections waiting for a
 // comment, sign-off requests waiting for review), their cohorts, and their
@@ -184,8 +193,14 @@ func (p *Progress) ordered(q *bun.SelectQuery, sort string) *bun.SelectQuery {
 		waiting += " OR EXISTS (?)"
 		args = append(args, supervision.PendingOf(p.DB, "u.id"))
 	}
-	args = append(args, account.PastExpectedBy(p.DB, "u.id", now), now.Add(-inactiveAfter))
+	overdue := "EXISTS (?)"
+	args = append(args, account.PastExpectedBy(p.DB, "u.id", now))
+	if h, ok := p.Certificates.(ProgrammeHolders); ok {
+		overdue += " AND NOT EXISTS (?)"
+		args = append(args, h.ProgrammeHeld(p.DB, "u.id"))
+	}
+	args = append(args, now.Add(-inactiveAfter))
 	return q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id").
-		OrderExpr("CASE WHEN "+waiting+" THEN 0 WHEN EXISTS (?) THEN 1 "+
+		OrderExpr("CASE WHEN "+waiting+" THEN 0 WHEN "+overdue+" THEN 1 "+
 			"WHEN coalesce(la.last_at, u.created_at) <= ? THEN 2 ELSE 3 END, lower(u.name), u.id", args...)
 }
