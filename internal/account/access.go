@@ -44,6 +44,18 @@ func RequireRole(roles ...Role) echo.MiddlewareFunc {
 // rather than only those assigned to them (a supervisor).
 func SeesEveryTrainee(v *identity.Viewer) bool { return v.Is(Admin) }
 
+// VisibleTrainees selects from "users AS u" the trainees v oversees, the
+// same people TraineesVisibleTo lists: every active trainee for an admin,
+// their own for a supervisor, none for anyone else. Callers add columns,
+// filters, order and limits; the rule stays here.
+func VisibleTrainees(idb bun.IDB, v *identity.Viewer) *bun.SelectQuery {
+	q := idb.NewSelect().TableExpr("users AS u").Where("u.role = ?", Trainee)
+	if SeesEveryTrainee(v) {
+		return q.Where("u.active")
+	}
+	return q.Where("u.supervisor_id = ?", v.ID)
+}
+
 // TraineesVisibleTo lists the trainees v oversees, by name: every trainee
 // for an admin, their own for a supervisor.
 func TraineesVisibleTo(ctx context.Context, idb bun.IDB, v *identity.Viewer) ([]User, error) {

@@ -54,6 +54,16 @@ func ListCohorts(ctx context.Context, idb bun.IDB) ([]Cohort, error) {
 	return cohorts, nil
 }
 
+// CohortChoices lists every cohort by name, without counting members, for
+// choosing one in a filter.
+func CohortChoices(ctx context.Context, idb bun.IDB) ([]Cohort, error) {
+	var cohorts []Cohort
+	if err := idb.NewSelect().Model(&cohorts).OrderExpr("lower(cohort.name), cohort.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list cohorts: %w", err)
+	}
+	return cohorts, nil
+}
+
 // CohortByID returns the cohort, or a not-found error.
 func CohortByID(ctx context.Context, idb bun.IDB, id string) (*Cohort, error) {
 	if !validID(id) {
@@ -173,4 +183,13 @@ func ExpectedBy(ctx context.Context, idb bun.IDB, userIDs []string) (map[string]
 		out[r.UserID] = r.ExpectedBy.UTC()
 	}
 	return out, nil
+}
+
+// PastExpectedBy selects the cohort memberships of the person whose ID is
+// the SQL expression userID (a column of the outer query) in a cohort whose
+// expected completion date has passed at now (from the day after, as
+// Overdue says), for EXISTS.
+func PastExpectedBy(idb bun.IDB, userID string, now time.Time) *bun.SelectQuery {
+	return idb.NewSelect().TableExpr("cohort_members AS m").Join("JOIN cohorts AS c ON c.id = m.cohort_id").
+		ColumnExpr("1").Where("m.user_id = "+userID).Where("c.expected_by <= ?", now.AddDate(0, 0, -1))
 }

@@ -243,8 +243,8 @@ UNION ALL
 SELECT 'attempt', user_id, module_slug, '', score, passed, submitted_at
   FROM quiz_attempts WHERE user_id IN (?0) AND submitted_at IS NOT NULL
 UNION ALL
-SELECT 'reflection', user_id, module_slug, '', 0, false, submitted_at
-  FROM reflections WHERE user_id IN (?0) AND submitted_at IS NOT NULL
+SELECT 'reflection', user_id, module_slug, '', 0, false, max(submitted_at)
+  FROM reflections WHERE user_id IN (?0) AND submitted_at IS NOT NULL GROUP BY user_id, module_slug
 UNION ALL
 SELECT 'enrolment', user_id, scope, '', 0, false, enrolled_at
   FROM enrolments WHERE user_id IN (?0)`

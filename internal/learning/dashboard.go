@@ -18,6 +18,10 @@ import (
 // on the supervisor's dashboard.
 const inactiveAfter = 14 * 24 * time.Hour
 
+// needsYouShown is how many of the newest things waiting for them the staff
+// dashboard lists; the trainees ordered by attention show the rest.
+const needsYouShown = 20
+
 // dashboards serves /dashboard: a trainee's own progress, or a
 // supervisor's (or admin's) view of their trainees.
 type dashboards struct {
@@ -215,8 +219,44 @@ type supervisorData struct {
 	All         bool // an admin's view of every trainee
 	Supervision bool // the supervision capability is present
 	Practice    bool // the programme has competencies required before unsupervised practice
-	// NeedsYou is what waits for the viewer, each with where to act on it.
-	NeedsYou []notify.Item
+	// NeedsYou is what waits for the viewer, each with where to act on it:
+	// the newest needsYouShown; MoreNeedsYou counts the rest.
+	NeedsYou     []notify.Item
+	MoreNeedsYou int
+	// Listing is the search, order, cohort and page asked for; Cohorts
+	// and Sorts are the choices offered.
+	Listing listing
+	Cohorts []account.Cohort
+	Sorts   []sortChoice
+	// Page is where the trainees shown stand among all that match.
+	Page traineePage
+}
+
+// First and Last number the trainees shown among those that match,
+// counting from 1.
+func (d supervisorData) First() int { return (d.Page.Page-1)*perPage + min(1, len(d.Trainees)) }
+
+// Last is the number of the last trainee shown; see First.
+func (d supervisorData) Last() int { return (d.Page.Page-1)*perPage + len(d.Trainees) }
+
+// Filtered reports whether a search or cohort narrows the trainees shown.
+func (d supervisorData) Filtered() bool { return d.Listing.Search != "" || d.Listing.Cohort != nil }
+
+// PrevQuery and NextQuery are the query strings of the neighbouring pages,
+// empty when there is none.
+func (d supervisorData) PrevQuery() string {
+	if d.Page.Page <= 1 {
+		return ""
+	}
+	return "/dashboard" + d.Listing.query(d.Page.Page-1)
+}
+
+// NextQuery is the link to the next page; see PrevQuery.
+func (d supervisorData) NextQuery() string {
+	if d.Page.Page >= d.Page.Pages {
+		return ""
+	}
+	return "/dashboard" + d.Listing.query(d.Page.Page+1)
 }
 
 // supervision returns the trainees' supervision summaries and pending
@@ -234,14 +274,40 @@ func (d *dashboards) supervision(c echo.Context, ids []string) (map[string]super
 	return sums, evidence, err
 }
 
+// showSupervisor shows one page of the trainees the viewer oversees. Its
+// cost does not grow with the organisation: the database counts, filters
+// and orders the trainees and returns the page's IDs, and every further
+// query reads only those.
 func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	ctx := c.Request().Context()
-	var trainees []account.User
-	var err error
-	trainees, err = account.TraineesVisibleTo(ctx, d.progress.DB, me.Viewer())
+	cohorts, err := account.CohortChoices(ctx, d.progress.DB)
 	if err != nil {
 		return err
 	}
+	l := listingFrom(c, cohorts)
+	page, err := d.progress.listTrainees(ctx, me.Viewer(), &l)
+	if err != nil {
+		return err
+	}
+	cat := d.store.Catalog()
+	data := supervisorData{Modules: cat.TraineeModules(), All: account.SeesEveryTrainee(me.Viewer()),
+		Supervision: d.progress.Supervision != nil, Practice: len(cat.BeforeUnsupervisedPractice()) > 0,
+		Listing: l, Cohorts: cohorts, Sorts: sortChoices, Page: page}
+	if data.Trainees, err = d.rows(c, page.Users); err != nil {
+		return err
+	}
+	if data.NeedsYou, err = d.progress.Notices.NeedsYou(ctx, me); err != nil {
+		return err
+	}
+	if n := len(data.NeedsYou); n > needsYouShown {
+		data.NeedsYou, data.MoreNeedsYou = data.NeedsYou[:needsYouShown], n-needsYouShown
+	}
+	return d.views.Supervisor.Render(c, http.StatusOK, data)
+}
+
+// rows reads what the dashboard shows of each of trainees, in their order.
+func (d *dashboards) rows(c echo.Context, trainees []account.User) ([]traineeRow, error) {
+	ctx := c.Request().Context()
 	cat := d.store.Catalog()
 	ids := make([]string, len(trainees))
 	for i, t := range trainees {
@@ -249,26 +315,23 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	}
 	overview, err := d.progress.Overview(ctx, ids, cat)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	toRead, err := d.progress.toRead(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	waiting, grouped := byTrainee(toRead)
 	sums, evidence, err := d.supervision(c, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	expected, err := account.ExpectedBy(ctx, d.progress.DB, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	data := supervisorData{Modules: cat.TraineeModules(), All: account.SeesEveryTrainee(me.Viewer()), Supervision: sums != nil,
-		Practice: len(cat.BeforeUnsupervisedPractice()) > 0}
-	if data.NeedsYou, err = d.progress.Notices.NeedsYou(ctx, me); err != nil {
-		return err
-	}
+	now := d.progress.Clock.Now()
+	rows := make([]traineeRow, 0, len(trainees))
 	for _, t := range trainees {
 		row := traineeRow{User: t, Modules: overview[t.ID], Waiting: waiting[t.ID], ToRead: grouped[t.ID], Evidence: evidence[t.ID],
 			Clearance: Clearance(cat, overview[t.ID])}
@@ -282,15 +345,14 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 		if since.IsZero() {
 			since = t.CreatedAt
 		}
-		row.Inactive = d.progress.Clock.Now().Sub(since) >= inactiveAfter
+		row.Inactive = now.Sub(since) >= inactiveAfter
 		if by, ok := expected[t.ID]; ok {
 			row.ExpectedBy = &by
-			row.Overdue = account.Overdue(row.ExpectedBy, d.progress.Clock.Now()) &&
-				!finished(cat, row.Modules, sums[t.ID].Hours)
+			row.Overdue = account.Overdue(row.ExpectedBy, now) && !finished(cat, row.Modules, sums[t.ID].Hours)
 		}
-		data.Trainees = append(data.Trainees, row)
+		rows = append(rows, row)
 	}
-	return d.views.Supervisor.Render(c, http.StatusOK, data)
+	return rows, nil
 }
 
 // byTrainee groups reflections to read by trainee, with their number.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 
 	"groundwork/internal/db"
@@ -21,36 +22,7 @@ import (
 func TestMigrationKeepsOneOpenAttempt(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, err := db.Open(ctx, dbtest.URL(t), db.Options{MaxOpenConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	const upgrade = "20261206000014"
-	older := fstest.MapFS{}
-	err = fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path >= upgrade {
-			return err
-		}
-		data, err := fs.ReadFile(migrations.FS, path)
-		older[path] = &fstest.MapFile{Data: data}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms := migrate.NewMigrations()
-	if err := ms.Discover(older); err != nil {
-		t.Fatal(err)
-	}
-	m := migrate.NewMigrator(conn, ms, migrate.WithMarkAppliedOnSuccess(true),
-		migrate.WithTemplateData(map[string]string{"Dialect": string(db.DialectOf(conn))}))
-	if err := m.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	conn := migrateBefore(t, "20261206000014")
 
 	user := uuid.NewString()
 	at := time.Now().UTC().Truncate(time.Second)
@@ -93,5 +65,97 @@ func TestMigrationKeepsOneOpenAttempt(t *testing.T) {
 	// The database now refuses a second open attempt.
 	if _, err := conn.ExecContext(ctx, insert, uuid.NewString(), user, "first-contact", "v1", "{}", at, nil); err == nil {
 		t.Fatal("a second open attempt was accepted")
+	}
+}
+
+// migrateBefore migrates a fresh database up to, not including, upgrade.
+func migrateBefore(t *testing.T, upgrade string) *bun.DB {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := db.Open(ctx, dbtest.URL(t), db.Options{MaxOpenConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	older := fstest.MapFS{}
+	err = fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path >= upgrade {
+			return err
+		}
+		data, err := fs.ReadFile(migrations.FS, path)
+		older[path] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(older); err != nil {
+		t.Fatal(err)
+	}
+	m := migrate.NewMigrator(conn, ms, migrate.WithMarkAppliedOnSuccess(true),
+		migrate.WithTemplateData(map[string]string{"Dialect": string(db.DialectOf(conn))}))
+	if err := m.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+// TestMigrationFillsDashboardColumns upgrades a database with progress in
+// it: each person's latest step is in learning_activity, and reflections
+// with a comment carry the time of their first.
+func TestMigrationFillsDashboardColumns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn := migrateBefore(t, "20261207000600")
+	at := time.Now().UTC().Truncate(time.Second)
+	user, idle, lead := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	for _, u := range []string{user, idle, lead} {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO users (id, email, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+			u, u+"@example.org", "Someone", "trainee", at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec("INSERT INTO lesson_progress (user_id, module_slug, lesson_slug, completed_at) VALUES (?, 'm', 'a', ?), (?, 'm', 'b', ?)",
+		user, at.Add(-3*time.Hour), user, at.Add(-2*time.Hour))
+	commented, waiting := uuid.NewString(), uuid.NewString()
+	exec("INSERT INTO reflections (id, user_id, module_slug, prompt, body, updated_at, submitted_at) VALUES (?, ?, 'm', 1, 'x', ?, ?), (?, ?, 'm', 2, 'y', ?, ?)",
+		commented, user, at.Add(-time.Hour), at.Add(-time.Hour), waiting, user, at.Add(-time.Hour), at.Add(-time.Hour))
+	for i := range 2 {
+		exec("INSERT INTO reflection_comments (id, reflection_id, author_id, body, created_at) VALUES (?, ?, ?, 'ok', ?)",
+			uuid.NewString(), commented, lead, at.Add(time.Duration(i)*time.Minute))
+	}
+
+	if _, err := db.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	var last []struct {
+		UserID string    `bun:"user_id"`
+		LastAt time.Time `bun:"last_at"`
+	}
+	if err := conn.NewSelect().Table("learning_activity").Column("user_id", "last_at").Scan(ctx, &last); err != nil {
+		t.Fatal(err)
+	}
+	if len(last) != 1 || last[0].UserID != user || !last[0].LastAt.Equal(at.Add(-time.Hour)) {
+		t.Errorf("learning_activity = %+v, want only the trainee with steps, at their reflections", last)
+	}
+	var marks []struct {
+		ID          string     `bun:"id"`
+		CommentedAt *time.Time `bun:"commented_at"`
+	}
+	if err := conn.NewSelect().Table("reflections").Column("id", "commented_at").OrderExpr("prompt").Scan(ctx, &marks); err != nil {
+		t.Fatal(err)
+	}
+	if len(marks) != 2 || marks[0].CommentedAt == nil || !marks[0].CommentedAt.Equal(at) || marks[1].CommentedAt != nil {
+		t.Errorf("commented_at = %+v, want the first comment's time on the commented reflection only", marks)
 	}
 }

@@ -120,7 +120,7 @@ func (p *Progress) toRead(ctx context.Context, ids []string) ([]toReadRow, error
 	}
 	err := p.DB.NewSelect().Model((*Reflection)(nil)).ColumnExpr("r.user_id, r.module_slug, count(*) AS n, min(r.submitted_at) AS since").
 		Where("r.user_id IN (?)", bun.List(ids)).Where("r.submitted_at IS NOT NULL").
-		Where("NOT EXISTS (SELECT 1 FROM reflection_comments AS c WHERE c.reflection_id = r.id)").
+		Where("r.commented_at IS NULL").
 		GroupExpr("r.user_id, r.module_slug").OrderExpr("since, r.module_slug").Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("list reflections to read: %w", err)

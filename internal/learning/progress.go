@@ -66,8 +66,14 @@ var _ catalog.Progress = (*Progress)(nil)
 // second call (a double submit) changes nothing.
 func (p *Progress) MarkLessonComplete(ctx context.Context, userID, module, lesson string) error {
 	row := &lessonDone{UserID: userID, ModuleSlug: module, LessonSlug: lesson, CompletedAt: p.Clock.Now()}
-	if _, err := p.DB.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+	res, err := p.DB.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx)
+	if err != nil {
 		return fmt.Errorf("mark lesson complete: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		if err := recordActivity(ctx, p.DB, []activityRow{{UserID: userID, LastAt: row.CompletedAt}}); err != nil {
+			return err
+		}
 	}
 	p.changed(ctx, userID)
 	return nil
@@ -169,5 +175,5 @@ func Import(ctx context.Context, idb bun.IDB, r Records) error {
 			return fmt.Errorf("import reflections: %w", err)
 		}
 	}
-	return nil
+	return recordActivity(ctx, idb, latestSteps(r))
 }

@@ -216,6 +216,9 @@ func (p *Progress) Submit(ctx context.Context, a *Attempt, m *catalog.Module, an
 	if n, _ := res.RowsAffected(); n == 0 {
 		return p.refused(ctx, a, m)
 	}
+	if err := recordActivity(ctx, p.DB, []activityRow{{UserID: a.UserID, LastAt: t}}); err != nil {
+		return err
+	}
 	if passed {
 		p.changed(ctx, a.UserID)
 	}

@@ -88,7 +88,10 @@ func (p *Progress) SaveReflections(ctx context.Context, userID string, m *catalo
 				return ErrSubmitted
 			}
 		}
-		return nil
+		if !submit {
+			return nil
+		}
+		return recordActivity(ctx, tx, []activityRow{{UserID: userID, LastAt: t}})
 	})
 	if err == nil && submit {
 		p.changed(ctx, userID)
@@ -105,6 +108,11 @@ func (p *Progress) Comment(ctx context.Context, author *account.User, r *Reflect
 	return db.InTx(ctx, p.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
 			return fmt.Errorf("add comment: %w", err)
+		}
+		_, err := tx.NewUpdate().Table("reflections").Set("commented_at = ?", c.CreatedAt).
+			Where("id = ?", r.ID).Where("commented_at IS NULL").Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("mark reflection commented: %w", err)
 		}
 		return p.Notices.Tell(ctx, tx, r.UserID, notify.ReflectionComment, r.ModuleSlug,
 			"A comment on your reflections for "+p.moduleTitle(r.ModuleSlug), "/modules/"+r.ModuleSlug+"/reflections")

@@ -90,7 +90,7 @@ var registrants atomic.Int64
 // reports the median and 90th percentile answer time, registrations a
 // second and queries per registration. It fails unless every one of them
 // was recorded.
-func measureRegistration(b *testing.B, a *app.App, base, sessionID string, counter *queryCounter) {
+func measureRegistration(b *testing.B, a *app.App, base, sessionID string, counter *apptest.QueryCounter) {
 	page := "/sessions/" + sessionID
 	before := registrationsOf(b, a, sessionID)
 	measureConcurrently(b, base, page, counter, func(v *apptest.Person, token string) int {
@@ -117,7 +117,7 @@ func registrationsOf(b *testing.B, a *app.App, sessionID string) int {
 // time of a request, requests a second and queries per request (counter is
 // nil for a server without a database). Every request must be answered
 // 303 See Other.
-func measureConcurrently(b *testing.B, base, tokenFrom string, counter *queryCounter, request func(v *apptest.Person, token string) int) {
+func measureConcurrently(b *testing.B, base, tokenFrom string, counter *apptest.QueryCounter, request func(v *apptest.Person, token string) int) {
 	visitors := make([]*apptest.Person, registrationClients)
 	tokens := make([]string, registrationClients)
 	for i := range visitors {
@@ -129,7 +129,7 @@ func measureConcurrently(b *testing.B, base, tokenFrom string, counter *queryCou
 	}
 	var before int64
 	if counter != nil {
-		before = counter.n.Load()
+		before = counter.N()
 	}
 	var (
 		total = b.N * registrationClients
@@ -167,7 +167,7 @@ func measureConcurrently(b *testing.B, base, tokenFrom string, counter *queryCou
 	b.ReportMetric(ms(times[len(times)*9/10]), "ms-p90")
 	b.ReportMetric(float64(total)/elapsed.Seconds(), "req/s")
 	if counter != nil {
-		b.ReportMetric(float64(counter.n.Load()-before)/float64(total), "queries/req")
+		b.ReportMetric(float64(counter.N()-before)/float64(total), "queries/req")
 	}
 }
 
@@ -210,7 +210,7 @@ func bareEcho(b *testing.B, path string, page []byte) string {
 
 // measureBareEcho requests from a bare Echo server the bytes Groundwork
 // served for path to v, with the same client and measure as the pages.
-func measureBareEcho(b *testing.B, v *apptest.Person, path string, counter *queryCounter) {
+func measureBareEcho(b *testing.B, v *apptest.Person, path string, counter *apptest.QueryCounter) {
 	code, page := v.Get(path)
 	if code != http.StatusOK {
 		b.Fatalf("%s = %d", path, code)

@@ -58,6 +58,24 @@ func BenchmarkAtScale(b *testing.B) {
 	b.Run("Registration", func(b *testing.B) { measureRegistration(b, a, site.Base, session, counter) })
 	b.Run("BareEchoRegistration", func(b *testing.B) { measureBareRegistration(b, site.Base, session) })
 	b.Run("BareEcho", func(b *testing.B) { measureBareEcho(b, trainee, "/dashboard", counter) })
+	benchStaffDashboards(b, site.Base, res.Password, counter)
+}
+
+// benchStaffDashboards measures the first page of /dashboard as the
+// training lead (every trainee) and as a demonstration supervisor (their
+// own trainees), with its size.
+func benchStaffDashboards(b *testing.B, base, password string, counter *apptest.QueryCounter) {
+	admin := signIn(b, base, "lead@demo.groundwork.example", password)
+	supervisor := signIn(b, base, "sam.okoro@demo.groundwork.example", password)
+	b.Run("AdminDashboard", func(b *testing.B) { measurePage(b, admin, "/dashboard", counter) })
+	b.Run("SupervisorDashboard", func(b *testing.B) { measurePage(b, supervisor, "/dashboard", counter) })
+}
+
+// measurePage is measure that also reports the page's size in KB.
+func measurePage(b *testing.B, v *apptest.Person, path string, counter *apptest.QueryCounter) {
+	_, page := v.Get(path)
+	measure(b, v, path, counter)
+	b.ReportMetric(float64(len(page))/1000, "KB")
 }
 
 // cohortOf500 puts 500 demonstration trainees in a cohort of their own.

@@ -296,6 +296,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"statusText": http.StatusText,
 		"deref":      deref,
 		"add":        func(a, b int) int { return a + b },
+		"thousands":  Thousands,
 		"sub":        func(a, b int) int { return a - b },
 		"navCurrent": func(current, prefix string) bool {
 			if prefix == "/" {
@@ -338,4 +339,18 @@ func deref(v any) any {
 		return p != nil && *p
 	}
 	return v
+}
+
+// Thousands writes n with commas between groups of three digits, as
+// 10,000.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
 }

@@ -1,0 +1,206 @@
+package learning
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+	"github.com/uptrace/bun"
+
+	"groundwork/internal/account"
+	"groundwork/internal/identity"
+	"groundwork/internal/supervision"
+)
+
+// perPage is how many trainees a page of the staff dashboard shows.
+const perPage = 50
+
+// maxSearch is the longest search the staff dashboard accepts, in
+// characters.
+const maxSearch = 100
+
+// The orders of the staff dashboard.
+const (
+	sortAttention = "attention"
+	sortName      = "name"
+	sortActivity  = "activity"
+)
+
+// sortChoice is one order offered on the staff dashboard.
+type sortChoice struct{ Value, Label string }
+
+var sortChoices = []sortChoice{
+	{sortAttention, "Needs attention first"},
+	{sortName, "Name"},
+	{sortActivity, "Last activity, longest ago first"},
+}
+
+// listing is what a staff dashboard request asks for: a search, an order,
+// a cohort and a page. Notes explain any part of the request that could
+// not be followed and what is shown instead.
+type listing struct {
+	Search string
+	Sort   string
+	Cohort *account.Cohort
+	Page   int
+	Notes  []string
+}
+
+// listingFrom reads the request's query. Nothing in it is an error: an
+// unknown order or cohort, a page that is not a positive number and an
+// overlong search each fall back to the default with a note.
+func listingFrom(c echo.Context, cohorts []account.Cohort) listing {
+	l := listing{Sort: sortAttention, Page: 1}
+	l.Search = strings.TrimSpace(c.QueryParam("q"))
+	if utf8.RuneCountInString(l.Search) > maxSearch {
+		l.Search = string([]rune(l.Search)[:maxSearch])
+		l.Notes = append(l.Notes, fmt.Sprintf("Searches are limited to %d characters; only the first %d were used.", maxSearch, maxSearch))
+	}
+	switch s := c.QueryParam("sort"); s {
+	case "", sortAttention:
+	case sortName, sortActivity:
+		l.Sort = s
+	default:
+		l.Notes = append(l.Notes, "That order is not one of the choices; trainees are shown with those needing attention first.")
+	}
+	if id := c.QueryParam("cohort"); id != "" {
+		for i := range cohorts {
+			if cohorts[i].ID == id {
+				l.Cohort = &cohorts[i]
+			}
+		}
+		if l.Cohort == nil {
+			l.Notes = append(l.Notes, "That cohort was not found; trainees of every cohort are shown.")
+		}
+	}
+	if p := c.QueryParam("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			l.Notes = append(l.Notes, "Pages are numbered from 1; the first page is shown.")
+		} else {
+			l.Page = n
+		}
+	}
+	return l
+}
+
+// query is the listing as a query string for page n, keeping the search,
+// order and cohort.
+func (l listing) query(n int) string {
+	q := url.Values{}
+	if l.Search != "" {
+		q.Set("q", l.Search)
+	}
+	if l.Sort != sortAttention {
+		q.Set("sort", l.Sort)
+	}
+	if l.Cohort != nil {
+		q.Set("cohort", l.Cohort.ID)
+	}
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// traineePage is one page of the trainees a viewer oversees, in order.
+type traineePage struct {
+	Users []account.User
+	Total int // trainees matching the search and cohort
+	Page  int // the page shown, within 1..Pages
+	Pages int
+}
+
+// listTrainees returns the page of the trainees v oversees that l asks
+// for. Counting, filtering and ordering happen in the database over the
+// viewer's trainees (account.VisibleTrainees); only the page's trainees come
+// back, with the people. A page past the end shows the last page, with a note.
+func (p *Progress) listTrainees(ctx context.Context, v *identity.Viewer, l *listing) (traineePage, error) {
+	var out traineePage
+	total, err := p.filtered(v, l).Count(ctx)
+	if err != nil {
+		return out, fmt.Errorf("count trainees: %w", err)
+	}
+	out.Total = int(total)
+	out.Pages = max(1, (out.Total+perPage-1)/perPage)
+	out.Page = l.Page
+	if out.Page > out.Pages {
+		l.Notes = append(l.Notes, fmt.Sprintf("There is no page %d; the last page, %d, is shown.", l.Page, out.Pages))
+		out.Page = out.Pages
+	}
+	q := p.ordered(p.filtered(v, l).ColumnExpr("u.*"), l.Sort)
+	if err := q.Limit(perPage).Offset(int64((out.Page-1)*perPage)).Scan(ctx, &out.Users); err != nil {
+		return out, fmt.Errorf("list trainees: %w", err)
+	}
+	return out, nil
+}
+
+// filtered selects the trainees v oversees that match l's search and
+// cohort.
+func (p *Progress) filtered(v *identity.Viewer, l *listing) *bun.SelectQuery {
+	q := account.VisibleTrainees(p.DB, v)
+	if l.Cohort != nil {
+		q = q.Where("EXISTS (SELECT 1 FROM cohort_members AS m WHERE m.user_id = u.id AND m.cohort_id = ?)", l.Cohort.ID)
+	}
+	if l.Search != "" {
+		pattern := "%" + escapeLike(strings.ToLower(l.Search)) + "%"
+		q = q.Where(`(lower(u.name) LIKE ? ESCAPE '\' OR u.email LIKE ? ESCAPE '\')`, pattern, pattern)
+	}
+	return q
+}
+
+// escapeLike makes s match itself in a LIKE pattern with '\' as escape.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ProgrammeHolders is implemented by the certificates capability: it
+// selects the programme certificates in force of the person whose ID is the
+// SQL expression holderID, so that those who have finished the programme
+// do not count as overdue in the attention order.
+type ProgrammeHolders interface {
+	ProgrammeHeld(idb bun.IDB, holderID string) *bun.SelectQuery
+}
+
+// ordered orders q (over "users AS u") by sort. The attention order puts
+// first trainees with something waiting for the viewer, then those past
+// their cohort's expected completion date without the programme's
+// certificate, then those inactive for 14
+// days, then the rest; each group by name. Each trainee's group is found
+// through small indexes: pending rows only (reflections waiting for a
+// comment, sign-off requests waiting for review), their cohorts, and their
+// latest step.
+func (p *Progress) ordered(q *bun.SelectQuery, sort string) *bun.SelectQuery {
+	switch sort {
+	case sortName:
+		return q.OrderExpr("lower(u.name), u.id")
+	case sortActivity:
+		return q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id").
+			OrderExpr("CASE WHEN la.last_at IS NULL THEN 0 ELSE 1 END, la.last_at, lower(u.name), u.id")
+	}
+	now := p.Clock.Now()
+	waiting := "EXISTS (?)"
+	args := []any{p.DB.NewSelect().TableExpr("reflections AS r").ColumnExpr("1").Where("r.user_id = u.id").
+		Where("r.submitted_at IS NOT NULL").Where("r.commented_at IS NULL")}
+	if p.Supervision != nil {
+		waiting += " OR EXISTS (?)"
+		args = append(args, supervision.PendingOf(p.DB, "u.id"))
+	}
+	overdue := "EXISTS (?)"
+	args = append(args, account.PastExpectedBy(p.DB, "u.id", now))
+	if h, ok := p.Certificates.(ProgrammeHolders); ok {
+		overdue += " AND NOT EXISTS (?)"
+		args = append(args, h.ProgrammeHeld(p.DB, "u.id"))
+	}
+	args = append(args, now.Add(-inactiveAfter))
+	return q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id").
+		OrderExpr("CASE WHEN "+waiting+" THEN 0 WHEN "+overdue+" THEN 1 "+
+			"WHEN coalesce(la.last_at, u.created_at) <= ? THEN 2 ELSE 3 END, lower(u.name), u.id", args...)
+}
