@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +33,11 @@ type querySet struct {
 func (q *querySet) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 
 func (q *querySet) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	query := strings.TrimSpace(e.Query)
+	query := e.Query
+	if e.Query == e.QueryTemplate { // a prepared statement: its arguments are apart
+		query = withArguments(query, e.QueryArgs)
+	}
+	query = strings.TrimSpace(query)
 	upper := strings.ToUpper(query)
 	if !strings.HasPrefix(upper, "SELECT") && !strings.HasPrefix(upper, "WITH") {
 		return
@@ -43,6 +48,30 @@ func (q *querySet) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 		q.seen[query] = true
 		q.queries = append(q.queries, query)
 	}
+}
+
+// placeholder matches a prepared statement's parameters: $1 on
+// PostgreSQL, ?1 on SQLite.
+var placeholder = regexp.MustCompile(`[$?](\d+)`)
+
+// withArguments writes a prepared statement's arguments into its query, so
+// that it can be explained like any other; bun's own queries carry none.
+func withArguments(query string, args []any) string {
+	if len(args) == 0 {
+		return query
+	}
+	return placeholder.ReplaceAllStringFunc(query, func(p string) string {
+		n, err := strconv.Atoi(p[1:])
+		if err != nil || n < 1 || n > len(args) {
+			return p
+		}
+		switch v := args[n-1].(type) {
+		case string:
+			return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		default:
+			return fmt.Sprint(v)
+		}
+	})
 }
 
 func (q *querySet) record(on bool) {
@@ -71,6 +100,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	large := largeTables(t, a, trainees)
 	rec := &querySet{seen: map[string]bool{}}
 	a.DB.AddQueryHook(rec)
+	db.ObserveStatements(a.DB, rec)
 
 	staff := caseload(t, site, 10)
 	module := a.Courses.Catalog().TraineeModules()[0]
