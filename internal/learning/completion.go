@@ -74,29 +74,49 @@ type ModuleProgress struct {
 }
 
 // Complete reports whether every requirement of the module is met.
-func (p ModuleProgress) Complete() bool { return len(p.Remaining()) == 0 }
+func (p ModuleProgress) Complete() bool { return p.gaps() == (gaps{}) }
 
 // Started reports whether the trainee has done anything in the module.
 func (p ModuleProgress) Started() bool { return !p.LastActivity.IsZero() }
 
+// gaps is what is left of a module's requirements.
+type gaps struct {
+	lessons     int  // lessons to read
+	quiz        bool // the knowledge check to pass
+	reflections bool // reflections to submit
+	asked       int  // competencies waiting for sign-off
+	toAsk       int  // competencies whose sign-off is yet to be asked for
+}
+
+func (p ModuleProgress) gaps() gaps {
+	m := p.Module
+	return gaps{
+		lessons:     max(len(m.Lessons)-p.LessonsRead, 0),
+		quiz:        m.Quiz != nil && !p.QuizPassed,
+		reflections: len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted,
+		asked:       p.CompetenciesAsked,
+		toAsk:       max(len(m.Competencies)-p.CompetenciesSigned-p.CompetenciesAsked, 0),
+	}
+}
+
 // Remaining lists, in plain words, what is left to do.
 func (p ModuleProgress) Remaining() []string {
 	var left []string
-	m := p.Module
-	if n := len(m.Lessons) - p.LessonsRead; n > 0 {
-		left = append(left, plural(n, "lesson", "lessons")+" to read")
+	g := p.gaps()
+	if g.lessons > 0 {
+		left = append(left, plural(g.lessons, "lesson", "lessons")+" to read")
 	}
-	if m.Quiz != nil && !p.QuizPassed {
+	if g.quiz {
 		left = append(left, "the knowledge check to pass")
 	}
-	if len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted {
+	if g.reflections {
 		left = append(left, "reflections to submit")
 	}
-	if p.CompetenciesAsked > 0 {
-		left = append(left, plural(p.CompetenciesAsked, "competency awaits", "competencies await")+" sign-off")
+	if g.asked > 0 {
+		left = append(left, plural(g.asked, "competency awaits", "competencies await")+" sign-off")
 	}
-	if n := len(m.Competencies) - p.CompetenciesSigned - p.CompetenciesAsked; n > 0 {
-		left = append(left, plural(n, "competency", "competencies")+" to ask sign-off for")
+	if g.toAsk > 0 {
+		left = append(left, plural(g.toAsk, "competency", "competencies")+" to ask sign-off for")
 	}
 	return left
 }
@@ -147,6 +167,10 @@ func (p ModuleProgress) nextStep() (label, href string) {
 	switch {
 	case p.nextLesson != nil:
 		return "Read " + p.nextLesson.Title, "/modules/" + m.Slug + "/lessons/" + p.nextLesson.Slug
+	case p.LessonsRead < len(m.Lessons):
+		// Progress summed by the database knows how many lessons are
+		// read, not which.
+		return "Read the lessons", "/modules/" + m.Slug
 	case m.Quiz != nil && !p.QuizPassed:
 		return "Take the knowledge check", "/modules/" + m.Slug + "/quiz"
 	case len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted:
@@ -182,12 +206,7 @@ func (p *Progress) overview(ctx context.Context, userIDs []string, c *catalog.Ca
 	if err != nil {
 		return nil, nil, err
 	}
-	signed, asked := map[string]map[string]bool{}, map[string]map[string]bool{}
-	if r, ok := p.SignOffs.(Requests); ok {
-		signed, asked, err = r.SignedAndRequested(ctx, userIDs)
-	} else if p.SignOffs != nil {
-		signed, err = p.SignOffs.SignedOff(ctx, userIDs)
-	}
+	signed, asked, err := p.signedAndAsked(ctx, userIDs)
 	if err != nil {
 		return nil, nil, err
 	}
