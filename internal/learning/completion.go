@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"groundwork/internal/catalog"
 	"groundwork/internal/supervision"
@@ -20,11 +21,12 @@ type SignOffs interface {
 }
 
 // Requests reports, in one query, what SignOffs does and the competencies
-// whose sign-off each trainee has asked for and that wait for review. The
-// supervision capability provides it alongside SignOffs; without it no
-// request counts as made.
+// whose sign-off each trainee has asked for and that wait for review, for
+// the trainees that trainees selects (a subquery of their IDs, or bun.List
+// of them). The supervision capability provides it alongside SignOffs;
+// without it no request counts as made.
 type Requests interface {
-	SignedAndRequested(ctx context.Context, userIDs []string) (signed, requested map[string]map[string]bool, err error)
+	SignedAndRequested(ctx context.Context, trainees schema.QueryAppender) (signed, requested map[string]map[string]bool, err error)
 }
 
 // Supervision reports recorded supervision. The supervision capability
@@ -206,7 +208,7 @@ func (p *Progress) overview(ctx context.Context, userIDs []string, c *catalog.Ca
 	if err != nil {
 		return nil, nil, err
 	}
-	signed, asked, err := p.signedAndAsked(ctx, userIDs)
+	signed, asked, err := p.signedAndAsked(ctx, bun.List(userIDs), userIDs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -278,4 +278,3 @@ func state(p learning.ModuleProgress) string {
 	}
 	return "not started"
 }
-

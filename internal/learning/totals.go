@@ -10,25 +10,25 @@ import (
 	"groundwork/internal/catalog"
 )
 
-// totalsQuery sums each trainee's steps per module: the lessons read (of
-// those the catalog has, ?1 listing them as module/lesson), the submitted
-// attempts with the best score and whether one passed, whether reflections
-// are submitted, and the latest of these steps. ?0 selects the trainees'
-// IDs. It returns one row per trainee and module with a step, where the
-// facts query returns one per step.
+// totalsQuery sums each trainee's steps per module, one kind at a time:
+// the lessons read (of those the catalog has, ?1 listing them as
+// module/lesson) with the latest; the submitted attempts with the best score,
+// whether one passed and the latest; and the latest submitted reflections.
+// ?0 selects the trainees' IDs. Each kind is grouped on its own so that
+// the database reads it in index order, without sorting; it returns a row
+// per trainee, module and kind, where the facts query returns one per step.
 const totalsQuery = `
-SELECT user_id, module_slug, sum(lessons), sum(attempts), max(best), max(passed), max(reflected), max(at)
-FROM (
-  SELECT user_id, module_slug, 1 AS lessons, 0 AS attempts, 0 AS best, 0 AS passed, 0 AS reflected, completed_at AS at
-    FROM lesson_progress WHERE user_id IN (?0) AND module_slug || '/' || lesson_slug IN (?1)
-  UNION ALL
-  SELECT user_id, module_slug, 0, 1, coalesce(score, 0), CASE WHEN passed THEN 1 ELSE 0 END, 0, submitted_at
-    FROM quiz_attempts WHERE user_id IN (?0) AND submitted_at IS NOT NULL
-  UNION ALL
-  SELECT user_id, module_slug, 0, 0, 0, 0, 1, submitted_at
-    FROM reflections WHERE user_id IN (?0) AND submitted_at IS NOT NULL
-) AS steps
-GROUP BY user_id, module_slug`
+SELECT 'lessons' AS kind, user_id, module_slug, count(*) AS n, 0 AS best, 0 AS passed, max(completed_at) AS at
+  FROM lesson_progress WHERE user_id IN (?0) AND module_slug || '/' || lesson_slug IN (?1)
+  GROUP BY user_id, module_slug
+UNION ALL
+SELECT 'attempts', user_id, module_slug, count(*), max(coalesce(score, 0)), max(CASE WHEN passed THEN 1 ELSE 0 END), max(submitted_at)
+  FROM quiz_attempts WHERE user_id IN (?0) AND submitted_at IS NOT NULL
+  GROUP BY user_id, module_slug
+UNION ALL
+SELECT 'reflections', user_id, module_slug, count(*), 0, 0, max(submitted_at)
+  FROM reflections WHERE user_id IN (?0) AND submitted_at IS NOT NULL
+  GROUP BY user_id, module_slug`
 
 // Totals computes every trainee module's progress, as Overview does, for
 // userIDs, whom trainees selects (a subquery of their IDs, or bun.List of
@@ -53,7 +53,7 @@ func (p *Progress) Totals(ctx context.Context, trainees schema.QueryAppender, us
 	if err := p.sumSteps(ctx, trainees, modules, out); err != nil {
 		return nil, nil, err
 	}
-	signed, asked, err := p.signedAndAsked(ctx, userIDs)
+	signed, asked, err := p.signedAndAsked(ctx, trainees, userIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,10 +93,10 @@ func (p *Progress) sumSteps(ctx context.Context, trainees schema.QueryAppender, 
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var user, module string
-		var read, attempts, best, passed, reflected int
+		var kind, user, module string
+		var n, best, passed int
 		var at bun.NullTime
-		if err := rows.Scan(&user, &module, &read, &attempts, &best, &passed, &reflected, &at); err != nil {
+		if err := rows.Scan(&kind, &user, &module, &n, &best, &passed, &at); err != nil {
 			return fmt.Errorf("sum progress: %w", err)
 		}
 		i, ok := position[module]
@@ -104,9 +104,15 @@ func (p *Progress) sumSteps(ctx context.Context, trainees schema.QueryAppender, 
 			continue
 		}
 		mp := &out[user][i]
-		mp.LessonsRead, mp.Attempts, mp.BestScore = read, attempts, best
-		mp.QuizPassed, mp.ReflectionsSubmitted = passed == 1, reflected == 1
-		mp.LastActivity = at.Time
+		switch kind {
+		case "lessons":
+			mp.LessonsRead = n
+		case "attempts":
+			mp.Attempts, mp.BestScore, mp.QuizPassed = n, best, passed == 1
+		case "reflections":
+			mp.ReflectionsSubmitted = true
+		}
+		mp.LastActivity = latest(mp.LastActivity, at.Time)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("sum progress: %w", err)
@@ -114,12 +120,13 @@ func (p *Progress) sumSteps(ctx context.Context, trainees schema.QueryAppender, 
 	return nil
 }
 
-// signedAndAsked returns, per trainee, the competencies signed off now and
-// those whose sign-off waits for review.
-func (p *Progress) signedAndAsked(ctx context.Context, userIDs []string) (signed, asked map[string]map[string]bool, err error) {
+// signedAndAsked returns, per trainee of userIDs, whom trainees selects,
+// the competencies signed off now and those whose sign-off waits for
+// review.
+func (p *Progress) signedAndAsked(ctx context.Context, trainees schema.QueryAppender, userIDs []string) (signed, asked map[string]map[string]bool, err error) {
 	signed, asked = map[string]map[string]bool{}, map[string]map[string]bool{}
 	if r, ok := p.SignOffs.(Requests); ok {
-		return r.SignedAndRequested(ctx, userIDs)
+		return r.SignedAndRequested(ctx, trainees)
 	} else if p.SignOffs != nil {
 		signed, err = p.SignOffs.SignedOff(ctx, userIDs)
 	}
