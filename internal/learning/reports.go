@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,11 +68,28 @@ type reportRow struct {
 	// state, or the percentage done when in progress.
 	States []string
 	Cells  []string
+	// Practice is what the unsupervised practice cell shows.
+	Practice string
+}
+
+// CellsHTML is the row's module cells as table cells, escaped, so a page of
+// hundreds of trainees renders one action per row instead of one per cell.
+func (r reportRow) CellsHTML() template.HTML {
+	var b strings.Builder
+	for _, c := range r.Cells {
+		b.WriteString("<td>")
+		b.WriteString(template.HTMLEscapeString(c))
+		b.WriteString("</td>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every cell is escaped above
 }
 
 func newReportRow(u account.User, modules []ModuleProgress, cl catalog.Clearance) reportRow {
 	row := reportRow{User: u, Modules: modules, Clearance: cl,
-		States: make([]string, len(modules)), Cells: make([]string, len(modules))}
+		States: make([]string, len(modules)), Cells: make([]string, len(modules)), Practice: "Cleared"}
+	if !cl.Cleared() {
+		row.Practice = "Not cleared: " + strconv.Itoa(len(cl.Missing)) + " to sign off"
+	}
 	for i, mp := range modules {
 		row.States[i] = status(mp)
 		row.Cells[i] = row.States[i]
