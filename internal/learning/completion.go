@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"groundwork/internal/catalog"
 	"groundwork/internal/db"
@@ -23,11 +24,12 @@ type SignOffs interface {
 }
 
 // Requests reports, in one query, what SignOffs does and the competencies
-// whose sign-off each trainee has asked for and that wait for review. The
-// supervision capability provides it alongside SignOffs; without it no
-// request counts as made.
+// whose sign-off each trainee has asked for and that wait for review, for
+// the trainees that trainees selects (a subquery of their IDs, or bun.List
+// of them). The supervision capability provides it alongside SignOffs;
+// without it no request counts as made.
 type Requests interface {
-	SignedAndRequested(ctx context.Context, userIDs []string) (signed, requested map[string]map[string]bool, err error)
+	SignedAndRequested(ctx context.Context, trainees schema.QueryAppender) (signed, requested map[string]map[string]bool, err error)
 }
 
 // Supervision reports recorded supervision. The supervision capability
@@ -77,29 +79,49 @@ type ModuleProgress struct {
 }
 
 // Complete reports whether every requirement of the module is met.
-func (p ModuleProgress) Complete() bool { return len(p.Remaining()) == 0 }
+func (p ModuleProgress) Complete() bool { return p.gaps() == (gaps{}) }
 
 // Started reports whether the trainee has done anything in the module.
 func (p ModuleProgress) Started() bool { return !p.LastActivity.IsZero() }
 
+// gaps is what is left of a module's requirements.
+type gaps struct {
+	lessons     int  // lessons to read
+	quiz        bool // the knowledge check to pass
+	reflections bool // reflections to submit
+	asked       int  // competencies waiting for sign-off
+	toAsk       int  // competencies whose sign-off is yet to be asked for
+}
+
+func (p ModuleProgress) gaps() gaps {
+	m := p.Module
+	return gaps{
+		lessons:     max(len(m.Lessons)-p.LessonsRead, 0),
+		quiz:        m.Quiz != nil && !p.QuizPassed,
+		reflections: len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted,
+		asked:       p.CompetenciesAsked,
+		toAsk:       max(len(m.Competencies)-p.CompetenciesSigned-p.CompetenciesAsked, 0),
+	}
+}
+
 // Remaining lists, in plain words, what is left to do.
 func (p ModuleProgress) Remaining() []string {
 	var left []string
-	m := p.Module
-	if n := len(m.Lessons) - p.LessonsRead; n > 0 {
-		left = append(left, plural(n, "lesson", "lessons")+" to read")
+	g := p.gaps()
+	if g.lessons > 0 {
+		left = append(left, plural(g.lessons, "lesson", "lessons")+" to read")
 	}
-	if m.Quiz != nil && !p.QuizPassed {
+	if g.quiz {
 		left = append(left, "the knowledge check to pass")
 	}
-	if len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted {
+	if g.reflections {
 		left = append(left, "reflections to submit")
 	}
-	if p.CompetenciesAsked > 0 {
-		left = append(left, plural(p.CompetenciesAsked, "competency awaits", "competencies await")+" sign-off")
+	if g.asked > 0 {
+		left = append(left, plural(g.asked, "competency awaits", "competencies await")+" sign-off")
 	}
-	if n := len(m.Competencies) - p.CompetenciesSigned - p.CompetenciesAsked; n > 0 {
-		left = append(left, plural(n, "competency", "competencies")+" to ask sign-off for")
+	if g.toAsk > 0 {
+		left = append(left, plural(g.toAsk, "competency", "competencies")+" to ask sign-off for")
 	}
 	return left
 }
@@ -150,6 +172,10 @@ func (p ModuleProgress) nextStep() (label, href string) {
 	switch {
 	case p.nextLesson != nil:
 		return "Read " + p.nextLesson.Title, "/modules/" + m.Slug + "/lessons/" + p.nextLesson.Slug
+	case p.LessonsRead < len(m.Lessons):
+		// Progress summed by the database knows how many lessons are
+		// read, not which.
+		return "Read the lessons", "/modules/" + m.Slug
 	case m.Quiz != nil && !p.QuizPassed:
 		return "Take the knowledge check", "/modules/" + m.Slug + "/quiz"
 	case len(m.ReflectionPrompts) > 0 && !p.ReflectionsSubmitted:
@@ -185,12 +211,7 @@ func (p *Progress) overview(ctx context.Context, userIDs []string, c *catalog.Ca
 	if err != nil {
 		return nil, nil, err
 	}
-	signed, asked := map[string]map[string]bool{}, map[string]map[string]bool{}
-	if r, ok := p.SignOffs.(Requests); ok {
-		signed, asked, err = r.SignedAndRequested(ctx, userIDs)
-	} else if p.SignOffs != nil {
-		signed, err = p.SignOffs.SignedOff(ctx, userIDs)
-	}
+	signed, asked, err := p.signedAndAsked(ctx, bun.List(userIDs), userIDs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
@@ -47,6 +50,56 @@ func status(mp ModuleProgress) string {
 	return statusNotStarted
 }
 
+// percentLabels are the cells of modules in progress, by percentage.
+var percentLabels = func() (labels [101]string) {
+	for i := range labels {
+		labels[i] = strconv.Itoa(i) + "%"
+	}
+	return labels
+}()
+
+// reportRow is one trainee in the matrix and the export, with each
+// module's state and cell worked out once.
+type reportRow struct {
+	User      account.User
+	Modules   []ModuleProgress
+	Clearance catalog.Clearance
+	// States holds each module's state; Cells what its cell shows: the
+	// state, or the percentage done when in progress.
+	States []string
+	Cells  []string
+	// Practice is what the unsupervised practice cell shows.
+	Practice string
+}
+
+// CellsHTML is the row's module cells as table cells, escaped, so a page of
+// hundreds of trainees renders one action per row instead of one per cell.
+func (r reportRow) CellsHTML() template.HTML {
+	var b strings.Builder
+	for _, c := range r.Cells {
+		b.WriteString("<td>")
+		b.WriteString(template.HTMLEscapeString(c))
+		b.WriteString("</td>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every cell is escaped above
+}
+
+func newReportRow(u account.User, modules []ModuleProgress, cl catalog.Clearance) reportRow {
+	row := reportRow{User: u, Modules: modules, Clearance: cl,
+		States: make([]string, len(modules)), Cells: make([]string, len(modules)), Practice: "Cleared"}
+	if !cl.Cleared() {
+		row.Practice = "Not cleared: " + strconv.Itoa(len(cl.Missing)) + " to sign off"
+	}
+	for i, mp := range modules {
+		row.States[i] = status(mp)
+		row.Cells[i] = row.States[i]
+		if row.States[i] == statusInProgress {
+			row.Cells[i] = percentLabels[min(max(mp.Percent(), 0), 100)]
+		}
+	}
+	return row
+}
+
 // matrixData is what the cohort matrix shows.
 type matrixData struct {
 	Cohorts []account.Cohort
@@ -59,7 +112,7 @@ type matrixData struct {
 	Status      string
 	Statuses    []string
 	Modules     []*catalog.Module
-	Rows        []traineeRow
+	Rows        []reportRow
 	Chart       []chartBar
 	// Practice filters by clearance for unsupervised practice: "",
 	// practiceCleared or practiceNotCleared; Practices lists the choices,
@@ -127,7 +180,7 @@ func (r *reports) showMatrix(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := r.rows(ctx, members)
+	rows, err := r.rows(ctx, scope.memberIDs(r.progress.DB), members)
 	if err != nil {
 		return err
 	}
@@ -190,16 +243,30 @@ func (s reportScope) query() string {
 	return "?" + q.Encode()
 }
 
-// traineeQuery selects the trainees in scope, by name.
-func (s reportScope) traineeQuery(idb bun.IDB, users *[]account.User) *bun.SelectQuery {
-	q := idb.NewSelect().Model(users).Where("u.role = ?", account.Trainee)
+// where narrows q, a query of users AS u, to the trainees in scope.
+func (s reportScope) where(q *bun.SelectQuery) *bun.SelectQuery {
+	q = q.Where("u.role = ?", account.Trainee)
 	if s.cohort != nil {
 		q = q.Where("u.id IN (SELECT m.user_id FROM cohort_members AS m WHERE m.cohort_id = ?)", s.cohort.ID)
 	}
 	if s.supervisor != nil {
 		q = q.Where("u.supervisor_id = ?", s.supervisor.ID)
 	}
-	return q.OrderExpr("lower(u.name), u.id")
+	return q
+}
+
+// traineeQuery selects the trainees in scope, by name.
+func (s reportScope) traineeQuery(idb bun.IDB, users *[]account.User) *bun.SelectQuery {
+	return s.where(idb.NewSelect().Model(users)).OrderExpr("lower(u.name), u.id")
+}
+
+// memberIDs is a subquery of the IDs of the trainees members returns.
+func (s reportScope) memberIDs(idb bun.IDB) *bun.SelectQuery {
+	q := s.where(idb.NewSelect().TableExpr("users AS u").Column("u.id"))
+	if s.cohort == nil {
+		q = q.Where("u.active")
+	}
+	return q
 }
 
 // members returns the trainees in scope: a cohort's members, or every
@@ -216,39 +283,41 @@ func (s reportScope) members(ctx context.Context, idb bun.IDB) ([]account.User, 
 	return users, nil
 }
 
-func anyStatus(row traineeRow, s string) bool {
-	for _, mp := range row.Modules {
-		if status(mp) == s {
+func anyStatus(row reportRow, s string) bool {
+	for _, st := range row.States {
+		if st == s {
 			return true
 		}
 	}
 	return false
 }
 
-func (r *reports) rows(ctx context.Context, users []account.User) ([]traineeRow, error) {
+// rows works out the report rows of users, whom trainees selects (a
+// subquery of their IDs, or bun.List of them).
+func (r *reports) rows(ctx context.Context, trainees schema.QueryAppender, users []account.User) ([]reportRow, error) {
 	ids := make([]string, len(users))
 	for i, u := range users {
 		ids[i] = u.ID
 	}
 	cat := r.store.Catalog()
-	overview, err := r.progress.Overview(ctx, ids, cat)
+	totals, signed, err := r.progress.Totals(ctx, trainees, ids, cat)
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]traineeRow, len(users))
+	rows := make([]reportRow, len(users))
 	for i, u := range users {
-		rows[i] = traineeRow{User: u, Modules: overview[u.ID], Clearance: Clearance(cat, overview[u.ID])}
+		rows[i] = newReportRow(u, totals[u.ID], cat.Clearance(signed[u.ID]))
 	}
 	return rows, nil
 }
 
 // chart counts each module's states across rows.
-func chart(modules []*catalog.Module, rows []traineeRow) []chartBar {
+func chart(modules []*catalog.Module, rows []reportRow) []chartBar {
 	bars := make([]chartBar, len(modules))
 	for i, m := range modules {
 		bars[i] = chartBar{Title: m.Title}
 		for _, row := range rows {
-			switch status(row.Modules[i]) {
+			switch row.States[i] {
 			case statusComplete:
 				bars[i].Complete++
 			case statusInProgress:
@@ -418,7 +487,11 @@ func (r *reports) exportCSV(c echo.Context) error {
 			w.Flush()
 			return err
 		}
-		rows, err := r.rows(ctx, users)
+		ids := make([]string, len(users))
+		for i, u := range users {
+			ids[i] = u.ID
+		}
+		rows, err := r.rows(ctx, bun.List(ids), users)
 		if err != nil {
 			return err
 		}
@@ -434,13 +507,14 @@ func (r *reports) exportCSV(c echo.Context) error {
 	}
 }
 
-func csvRow(row traineeRow, x exportExtras) []string {
+func csvRow(row reportRow, x exportExtras) []string {
 	var last string
+	var lastActivity time.Time
 	for _, mp := range row.Modules {
-		row.LastActivity = latest(row.LastActivity, mp.LastActivity)
+		lastActivity = latest(lastActivity, mp.LastActivity)
 	}
-	if !row.LastActivity.IsZero() {
-		last = row.LastActivity.Format("2006-01-02")
+	if !lastActivity.IsZero() {
+		last = lastActivity.UTC().Format("2006-01-02")
 	}
 	var supervisor string
 	if id := row.User.SupervisorID; id != nil {
@@ -450,13 +524,7 @@ func csvRow(row traineeRow, x exportExtras) []string {
 	out := []string{web.CSVCell(row.User.Name), web.CSVCell(row.User.Email),
 		web.CSVCell(strings.Join(x.cohorts[row.User.ID], "; ")), web.CSVCell(supervisor), last, hours,
 		practiceLabel(row.Clearance)}
-	for _, mp := range row.Modules {
-		cell := status(mp)
-		if cell == statusInProgress {
-			cell = strconv.Itoa(mp.Percent()) + "%"
-		}
-		out = append(out, cell)
-	}
+	out = append(out, row.Cells...)
 	return append(out, strings.Join(x.numbers[row.User.ID], "; "))
 }
 

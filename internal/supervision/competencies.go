@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"groundwork/internal/account"
 	"groundwork/internal/catalog"
@@ -469,16 +470,14 @@ func (s *Service) PendingCounts(ctx context.Context, traineeIDs []string) (map[s
 
 // SignedAndRequested reports, per trainee, in one query, the competencies
 // currently signed off and those whose sign-off they have asked for and
-// that wait for review.
-func (s *Service) SignedAndRequested(ctx context.Context, userIDs []string) (signed, requested map[string]map[string]bool, err error) {
+// that wait for review, for the trainees that trainees selects (a subquery
+// of their IDs, or bun.List of them).
+func (s *Service) SignedAndRequested(ctx context.Context, trainees schema.QueryAppender) (signed, requested map[string]map[string]bool, err error) {
 	signed, requested = map[string]map[string]bool{}, map[string]map[string]bool{}
-	if len(userIDs) == 0 {
-		return signed, requested, nil
-	}
 	// Rows are read straight into strings: a cohort's report reads tens of
 	// thousands, and mapping each onto a model costs more than the query.
 	rows, err := s.DB.NewSelect().Model((*CompetencyState)(nil)).Column("trainee_id", "competency_id", "status").
-		Where("trainee_id IN (?)", bun.List(userIDs)).Where("status IN (?)", bun.List([]Status{SignedOff, Pending})).Rows(ctx)
+		Where("trainee_id IN (?)", trainees).Where("status IN (?)", bun.List([]Status{SignedOff, Pending})).Rows(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load sign-offs and requests: %w", err)
 	}
