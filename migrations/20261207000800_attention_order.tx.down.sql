@@ -1,0 +1,1 @@
+DROP INDEX users_trainee_created_idx;
