@@ -18,13 +18,8 @@ const (
 )
 
 // attentionPage selects from "users AS u" the first n trainees v oversees
-// that match l, in the attention order, for the caller to add the page's
-// limit and offset. The attention order puts first trainees with something
-// waiting for the viewer (reflections waiting for a comment, sign-off
-// requests waiting for review), then those past their cohort's expected
-// completion date without the programme's certificate, then those without
-// a learning step (or, without any, an account) for inactiveAfter, then
-// the rest; each group by name. It is the union of one
+// that match l, in the attention order that ordered describes, for the
+// caller to add the page's limit and offset. The order is the union of one
 // query per group, each ordered by name and limited to n, and each started
 // from a small set: trainees with pending rows (reflections waiting for a
 // comment, sign-off requests waiting for review), members of cohorts past
@@ -39,19 +34,12 @@ func (p *Progress) attentionPage(v *identity.Viewer, l *listing, n int) *bun.Sel
 	lateCohorts := p.DB.NewSelect().TableExpr("cohorts AS c").Join("CROSS JOIN cohort_members AS m").Where("m.cohort_id = c.id").
 		Distinct().ColumnExpr("m.user_id").Where("c.expected_by <= ?", now.AddDate(0, 0, -1))
 	recent := p.DB.NewSelect().TableExpr("learning_activity AS ra").ColumnExpr("ra.user_id AS user_id").Where("ra.last_at > ?", cutoff)
-	notWaiting := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = q.Where("NOT EXISTS (?)", p.DB.NewSelect().TableExpr("reflections AS r").ColumnExpr("1").Where("r.user_id = u.id").
-			Where("r.submitted_at IS NOT NULL").Where("r.commented_at IS NULL"))
-		if p.Supervision != nil {
-			q = q.Where("NOT EXISTS (?)", supervision.PendingOf(p.DB, "u.id"))
-		}
-		return q
-	}
+	notWaiting := func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("u.id NOT IN (?)", waiting) }
 	notOverdue := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if h, ok := p.Certificates.(ProgrammeHolders); ok {
-			return q.Where("(NOT EXISTS (?) OR EXISTS (?))", account.PastExpectedBy(p.DB, "u.id", now), h.ProgrammeHeld(p.DB, "u.id"))
+			return q.Where("(u.id NOT IN (?) OR EXISTS (?))", lateCohorts, h.ProgrammeHeld(p.DB, "u.id"))
 		}
-		return q.Where("NOT EXISTS (?)", account.PastExpectedBy(p.DB, "u.id", now))
+		return q.Where("u.id NOT IN (?)", lateCohorts)
 	}
 	branch := func(group int, among *bun.SelectQuery, where func(*bun.SelectQuery) *bun.SelectQuery) *bun.SelectQuery {
 		q := p.filtered(v, l)
@@ -93,7 +81,7 @@ func (p *Progress) attentionPage(v *identity.Viewer, l *listing, n int) *bun.Sel
 // supervision capability, sign-off requests waiting for review. Both are
 // read from partial indexes of pending rows.
 func (p *Progress) waitingSet() *bun.SelectQuery {
-	q := p.DB.NewSelect().TableExpr("reflections AS wr").Distinct().ColumnExpr("wr.user_id AS user_id").
+	q := p.DB.NewSelect().TableExpr("reflections AS wr").ColumnExpr("wr.user_id AS user_id").
 		Where("wr.submitted_at IS NOT NULL").Where("wr.commented_at IS NULL")
 	if p.Supervision != nil {
 		q = q.Union(p.DB.NewSelect().TableExpr("competency_status AS wcs").ColumnExpr("wcs.trainee_id").

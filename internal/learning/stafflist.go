@@ -13,6 +13,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/identity"
+	"groundwork/internal/supervision"
 )
 
 // perPage is how many trainees a page of the staff dashboard shows.
@@ -179,12 +180,38 @@ type ProgrammeHolders interface {
 	ProgrammeHeld(idb bun.IDB, holderID string) *bun.SelectQuery
 }
 
-// ordered orders q (over "users AS u") by name, or by last activity,
-// longest ago first; attentionPage gives the attention order.
+// ordered orders q (over "users AS u") by sort. The attention order puts
+// first trainees with something waiting for the viewer, then those past
+// their cohort's expected completion date without the programme's
+// certificate, then those inactive for 14
+// days, then the rest; each group by name. Each trainee's group is found
+// through small indexes: pending rows only (reflections waiting for a
+// comment, sign-off requests waiting for review), their cohorts, and their
+// latest step.
 func (p *Progress) ordered(q *bun.SelectQuery, sort string) *bun.SelectQuery {
-	if sort == sortActivity {
+	switch sort {
+	case sortName:
+		return q.OrderExpr("lower(u.name), u.id")
+	case sortActivity:
 		return q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id").
 			OrderExpr("CASE WHEN la.last_at IS NULL THEN 0 ELSE 1 END, la.last_at, lower(u.name), u.id")
 	}
-	return q.OrderExpr("lower(u.name), u.id")
+	now := p.Clock.Now()
+	waiting := "EXISTS (?)"
+	args := []any{p.DB.NewSelect().TableExpr("reflections AS r").ColumnExpr("1").Where("r.user_id = u.id").
+		Where("r.submitted_at IS NOT NULL").Where("r.commented_at IS NULL")}
+	if p.Supervision != nil {
+		waiting += " OR EXISTS (?)"
+		args = append(args, supervision.PendingOf(p.DB, "u.id"))
+	}
+	overdue := "EXISTS (?)"
+	args = append(args, account.PastExpectedBy(p.DB, "u.id", now))
+	if h, ok := p.Certificates.(ProgrammeHolders); ok {
+		overdue += " AND NOT EXISTS (?)"
+		args = append(args, h.ProgrammeHeld(p.DB, "u.id"))
+	}
+	args = append(args, now.Add(-inactiveAfter))
+	return q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id").
+		OrderExpr("CASE WHEN "+waiting+" THEN 0 WHEN "+overdue+" THEN 1 "+
+			"WHEN coalesce(la.last_at, u.created_at) <= ? THEN 2 ELSE 3 END, lower(u.name), u.id", args...)
 }
