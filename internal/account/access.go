@@ -49,27 +49,7 @@ func SeesEveryTrainee(v *identity.Viewer) bool { return v.Is(Admin) }
 // their own for a supervisor, none for anyone else. Callers add columns,
 // filters, order and limits; the rule stays here.
 func VisibleTrainees(idb bun.IDB, v *identity.Viewer) *bun.SelectQuery {
-	return VisibleTraineesFrom(idb, v, "users AS u")
-}
-
-// VisibleTraineesFrom is VisibleTrainees reading from, a FROM clause that
-// names the users table as u with an index hint.
-func VisibleTraineesFrom(idb bun.IDB, v *identity.Viewer, from string) *bun.SelectQuery {
-	return visibleOnly(idb.NewSelect().TableExpr(from), v)
-}
-
-// VisibleTraineesAmong is VisibleTrainees for the people whose IDs ids
-// selects (as its first column, "user_id"): it reads those IDs first and
-// looks each person up, so that it costs in proportion to ids, not to the
-// trainees v oversees.
-func VisibleTraineesAmong(idb bun.IDB, v *identity.Viewer, ids *bun.SelectQuery) *bun.SelectQuery {
-	q := idb.NewSelect().TableExpr("(?) AS among", ids).Join("CROSS JOIN users AS u").Where("u.id = among.user_id")
-	return visibleOnly(q, v)
-}
-
-// visibleOnly keeps in q, over "users AS u", the trainees v oversees.
-func visibleOnly(q *bun.SelectQuery, v *identity.Viewer) *bun.SelectQuery {
-	q = q.Where("u.role = ?", Trainee)
+	q := idb.NewSelect().TableExpr("users AS u").Where("u.role = ?", Trainee)
 	if SeesEveryTrainee(v) {
 		return q.Where("u.active")
 	}

@@ -135,14 +135,8 @@ func (p *Progress) listTrainees(ctx context.Context, v *identity.Viewer, l *list
 		l.Notes = append(l.Notes, fmt.Sprintf("There is no page %d; the last page, %d, is shown.", l.Page, out.Pages))
 		out.Page = out.Pages
 	}
-	offset := (out.Page - 1) * perPage
-	var q *bun.SelectQuery
-	if l.Sort == sortAttention {
-		q = p.attentionPage(v, l, offset+perPage).Model(&out.Users)
-	} else {
-		q = p.ordered(p.filtered(v, l).ColumnExpr("u.*"), l.Sort)
-	}
-	if err := q.Limit(perPage).Offset(int64(offset)).Scan(ctx, &out.Users); err != nil {
+	q := p.ordered(p.filtered(v, l).ColumnExpr("u.*"), l.Sort)
+	if err := q.Limit(perPage).Offset(int64((out.Page-1)*perPage)).Scan(ctx, &out.Users); err != nil {
 		return out, fmt.Errorf("list trainees: %w", err)
 	}
 	return out, nil
@@ -151,12 +145,7 @@ func (p *Progress) listTrainees(ctx context.Context, v *identity.Viewer, l *list
 // filtered selects the trainees v oversees that match l's search and
 // cohort.
 func (p *Progress) filtered(v *identity.Viewer, l *listing) *bun.SelectQuery {
-	return matching(account.VisibleTrainees(p.DB, v), l)
-}
-
-// matching keeps in q, over "users AS u", the trainees that match l's
-// search and cohort.
-func matching(q *bun.SelectQuery, l *listing) *bun.SelectQuery {
+	q := account.VisibleTrainees(p.DB, v)
 	if l.Cohort != nil {
 		q = q.Where("EXISTS (SELECT 1 FROM cohort_members AS m WHERE m.user_id = u.id AND m.cohort_id = ?)", l.Cohort.ID)
 	}
