@@ -296,12 +296,11 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	if data.Trainees, err = d.rows(c, page.Users); err != nil {
 		return err
 	}
-	if data.NeedsYou, err = d.progress.Notices.NeedsYou(ctx, me); err != nil {
+	needs, err := d.progress.Notices.NeedsYouNewest(ctx, me, needsYouShown)
+	if err != nil {
 		return err
 	}
-	if n := len(data.NeedsYou); n > needsYouShown {
-		data.NeedsYou, data.MoreNeedsYou = data.NeedsYou[:needsYouShown], n-needsYouShown
-	}
+	data.NeedsYou, data.MoreNeedsYou = needs.Items, needs.Total()-len(needs.Items)
 	return d.views.Supervisor.Render(c, http.StatusOK, data)
 }
 

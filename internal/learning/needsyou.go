@@ -72,11 +72,16 @@ func (p *Progress) evidenceWaiting(ctx context.Context, ids []string, names map[
 	}
 	var out []notify.Item
 	for _, r := range requests {
-		out = append(out, notify.Item{Kind: notify.EvidenceToReview, At: r.Since,
-			Text: names[r.TraineeID] + " asks for sign-off of “" + p.competencyTitle(r.ModuleSlug, r.CompetencyID) + "”",
-			Link: "/trainees/" + r.TraineeID + "/competencies"})
+		out = append(out, p.evidenceItem(r, names[r.TraineeID]))
 	}
 	return out, nil
+}
+
+// evidenceItem is the item of sign-off request r by the trainee called name.
+func (p *Progress) evidenceItem(r supervision.PendingRequest, name string) notify.Item {
+	return notify.Item{Kind: notify.EvidenceToReview, At: r.Since,
+		Text: name + " asks for sign-off of “" + p.competencyTitle(r.ModuleSlug, r.CompetencyID) + "”",
+		Link: "/trainees/" + r.TraineeID + "/competencies"}
 }
 
 // reflectionsWaiting is one item per trainee and module whose submitted
@@ -89,11 +94,17 @@ func (p *Progress) reflectionsWaiting(ctx context.Context, ids []string, names m
 	}
 	out := make([]notify.Item, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, notify.Item{Kind: notify.ReflectionToRead, At: r.Since,
-			Text: fmt.Sprintf("%s: %s to read in %s", names[r.UserID], plural(r.N, "reflection", "reflections"), r.Title),
-			Link: r.Link()})
+		out = append(out, reflectionItem(r, names[r.UserID]))
 	}
 	return out, nil
+}
+
+// reflectionItem is the item of r, the reflections of the trainee called
+// name waiting to be read.
+func reflectionItem(r toReadRow, name string) notify.Item {
+	return notify.Item{Kind: notify.ReflectionToRead, At: r.Since,
+		Text: fmt.Sprintf("%s: %s to read in %s", name, plural(r.N, "reflection", "reflections"), r.Title),
+		Link: r.Link()}
 }
 
 // toReadRow is one trainee's submitted reflections on one module that
@@ -104,6 +115,8 @@ type toReadRow struct {
 	N          int       `bun:"n"`
 	Since      time.Time `bun:"since"`
 	Title      string    `bun:"-"`
+	// Name is the trainee's name, read only for the "Needs you" list.
+	Name string `bun:"trainee_name"`
 }
 
 // Link is the page where the reflections are read and commented on.
@@ -142,12 +155,18 @@ func (p *Progress) overdueWaiting(ctx context.Context, ids []string, names map[s
 	var out []notify.Item
 	for _, id := range ids {
 		if by, ok := late[id]; ok {
-			out = append(out, notify.Item{Kind: notify.TraineeOverdue, At: by.AddDate(0, 0, 1),
-				Text: names[id] + " has not finished the programme, expected by " + by.Format("2 January 2006"),
-				Link: "/trainees/" + id + "/portfolio"})
+			out = append(out, overdueItem(id, names[id], by))
 		}
 	}
 	return out, nil
+}
+
+// overdueItem is the item of the trainee id, called name, expected to
+// finish by the date by.
+func overdueItem(id, name string, by time.Time) notify.Item {
+	return notify.Item{Kind: notify.TraineeOverdue, At: by.AddDate(0, 0, 1),
+		Text: name + " has not finished the programme, expected by " + by.Format("2 January 2006"),
+		Link: "/trainees/" + id + "/portfolio"}
 }
 
 // Overdue returns, for each of ids past their cohort's expected completion

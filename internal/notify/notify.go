@@ -208,6 +208,107 @@ func (n *Notifier) NeedsYou(ctx context.Context, u *account.User) ([]Item, error
 	return items, nil
 }
 
+// Newest is the head of a "Needs you" list: its newest items and how many
+// items of each kind wait in all.
+type Newest struct {
+	Items  []Item
+	Counts map[Kind]int
+}
+
+// Total is how many items wait in all, shown or not.
+func (nw Newest) Total() int {
+	n := 0
+	for _, c := range nw.Counts {
+		n += c
+	}
+	return n
+}
+
+// NewestSource is a Source that can give the head of its list itself: its
+// limit newest items for u, newest first, and how many of each kind wait,
+// without reading every item.
+type NewestSource interface {
+	Source
+	Newest(ctx context.Context, u *account.User, limit int) (Newest, error)
+}
+
+// NeedsYouNewest is the head of u's "Needs you" list: the limit newest of
+// their open notices and of what waits for them as a supervisor, and how
+// many of each kind wait. Each part is read newest first with a limit in
+// the database; a Source that is not a NewestSource is read whole.
+func (n *Notifier) NeedsYouNewest(ctx context.Context, u *account.User, limit int) (Newest, error) {
+	out := Newest{Counts: map[Kind]int{}}
+	if n == nil {
+		return out, nil
+	}
+	notices, err := openNewest(ctx, n.DB, u.ID, limit, out.Counts)
+	if err != nil {
+		return out, err
+	}
+	for _, nt := range notices {
+		out.Items = append(out.Items, nt.item())
+	}
+	waiting, err := n.sourceNewest(ctx, u, limit)
+	if err != nil {
+		return out, err
+	}
+	for k, c := range waiting.Counts {
+		out.Counts[k] += c
+	}
+	out.Items = append(out.Items, waiting.Items...)
+	sort.SliceStable(out.Items, func(i, j int) bool { return out.Items[i].At.After(out.Items[j].At) })
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+	}
+	return out, nil
+}
+
+// sourceNewest is the head of the Source's list for u.
+func (n *Notifier) sourceNewest(ctx context.Context, u *account.User, limit int) (Newest, error) {
+	switch s := n.Source.(type) {
+	case nil:
+		return Newest{}, nil
+	case NewestSource:
+		return s.Newest(ctx, u, limit)
+	}
+	all, err := n.Source.Waiting(ctx, u)
+	if err != nil {
+		return Newest{}, err
+	}
+	out := Newest{Counts: map[Kind]int{}}
+	for _, it := range all {
+		out.Counts[it.Kind]++
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].At.After(all[j].At) })
+	out.Items = all[:min(limit, len(all))]
+	return out, nil
+}
+
+// openNewest returns userID's limit newest notices not yet done, newest
+// first, and adds how many of each kind are open to counts. Both queries
+// read the partial index of open notices.
+func openNewest(ctx context.Context, idb bun.IDB, userID string, limit int, counts map[Kind]int) ([]Notice, error) {
+	var out []Notice
+	err := idb.NewSelect().Model(&out).Where("user_id = ?", userID).Where("read_at IS NULL").
+		OrderExpr("created_at DESC, id DESC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list newest notices: %w", err)
+	}
+	var rows []struct {
+		Kind Kind `bun:"kind"`
+		N    int  `bun:"n"`
+	}
+	err = idb.NewSelect().Model((*Notice)(nil)).ColumnExpr("kind, count(*) AS n").Where("user_id = ?", userID).
+		Where("read_at IS NULL").GroupExpr("kind").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("count open notices: %w", err)
+	}
+	for _, r := range rows {
+		counts[r.Kind] += r.N
+	}
+	return out, nil
+}
+
 func (nt Notice) item() Item {
 	return Item{Kind: nt.Kind, Text: nt.Text, Link: nt.Link, At: nt.CreatedAt}
 }

@@ -502,3 +502,29 @@ func (s *Service) SignedAndRequested(ctx context.Context, trainees schema.QueryA
 	}
 	return signed, requested, nil
 }
+
+// NewestPending lists the limit newest sign-off requests waiting for review
+// of the active trainees assigned to supervisorID, newest first, and counts
+// them all. Both queries start from the partial index of pending requests.
+func (s *Service) NewestPending(ctx context.Context, supervisorID string, limit int) ([]PendingRequest, int, error) {
+	var out []PendingRequest
+	q := s.pendingOfSupervisor(supervisorID)
+	err := q.ColumnExpr("cs.trainee_id, u.name AS trainee_name, cs.competency_id, cs.module_slug, cs.updated_at").
+		OrderExpr("cs.updated_at DESC, cs.trainee_id, cs.competency_id").Limit(int64(limit)).Scan(ctx, &out)
+	if err != nil {
+		return nil, 0, fmt.Errorf("load newest sign-off requests: %w", err)
+	}
+	n, err := s.pendingOfSupervisor(supervisorID).Count(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count sign-off requests: %w", err)
+	}
+	return out, int(n), nil
+}
+
+// pendingOfSupervisor selects the pending requests of supervisorID's active
+// trainees.
+func (s *Service) pendingOfSupervisor(supervisorID string) *bun.SelectQuery {
+	return s.DB.NewSelect().TableExpr("competency_status AS cs").Join("JOIN users AS u ON u.id = cs.trainee_id").
+		Where("cs.status = ?", Pending).Where("u.supervisor_id = ?", supervisorID).
+		Where("u.role = ?", account.Trainee).Where("u.active")
+}

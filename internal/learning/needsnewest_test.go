@@ -1,0 +1,179 @@
+package learning_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"groundwork/internal/account"
+	"groundwork/internal/learning"
+	"groundwork/internal/notify"
+	"groundwork/internal/supervision"
+)
+
+var needsYouItem = regexp.MustCompile(`<li><a href="[^"]*">([^<]+)</a>`)
+
+// needsYouList lists the texts of the "Needs you" items on a page, in
+// order.
+func needsYouList(page string) []string {
+	start := strings.Index(page, `class="needs-you"`)
+	if start < 0 {
+		return nil
+	}
+	section := page[start:]
+	section = section[:strings.Index(section, "</section>")]
+	var out []string
+	for _, m := range needsYouItem.FindAllStringSubmatch(section, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// request has trainee ask for sign-off of the first module's first
+// competency.
+func (w *staffWorld) request(t *testing.T, trainee *account.User) {
+	t.Helper()
+	m, _ := w.site.App.Courses.Catalog().Module("first-contact")
+	err := w.site.App.Supervision.Request(context.Background(), trainee, m, "contact-welcome", supervision.Evidence{Text: "I welcomed two first-time visitors."})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// submitted records a submitted reflection of userID on module at at,
+// nobody having commented on it.
+func (w *staffWorld) submitted(t *testing.T, userID, module string, prompt int, at time.Time) {
+	t.Helper()
+	r := &learning.Reflection{ID: uuid.NewString(), UserID: userID, ModuleSlug: module, Prompt: prompt,
+		Body: "What I noticed in the group.", UpdatedAt: at, SubmittedAt: &at}
+	if _, err := w.site.App.DB.NewInsert().Model(r).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStaffDashboardNeedsYouShowsTheNewest(t *testing.T) {
+	t.Parallel()
+	w := newStaffWorld(t, false)
+	other := w.site.User("other@example.org", "Olga Other", account.Supervisor)
+	mine := w.trainees(t, 25, "Req", w.sup.ID)
+	theirs := w.trainees(t, 3, "Theirs", other.ID)
+	for i := range mine {
+		w.site.Clock.Move(time.Hour)
+		w.request(t, &mine[i])
+	}
+	for i := range theirs {
+		w.site.Clock.Move(time.Hour)
+		w.request(t, &theirs[i])
+	}
+	page := get(t, w.site.SignIn(w.sup), "/dashboard")
+	items := needsYouList(page)
+	if len(items) != 20 {
+		t.Fatalf("%d items shown, want 20: %v", len(items), items)
+	}
+	for i, text := range items {
+		if want := fmt.Sprintf("Req %03d asks for sign-off", 25-i); !strings.HasPrefix(text, want) {
+			t.Fatalf("item %d is %q, want the newest first (%s)", i+1, text, want)
+		}
+	}
+	if !strings.Contains(page, "And 5 more.") {
+		t.Error("the 5 requests not shown are not counted")
+	}
+	if strings.Contains(page, "Theirs 00") {
+		t.Error("another supervisor's trainees' requests are listed")
+	}
+}
+
+// sameItems reports how got differs from want, or "".
+func sameItems(got, want []notify.Item) string {
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d items, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i].Kind != want[i].Kind || got[i].Text != want[i].Text || got[i].Link != want[i].Link || !got[i].At.Equal(want[i].At) {
+			return fmt.Sprintf("item %d is %+v, want %+v", i+1, got[i], want[i])
+		}
+	}
+	return ""
+}
+
+func TestNeedsYouNewestIsTheHeadOfTheWholeList(t *testing.T) {
+	t.Parallel()
+	w := newStaffWorld(t, false)
+	ctx := context.Background()
+	a := w.site.App
+	other := w.site.User("other@example.org", "Olga Other", account.Supervisor)
+	mine := w.trainees(t, 30, "Mine", w.sup.ID)
+	theirs := w.trainees(t, 3, "Theirs", other.ID)
+	start := w.site.Clock.Now()
+	for i := range 8 {
+		w.site.Clock.Move(time.Hour)
+		w.request(t, &mine[i])
+	}
+	for i := 8; i < 20; i++ {
+		w.submitted(t, mine[i].ID, "first-contact", 1, start.Add(time.Duration(i)*time.Minute))
+		if i%3 == 0 {
+			w.submitted(t, mine[i].ID, "first-contact", 2, start.Add(time.Duration(i)*time.Minute+time.Second))
+			w.submitted(t, mine[i].ID, "first-contact", 3, start.Add(time.Duration(i)*time.Minute+30*time.Second))
+		}
+	}
+	for i := 20; i < 25; i++ {
+		by := start.AddDate(0, 0, -10-i)
+		co := &account.Cohort{Name: fmt.Sprintf("Late %d", i), ExpectedBy: &by}
+		if err := a.Accounts.SaveCohort(ctx, co); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Accounts.AddMembers(ctx, a.DB, co.ID, []string{mine[i].ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range theirs {
+		w.submitted(t, theirs[i].ID, "first-contact", 1, start.Add(time.Duration(i)*time.Second))
+		w.request(t, &theirs[i])
+	}
+	gone := mine[29]
+	w.request(t, &gone)
+	w.submitted(t, gone.ID, "first-contact", 1, start.Add(time.Hour))
+	if _, err := a.DB.NewUpdate().Table("users").Set("active = ?", false).Where("id = ?", gone.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		w.site.Clock.Move(time.Minute)
+		if err := a.Notify.Tell(ctx, a.DB, w.sup.ID, notify.CertificateIssued, fmt.Sprint(i), fmt.Sprintf("Notice %d", i), "/certificates"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	whole, err := a.Notify.NeedsYou(ctx, w.sup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[notify.Kind]int{}
+	for _, it := range whole {
+		counts[it.Kind]++
+	}
+	if counts[notify.EvidenceToReview] != 8 || counts[notify.ReflectionToRead] != 12 || counts[notify.TraineeOverdue] != 5 || counts[notify.CertificateIssued] != 3 {
+		t.Fatalf("the whole list has %v", counts)
+	}
+	for _, limit := range []int{1, 5, 20, len(whole), len(whole) + 10} {
+		head, err := a.Notify.NeedsYouNewest(ctx, w.sup, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := sameItems(head.Items, whole[:min(limit, len(whole))]); diff != "" {
+			t.Errorf("limit %d: %s", limit, diff)
+		}
+		for k, n := range counts {
+			if head.Counts[k] != n {
+				t.Errorf("limit %d: %d of %s counted, want %d", limit, head.Counts[k], k, n)
+			}
+		}
+		if head.Total() != len(whole) {
+			t.Errorf("limit %d: total %d, want %d", limit, head.Total(), len(whole))
+		}
+	}
+}
