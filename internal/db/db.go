@@ -63,11 +63,29 @@ func Open(ctx context.Context, rawURL string, opts Options) (*bun.DB, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
+	if err := ping(pingCtx, db); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("database does not answer: %w", err)
 	}
 	return db, nil
+}
+
+// ping checks that db answers. A SQLite file that another process is
+// opening at the same moment (switching it to WAL) can refuse a new
+// connection at once, before its busy timeout applies; that is retried
+// until ctx ends.
+func ping(ctx context.Context, db *bun.DB) error {
+	for attempt := 1; ; attempt++ {
+		err := db.PingContext(ctx)
+		if err == nil || !Retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(backoff(min(attempt, 6))):
+		}
+	}
 }
 
 // IsPostgresURL reports whether rawURL selects PostgreSQL.
@@ -140,10 +158,12 @@ func openSQLite(rawURL string) (*bun.DB, error) {
 		return nil, fmt.Errorf("invalid SQLite path: %w", err)
 	}
 	dsn := "file:" + abs + "?" + url.Values{
-		// optimize(0x10002) is SQLite's recipe for a long-lived connection:
-		// analyze at open whatever has no statistics or stale ones, with a
-		// cap on the work; OptimizeEvery and Optimize keep them fresh.
-		"_pragma": {"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "optimize(0x10002)"},
+		// busy_timeout comes first, so that switching a new file to WAL
+		// waits for a replica opening it at the same moment instead of
+		// failing. Statistics are kept by Optimize (after migrations, every
+		// OptimizeEvery and at close), not at each connection's open, where
+		// an ANALYZE racing another process's write fails the open.
+		"_pragma": {"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)"},
 		"_txlock": {"immediate"},
 	}.Encode()
 	sqldb, err := sql.Open("sqlite", dsn)
