@@ -162,6 +162,7 @@ var lessonPages = []struct {
 }{
 	{"groundwork", "anonymous", 0.7},
 	{"groundwork-signed-in", "signed in", 0.5},
+	{"signed-in-lookups", "signed in: its two lookups alone, no HTTP", 0},
 	{"bare-echo", "bare Echo, same bytes", 0},
 }
 

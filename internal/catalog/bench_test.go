@@ -10,7 +10,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groundwork/internal/account"
+	"groundwork/internal/app"
+	"groundwork/internal/identity"
 	"groundwork/internal/learning"
+	"groundwork/internal/web"
 )
 
 // BenchmarkLessonPage compares a public lesson page served by the whole
@@ -42,6 +45,7 @@ func BenchmarkLessonPage(b *testing.B) {
 	trainee := signedInClient(b, site.Base, "bench@example.org", password)
 	trainee.Transport = &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}
 
+	b.Run("signed-in-lookups", func(b *testing.B) { benchLookups(b, a, trainee, site.Base+path, u.ID) })
 	for _, s := range []struct {
 		name   string
 		client *http.Client
@@ -77,4 +81,28 @@ func fetch(b *testing.B, client *http.Client, url string) []byte {
 		b.Fatalf("GET %s = %d, %v", url, resp.StatusCode, err)
 	}
 	return body
+}
+
+// benchLookups runs only what a signed-in lesson page asks of the database,
+// the session lookup and the reader's progress facts, without HTTP or
+// rendering: the floor under the signed-in page's cost.
+func benchLookups(b *testing.B, a *app.App, trainee *http.Client, url, userID string) {
+	req := httptest.NewRequest(http.MethodGet, url, nil)
+	for _, ck := range trainee.Jar.Cookies(req.URL) {
+		req.AddCookie(ck)
+	}
+	cat := a.Courses.Catalog()
+	m, _ := cat.Module("talking-with-schools")
+	viewer := &identity.Viewer{ID: userID, Role: identity.Trainee}
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			sess, err := a.Accounts.Sessions.New(req, web.SessionCookie)
+			if err != nil || sess.IsNew {
+				b.Fatalf("session not found: %v", err)
+			}
+			if _, err := a.Learning.Access(req.Context(), viewer, m, cat); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
