@@ -277,14 +277,7 @@ func CurrentUser(c echo.Context) *User {
 // PurgeLoop runs Purge, the sign-in throttle clean-up and the removal of
 // expired import previews every interval until ctx is done.
 func (s *Sessions) PurgeLoop(ctx context.Context, interval time.Duration, logger *slog.Logger) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
+	clock.Every(ctx, interval, func(ctx context.Context) {
 		if n, err := s.Purge(ctx); err != nil {
 			logger.Warn("purge sessions", slog.String("error", err.Error()))
 		} else if n > 0 {
@@ -296,5 +289,5 @@ func (s *Sessions) PurgeLoop(ctx context.Context, interval time.Duration, logger
 		if err := purgePreviews(ctx, s.db, s.clock.Now()); err != nil {
 			logger.Warn("purge import previews", slog.String("error", err.Error()))
 		}
-	}
+	})
 }

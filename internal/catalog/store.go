@@ -9,6 +9,8 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
+
+	"groundwork/internal/clock"
 )
 
 // Store holds the current catalogue; in development it reloads it when the
@@ -32,16 +34,7 @@ func (s *Store) Catalog() *Catalog { return s.current.Load() }
 // problem. It returns when ctx is done.
 func (s *Store) Watch(ctx context.Context, dir string, interval time.Duration, logger *slog.Logger) {
 	w := s.Watcher(dir, logger)
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-		w.Check()
-	}
+	clock.Every(ctx, interval, func(context.Context) { w.Check() })
 }
 
 // Watcher remembers the state of a curriculum folder, so that Check can

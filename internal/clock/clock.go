@@ -4,6 +4,7 @@
 package clock
 
 import (
+	"context"
 	"sync/atomic"
 	"time"
 
@@ -40,3 +41,19 @@ func normal(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // NewID returns a new record ID: a UUIDv7, random and ordered by creation.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// Every calls work every interval until ctx is done, the first time one
+// interval from now. Background jobs (mail, digests, purges, reloads) run
+// on it; a job that should also run at once calls work itself first.
+func Every(ctx context.Context, interval time.Duration, work func(context.Context)) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			work(ctx)
+		}
+	}
+}

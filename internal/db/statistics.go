@@ -8,6 +8,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
+
+	"groundwork/internal/clock"
 )
 
 // OptimizeEvery is how often a long-running process asks SQLite to
@@ -48,16 +50,9 @@ func KeepOptimized(ctx context.Context, conn *bun.DB, interval time.Duration, lo
 	if DialectOf(conn) != SQLite {
 		return
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := Optimize(ctx, conn); err != nil && ctx.Err() == nil {
-				logger.Error("optimize database", slog.String("error", err.Error()))
-			}
+	clock.Every(ctx, interval, func(ctx context.Context) {
+		if err := Optimize(ctx, conn); err != nil && ctx.Err() == nil {
+			logger.Error("optimize database", slog.String("error", err.Error()))
 		}
-	}
+	})
 }

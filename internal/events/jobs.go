@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/mail"
 )
@@ -16,21 +17,16 @@ import (
 // ctx is done. Several replicas may run it at once: each reminder is
 // claimed by a conditional update, and the purge is idempotent.
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
+	work := func(ctx context.Context) {
 		if _, err := s.SendReminders(ctx, s.Clock.Now()); err != nil {
 			s.Logger.Error("send session reminders", slog.String("error", err.Error()))
 		}
 		if _, err := s.Purge(ctx, s.Clock.Now()); err != nil {
 			s.Logger.Error("purge registrations", slog.String("error", err.Error()))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
 	}
+	work(ctx)
+	clock.Every(ctx, interval, work)
 }
 
 // SendReminders queues a reminder to each confirmed registrant of a session

@@ -49,18 +49,13 @@ func (o *Outbox) Delivers() bool { return o.sender != nil }
 
 // Run calls SendDue every interval until ctx is done.
 func (o *Outbox) Run(ctx context.Context, interval time.Duration) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
+	send := func(ctx context.Context) {
 		if _, err := o.SendDue(ctx); err != nil && ctx.Err() == nil {
 			o.logger.Warn("send mail", slog.String("error", err.Error()))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
 	}
+	send(ctx)
+	clock.Every(ctx, interval, send)
 }
 
 // SendDue sends every message that is due and returns how many were sent.

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/mail"
 )
@@ -46,18 +47,13 @@ func (n *Notifier) footer() string {
 // Run sends the day's digests every interval until ctx is done. Every
 // replica may run it: each digest is claimed in the database.
 func (n *Notifier) Run(ctx context.Context, interval time.Duration, logger *slog.Logger) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
+	send := func(ctx context.Context) {
 		if _, err := n.SendDigests(ctx); err != nil && ctx.Err() == nil {
 			logger.Warn("send notification digests", slog.String("error", err.Error()))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
 	}
+	send(ctx)
+	clock.Every(ctx, interval, send)
 }
 
 // SendDigests queues today's digest for everyone who has something new to

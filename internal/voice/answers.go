@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
+	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/fault"
 )
@@ -237,18 +238,11 @@ func (s *Service) settleDue(ctx context.Context, traineeID string) error {
 // Run closes rounds as their time runs out, every interval, until ctx is
 // done; pages close them too when they are read.
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if err := s.settleDue(ctx, ""); err != nil && s.Logger != nil && ctx.Err() == nil {
-				s.Logger.Error("close feedback rounds", slog.String("error", err.Error()))
-			}
+	clock.Every(ctx, interval, func(ctx context.Context) {
+		if err := s.settleDue(ctx, ""); err != nil && s.Logger != nil && ctx.Err() == nil {
+			s.Logger.Error("close feedback rounds", slog.String("error", err.Error()))
 		}
-	}
+	})
 }
 
 // Result is what a round's members said to one question.
