@@ -51,7 +51,8 @@ var (
 // transaction: their name and email (the account stays as "Deleted person"
 // so that records others rely on still point at it), password, sessions,
 // single-use links, sign-in failures, cohort memberships, whatever each
-// Forgetter holds (learning, private notes, certificates) and mail to them.
+// Forgetter holds (learning, private notes, certificates, client-voice
+// feedback) and mail to them.
 // by cannot delete themselves or the last active admin.
 func (s *Service) DeleteUser(ctx context.Context, by, user *User, ip string) error {
 	switch {

@@ -281,7 +281,7 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 		Finished:            progress.Finished,
 		// Deleting a person reaches every capability's tables, in one transaction.
 		Forgetters: []account.Forgetter{account.ForgetFunc(learning.ForgetUser),
-			account.ForgetFunc(supervision.ForgetUser), a.Certificates, account.ForgetFunc(notify.ForgetUser)}}
+			account.ForgetFunc(supervision.ForgetUser), a.Certificates, account.ForgetFunc(notify.ForgetUser), a.Voice}}
 	a.Echo.Use(sessions.Middleware)
 	admin, err := account.Routes(a.Echo, renderer, a.Accounts)
 	if err != nil {
