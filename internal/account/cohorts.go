@@ -185,6 +185,29 @@ func ExpectedBy(ctx context.Context, idb bun.IDB, userIDs []string) (map[string]
 	return out, nil
 }
 
+// AnyPastExpectedBy reports whether the expected completion date of any
+// of cohorts has passed at now, as Overdue says.
+func AnyPastExpectedBy(cohorts []Cohort, now time.Time) bool {
+	for _, c := range cohorts {
+		if Overdue(c.ExpectedBy, now) {
+			return true
+		}
+	}
+	return false
+}
+
+// CohortsPastExpectedBy lists the IDs of the cohorts whose expected
+// completion date has passed at now, as Overdue says.
+func CohortsPastExpectedBy(ctx context.Context, idb bun.IDB, now time.Time) ([]string, error) {
+	var ids []string
+	err := idb.NewSelect().Model((*Cohort)(nil)).Column("id").
+		Where("expected_by <= ?", now.AddDate(0, 0, -1)).Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("list cohorts past their date: %w", err)
+	}
+	return ids, nil
+}
+
 // PastExpectedBy selects the cohort memberships of the person whose ID is
 // the SQL expression userID (a column of the outer query) in a cohort whose
 // expected completion date has passed at now (from the day after, as

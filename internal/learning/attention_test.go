@@ -53,7 +53,7 @@ func newAttentionWorld(t *testing.T) *attentionWorld {
 			w.group[u.Name] = 0
 		case 2:
 			w.submitted(t, u.ID, "first-contact", 1, now.Add(-time.Hour))
-			w.exec(t, "UPDATE reflections SET commented_at = ? WHERE user_id = ?", now, u.ID)
+			w.commented(t, u.ID, "first-contact")
 			w.lastStep(t, u.ID, now.Add(-time.Hour))
 			w.group[u.Name] = 3
 		case 3:
@@ -100,6 +100,23 @@ func (w *attentionWorld) join(t *testing.T, co *account.Cohort, userID string) {
 	t.Helper()
 	if err := w.site.App.Accounts.AddMembers(context.Background(), w.site.App.DB, co.ID, []string{userID}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// commented has the supervisor comment on each of userID's reflections on
+// module.
+func (w *attentionWorld) commented(t *testing.T, userID, module string) {
+	t.Helper()
+	ctx := context.Background()
+	p := w.site.App.Learning
+	reflections, err := p.Reflections(ctx, userID, module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reflections {
+		if err := p.Comment(ctx, w.sup, r, "Thank you: the round at the start worked well."); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -275,9 +275,11 @@ func (d *dashboards) supervision(c echo.Context, ids []string) (map[string]super
 }
 
 // showSupervisor shows one page of the trainees the viewer oversees. Its
-// cost does not grow with the organisation: the database counts, filters
-// and orders the trainees and returns the page's IDs, and every further
-// query reads only those.
+// cost does not grow with the organisation: the database counts the
+// trainees through an index and finds the page's by walking an index in
+// order until the page is full (listTrainees), every further query reads
+// only those, and "Needs you" reads the newest items with a limit and
+// counts them from one row per trainee (Progress.Newest).
 func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 	ctx := c.Request().Context()
 	cohorts, err := account.CohortChoices(ctx, d.progress.DB)
@@ -285,7 +287,8 @@ func (d *dashboards) showSupervisor(c echo.Context, me *account.User) error {
 		return err
 	}
 	l := listingFrom(c, cohorts)
-	page, err := d.progress.listTrainees(ctx, me.Viewer(), &l)
+	pastDue := account.AnyPastExpectedBy(cohorts, d.progress.Clock.Now())
+	page, err := d.progress.listTrainees(ctx, me.Viewer(), &l, pastDue)
 	if err != nil {
 		return err
 	}

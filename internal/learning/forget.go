@@ -21,6 +21,7 @@ func ForgetUser(ctx context.Context, tx bun.Tx, userID string) error {
 		tx.NewDelete().Table("lesson_progress").Where("user_id = ?", userID),
 		tx.NewDelete().Table("enrolments").Where("user_id = ?", userID),
 		tx.NewDelete().Table("learning_activity").Where("user_id = ?", userID),
+		tx.NewDelete().Table("reflections_waiting").Where("user_id = ?", userID),
 	}
 	for _, q := range deletes {
 		if _, err := q.Exec(ctx); err != nil {

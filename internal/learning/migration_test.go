@@ -159,3 +159,60 @@ func TestMigrationFillsDashboardColumns(t *testing.T) {
 		t.Errorf("commented_at = %+v, want the first comment's time on the commented reflection only", marks)
 	}
 }
+
+// TestMigrationCountsReflectionsWaiting upgrades a database with
+// reflections in it: each trainee's count of modules whose submitted
+// reflections nobody has commented on starts right, a module counting once
+// however many of its reflections wait, and a trainee with none has no row.
+func TestMigrationCountsReflectionsWaiting(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn := migrateBefore(t, "20261207000800")
+	at := time.Now().UTC().Truncate(time.Second)
+	busy, idle := uuid.NewString(), uuid.NewString()
+	for _, u := range []string{busy, idle} {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO users (id, email, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+			u, u+"@example.org", "Someone", "trainee", at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reflections := []struct {
+		user, module string
+		prompt       int
+		submitted    bool
+		commented    bool
+	}{
+		{busy, "both-waiting", 1, true, false}, {busy, "both-waiting", 2, true, false},
+		{busy, "one-read", 1, true, true}, {busy, "one-read", 2, true, false},
+		{busy, "all-read", 1, true, true},
+		{busy, "draft", 1, false, false},
+		{idle, "all-read", 1, true, true},
+	}
+	for _, r := range reflections {
+		var submitted, commented *time.Time
+		if r.submitted {
+			submitted = &at
+		}
+		if r.commented {
+			commented = &at
+		}
+		if _, err := conn.ExecContext(ctx, "INSERT INTO reflections (id, user_id, module_slug, prompt, body, updated_at, submitted_at, commented_at) VALUES (?, ?, ?, ?, 'x', ?, ?, ?)",
+			uuid.NewString(), r.user, r.module, r.prompt, at, submitted, commented); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if _, err := db.Migrate(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		UserID  string `bun:"user_id"`
+		Modules int    `bun:"modules"`
+	}
+	if err := conn.NewSelect().Table("reflections_waiting").Column("user_id", "modules").Scan(ctx, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].UserID != busy || rows[0].Modules != 2 {
+		t.Errorf("reflections_waiting = %+v, want only %s with 2 modules", rows, busy)
+	}
+}

@@ -21,16 +21,28 @@ type NewestQueue interface {
 	NewestPending(ctx context.Context, supervisorID string, limit int) ([]supervision.PendingRequest, int, error)
 }
 
+// fewWaiting is how many modules with reflections to read a supervisor
+// may have for the newest of them to be found among their own trainees'
+// reflections; with more, walking every waiting reflection newest first
+// finds them sooner.
+const fewWaiting = 500
+
 // Newest is the head of what Waiting lists for u: the limit newest items,
-// newest first, and how many of each kind wait. Sign-off requests and
-// reflections are read newest first with a limit, and counted, in the
-// database from the partial indexes of pending rows; trainees overdue are
-// read from the cohorts whose expected completion date has passed. No
-// query reads every trainee u oversees.
+// newest first, and how many of each kind wait. Nothing is read for
+// someone with no active trainees beyond finding that out. Sign-off
+// requests and reflections are read newest first with a limit in the
+// database; modules with reflections to read are counted from one row per
+// trainee (reflections_waiting); trainees overdue are read only when a
+// cohort's expected completion date has passed. No query reads every item
+// waiting.
 func (p *Progress) Newest(ctx context.Context, u *account.User, limit int) (notify.Newest, error) {
 	out := notify.Newest{Counts: map[notify.Kind]int{}}
 	if u.Role == account.Trainee {
 		return out, nil
+	}
+	load, err := p.caseloadOf(ctx, u.ID)
+	if err != nil || load.Trainees == 0 {
+		return out, err
 	}
 	if q, ok := p.Supervision.(NewestQueue); ok {
 		requests, n, err := q.NewestPending(ctx, u.ID, limit)
@@ -42,14 +54,14 @@ func (p *Progress) Newest(ctx context.Context, u *account.User, limit int) (noti
 		}
 		out.Counts[notify.EvidenceToReview] = n
 	}
-	rows, n, err := p.newestToRead(ctx, u.ID, limit)
+	rows, err := p.newestToRead(ctx, u.ID, limit, load.Modules)
 	if err != nil {
 		return out, err
 	}
 	for _, r := range rows {
 		out.Items = append(out.Items, reflectionItem(r, r.Name))
 	}
-	out.Counts[notify.ReflectionToRead] = n
+	out.Counts[notify.ReflectionToRead] = load.Modules
 	overdue, err := p.overdueOf(ctx, u.ID)
 	if err != nil {
 		return out, err
@@ -61,6 +73,26 @@ func (p *Progress) Newest(ctx context.Context, u *account.User, limit int) (noti
 	return out, nil
 }
 
+// caseload is how many active trainees a supervisor has, and in how many
+// of their modules submitted reflections wait for a comment.
+type caseload struct {
+	Trainees int `bun:"trainees"`
+	Modules  int `bun:"modules"`
+}
+
+// caseloadOf counts supervisorID's caseload from one row per trainee.
+func (p *Progress) caseloadOf(ctx context.Context, supervisorID string) (caseload, error) {
+	var c caseload
+	err := p.DB.NewSelect().TableExpr("users AS u").Join("LEFT JOIN reflections_waiting AS w ON w.user_id = u.id").
+		ColumnExpr("count(*) AS trainees, coalesce(sum(w.modules), 0) AS modules").
+		Where("u.supervisor_id = ?", supervisorID).Where("u.role = ?", account.Trainee).Where("u.active").
+		Scan(ctx, &c)
+	if err != nil {
+		return c, fmt.Errorf("count trainees and reflections waiting: %w", err)
+	}
+	return c, nil
+}
+
 // assignedActive restricts q, over a table whose trainee column is
 // userCol, to the active trainees assigned to supervisorID, joined as u.
 func assignedActive(q *bun.SelectQuery, userCol, supervisorID string) *bun.SelectQuery {
@@ -68,48 +100,76 @@ func assignedActive(q *bun.SelectQuery, userCol, supervisorID string) *bun.Selec
 		Where("u.role = ?", account.Trainee).Where("u.active")
 }
 
-// pendingReflectionsOf selects the submitted reflections nobody has
-// commented on of supervisorID's active trainees.
-func (p *Progress) pendingReflectionsOf(supervisorID string) *bun.SelectQuery {
-	q := p.DB.NewSelect().TableExpr("reflections AS r").
+// pendingReflections selects, as r, the submitted reflections nobody has
+// commented on.
+func (p *Progress) pendingReflections() *bun.SelectQuery {
+	return p.DB.NewSelect().TableExpr("reflections AS r").
 		Where("r.submitted_at IS NOT NULL").Where("r.commented_at IS NULL")
-	return assignedActive(q, "r.user_id", supervisorID)
 }
 
 // newestToRead lists, per trainee of supervisorID and module, the
 // reflections nobody has commented on, the limit whose oldest waits least
-// first, and counts all such trainee and module pairs.
-func (p *Progress) newestToRead(ctx context.Context, supervisorID string, limit int) ([]toReadRow, int, error) {
+// first. waiting is how many such modules there are: when they are few
+// they are read from the supervisor's trainees; otherwise the waiting
+// reflections are walked newest first, keeping the oldest of each module,
+// until limit are found. The walk reads no other table in its FROM clause
+// and looks each reflection's trainee up in a scalar subquery: given a join
+// or an EXISTS, SQLite starts from the supervisor's trainees, or first
+// builds a Bloom filter over every user.
+func (p *Progress) newestToRead(ctx context.Context, supervisorID string, limit, waiting int) ([]toReadRow, error) {
 	var rows []toReadRow
-	err := p.pendingReflectionsOf(supervisorID).
-		ColumnExpr("r.user_id, r.module_slug, count(*) AS n, min(r.submitted_at) AS since, u.name AS trainee_name").
-		GroupExpr("r.user_id, r.module_slug, u.name").OrderExpr("since DESC, r.module_slug").
-		Limit(int64(limit)).Scan(ctx, &rows)
+	var err error
+	if waiting <= fewWaiting {
+		err = assignedActive(p.pendingReflections(), "r.user_id", supervisorID).
+			ColumnExpr("r.user_id, r.module_slug, count(*) AS n, min(r.submitted_at) AS since, u.name AS trainee_name").
+			GroupExpr("r.user_id, r.module_slug, u.name").OrderExpr("since DESC, r.module_slug").
+			Limit(int64(limit)).Scan(ctx, &rows)
+	} else {
+		trainee := func(column string) *bun.SelectQuery {
+			return p.DB.NewSelect().TableExpr("users AS u").ColumnExpr(column).Where("u.id = r.user_id")
+		}
+		supervisor := trainee("u.supervisor_id").Where("u.role = ?", account.Trainee).Where("u.active")
+		err = p.pendingReflections().
+			ColumnExpr("r.user_id, r.module_slug, (?) AS n, r.submitted_at AS since, (?) AS trainee_name",
+				p.sameModule("count(*)"), trainee("u.name")).
+			Where("(?) = ?", supervisor, supervisorID).
+			Where("NOT EXISTS (?)", p.sameModule("1").
+				Where("(e.submitted_at < r.submitted_at OR (e.submitted_at = r.submitted_at AND e.prompt < r.prompt))")).
+			OrderExpr("r.submitted_at DESC, r.module_slug").Limit(int64(limit)).Scan(ctx, &rows)
+	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("list newest reflections to read: %w", err)
+		return nil, fmt.Errorf("list newest reflections to read: %w", err)
 	}
 	for i := range rows {
 		rows[i].Since = rows[i].Since.UTC()
 		rows[i].Title = p.moduleTitle(rows[i].ModuleSlug)
 	}
-	pairs := p.pendingReflectionsOf(supervisorID).ColumnExpr("r.user_id, r.module_slug").Distinct()
-	n, err := p.DB.NewSelect().TableExpr("(?) AS pairs", pairs).Count(ctx)
-	if err != nil {
-		return nil, 0, fmt.Errorf("count reflections to read: %w", err)
-	}
-	return rows, int(n), nil
+	return rows, nil
+}
+
+// sameModule selects column from the reflections, as e, of r's trainee and
+// module that nobody has commented on.
+func (p *Progress) sameModule(column string) *bun.SelectQuery {
+	return p.DB.NewSelect().TableExpr("reflections AS e").ColumnExpr(column).
+		Where("e.user_id = r.user_id").Where("e.module_slug = r.module_slug").
+		Where("e.submitted_at IS NOT NULL").Where("e.commented_at IS NULL")
 }
 
 // overdueOf is one item per active trainee of supervisorID past their
 // cohort's expected completion date who has not finished the programme.
-// Only trainees in a cohort whose date has passed are read.
+// Only members of a cohort whose date has passed are read, and nothing
+// when there is no such cohort.
 func (p *Progress) overdueOf(ctx context.Context, supervisorID string) ([]notify.Item, error) {
+	cohorts, err := account.CohortsPastExpectedBy(ctx, p.DB, p.Clock.Now())
+	if err != nil || len(cohorts) == 0 {
+		return nil, err
+	}
 	var late []struct {
 		UserID string `bun:"user_id"`
 		Name   string `bun:"name"`
 	}
-	q := p.DB.NewSelect().TableExpr("cohort_members AS m").Join("JOIN cohorts AS c ON c.id = m.cohort_id").
-		ColumnExpr("DISTINCT m.user_id, u.name").Where("c.expected_by <= ?", p.Clock.Now().AddDate(0, 0, -1))
+	q := p.DB.NewSelect().TableExpr("cohort_members AS m").ColumnExpr("DISTINCT m.user_id, u.name").
+		Where("m.cohort_id IN (?)", bun.List(cohorts))
 	if err := assignedActive(q, "m.user_id", supervisorID).Scan(ctx, &late); err != nil {
 		return nil, fmt.Errorf("list trainees past their date: %w", err)
 	}

@@ -49,9 +49,9 @@ func (w *staffWorld) request(t *testing.T, trainee *account.User) {
 // nobody having commented on it.
 func (w *staffWorld) submitted(t *testing.T, userID, module string, prompt int, at time.Time) {
 	t.Helper()
-	r := &learning.Reflection{ID: uuid.NewString(), UserID: userID, ModuleSlug: module, Prompt: prompt,
+	r := learning.Reflection{ID: uuid.NewString(), UserID: userID, ModuleSlug: module, Prompt: prompt,
 		Body: "What I noticed in the group.", UpdatedAt: at, SubmittedAt: &at}
-	if _, err := w.site.App.DB.NewInsert().Model(r).Exec(context.Background()); err != nil {
+	if err := learning.Import(context.Background(), w.site.App.DB, learning.Records{Reflections: []learning.Reflection{r}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -175,5 +175,122 @@ func TestNeedsYouNewestIsTheHeadOfTheWholeList(t *testing.T) {
 		if head.Total() != len(whole) {
 			t.Errorf("limit %d: total %d, want %d", limit, head.Total(), len(whole))
 		}
+	}
+}
+
+// TestNeedsYouNewestWalksWhenManyWait gives a supervisor more modules with
+// reflections to read than are read from their own trainees, so that the
+// newest are found walking every waiting reflection newest first: the head
+// is still the head of the whole list, including modules whose newest
+// reflection waits much longer than their oldest, modules partly commented
+// on, other supervisors' trainees and a deactivated account.
+func TestNeedsYouNewestWalksWhenManyWait(t *testing.T) {
+	t.Parallel()
+	w := newStaffWorld(t, false)
+	ctx := context.Background()
+	a := w.site.App
+	other := w.site.User("other@example.org", "Olga Other", account.Supervisor)
+	mine := w.trainees(t, 520, "Many", w.sup.ID)
+	theirs := w.trainees(t, 40, "Theirs", other.ID)
+	start := w.site.Clock.Now().Add(-30 * 24 * time.Hour)
+	var rec learning.Records
+	add := func(u *account.User, module string, prompt int, at time.Time) {
+		rec.Reflections = append(rec.Reflections, learning.Reflection{ID: uuid.NewString(), UserID: u.ID, ModuleSlug: module,
+			Prompt: prompt, Body: "What I noticed in the group.", UpdatedAt: at, SubmittedAt: &at})
+	}
+	for i := range mine {
+		at := start.Add(time.Duration(i) * 10 * time.Second)
+		add(&mine[i], "first-contact", 1, at)
+		if i%4 == 0 {
+			add(&mine[i], "first-contact", 2, at.Add(5000*time.Second))
+		}
+		if i%5 == 0 {
+			add(&mine[i], "group-work", 1, at.Add(3*time.Second))
+		}
+	}
+	for i := range theirs {
+		add(&theirs[i], "first-contact", 1, start.Add(time.Duration(i)*10*time.Second+7*time.Second))
+	}
+	if err := learning.Import(ctx, a.DB, rec); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(mine); i += 7 {
+		reflections, err := a.Learning.Reflections(ctx, mine[i].ID, "first-contact")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Learning.Comment(ctx, w.sup, reflections[1], "Thank you."); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.DB.NewUpdate().Table("users").Set("active = ?", false).Where("id = ?", mine[len(mine)-1].ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	whole, err := a.Notify.NeedsYou(ctx, w.sup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole) <= 500 {
+		t.Fatalf("%d items wait, too few for the walk", len(whole))
+	}
+	for _, limit := range []int{1, 20, 300} {
+		head, err := a.Notify.NeedsYouNewest(ctx, w.sup, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := sameItems(head.Items, whole[:limit]); diff != "" {
+			t.Errorf("limit %d: %s", limit, diff)
+		}
+		if head.Total() != len(whole) {
+			t.Errorf("limit %d: total %d, want %d", limit, head.Total(), len(whole))
+		}
+	}
+}
+
+// TestReflectionsWaitingFollowSubmitAndComment checks the count of modules
+// with reflections to read, kept per trainee as reflections change,
+// against the whole list at each step: a draft adds nothing, submitting
+// adds the module, a comment on one of its two reflections leaves it
+// waiting, a comment on the other settles it.
+func TestReflectionsWaitingFollowSubmitAndComment(t *testing.T) {
+	t.Parallel()
+	w := newStaffWorld(t, false)
+	ctx := context.Background()
+	a := w.site.App
+	trainee := w.trainees(t, 1, "Tia", w.sup.ID)[0]
+	m, _ := a.Courses.Catalog().Module("first-contact")
+	answers := map[int]string{1: "A hostel where nobody said hello.", 2: "Welcome, and what brings you in today."}
+	counted := func(step string, want int) {
+		t.Helper()
+		whole, err := a.Notify.NeedsYou(ctx, w.sup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, err := a.Notify.NeedsYouNewest(ctx, w.sup, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := head.Counts[notify.ReflectionToRead]; n != want || len(whole) != want {
+			t.Errorf("%s: %d modules counted and %d listed, want %d", step, n, len(whole), want)
+		}
+	}
+	if err := a.Learning.SaveReflections(ctx, trainee.ID, m, answers, false); err != nil {
+		t.Fatal(err)
+	}
+	counted("after a draft", 0)
+	if err := a.Learning.SaveReflections(ctx, trainee.ID, m, answers, true); err != nil {
+		t.Fatal(err)
+	}
+	counted("once submitted", 1)
+	reflections, err := a.Learning.Reflections(ctx, trainee.ID, m.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{1, 0} {
+		if err := a.Learning.Comment(ctx, w.sup, reflections[i+1], "Thank you."); err != nil {
+			t.Fatal(err)
+		}
+		counted(fmt.Sprintf("after %d comments", i+1), want)
 	}
 }

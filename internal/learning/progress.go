@@ -174,6 +174,9 @@ func Import(ctx context.Context, idb bun.IDB, r Records) error {
 		if err := db.InsertAll(ctx, idb, r.Reflections); err != nil {
 			return fmt.Errorf("import reflections: %w", err)
 		}
+		if err := countWaiting(ctx, idb, reflectionUsers(r.Reflections)); err != nil {
+			return err
+		}
 	}
 	return recordActivity(ctx, idb, latestSteps(r))
 }

@@ -91,6 +91,9 @@ func (p *Progress) SaveReflections(ctx context.Context, userID string, m *catalo
 		if !submit {
 			return nil
 		}
+		if err := countWaiting(ctx, tx, []string{userID}); err != nil {
+			return err
+		}
 		return recordActivity(ctx, tx, []activityRow{{UserID: userID, LastAt: t}})
 	})
 	if err == nil && submit {
@@ -113,6 +116,9 @@ func (p *Progress) Comment(ctx context.Context, author *account.User, r *Reflect
 			Where("id = ?", r.ID).Where("commented_at IS NULL").Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("mark reflection commented: %w", err)
+		}
+		if err := countWaiting(ctx, tx, []string{r.UserID}); err != nil {
+			return err
 		}
 		return p.Notices.Tell(ctx, tx, r.UserID, notify.ReflectionComment, r.ModuleSlug,
 			"A comment on your reflections for "+p.moduleTitle(r.ModuleSlug), "/modules/"+r.ModuleSlug+"/reflections")

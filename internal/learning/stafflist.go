@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -121,8 +123,10 @@ type traineePage struct {
 // listTrainees returns the page of the trainees v oversees that l asks
 // for. Counting, filtering and ordering happen in the database over the
 // viewer's trainees (account.VisibleTrainees); only the page's trainees come
-// back, with the people. A page past the end shows the last page, with a note.
-func (p *Progress) listTrainees(ctx context.Context, v *identity.Viewer, l *listing) (traineePage, error) {
+// back, with the people. A page past the end shows the last page, with a
+// note. pastDue says whether some cohort's expected completion date has
+// passed, without which nobody is overdue.
+func (p *Progress) listTrainees(ctx context.Context, v *identity.Viewer, l *listing, pastDue bool) (traineePage, error) {
 	var out traineePage
 	total, err := p.filtered(v, l).Count(ctx)
 	if err != nil {
@@ -135,8 +139,13 @@ func (p *Progress) listTrainees(ctx context.Context, v *identity.Viewer, l *list
 		l.Notes = append(l.Notes, fmt.Sprintf("There is no page %d; the last page, %d, is shown.", l.Page, out.Pages))
 		out.Page = out.Pages
 	}
+	offset := (out.Page - 1) * perPage
+	if l.Sort == sortAttention {
+		out.Users, err = p.byAttention(ctx, func() *bun.SelectQuery { return p.filtered(v, l) }, offset, pastDue)
+		return out, err
+	}
 	q := p.ordered(p.filtered(v, l).ColumnExpr("u.*"), l.Sort)
-	if err := q.Limit(perPage).Offset(int64((out.Page-1)*perPage)).Scan(ctx, &out.Users); err != nil {
+	if err := q.Limit(perPage).Offset(int64(offset)).Scan(ctx, &out.Users); err != nil {
 		return out, fmt.Errorf("list trainees: %w", err)
 	}
 	return out, nil
@@ -169,38 +178,122 @@ type ProgrammeHolders interface {
 	ProgrammeHeld(idb bun.IDB, holderID string) *bun.SelectQuery
 }
 
-// ordered orders q (over "users AS u") by sort. The attention order puts
-// first trainees with something waiting for the viewer, then those past
-// their cohort's expected completion date without the programme's
-// certificate, then those inactive for 14
-// days, then the rest; each group by name. Each trainee's group is found
-// through small indexes: pending rows only (reflections waiting for a
-// comment, sign-off requests waiting for review), their cohorts, and their
-// latest step.
+// ordered orders q (over "users AS u") by name, or by last activity with
+// those never active first.
 func (p *Progress) ordered(q *bun.SelectQuery, sort string) *bun.SelectQuery {
-	switch sort {
-	case sortName:
-		return q.OrderExpr("lower(u.name), u.id")
-	case sortActivity:
+	if sort == sortActivity {
 		return q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id").
 			OrderExpr("CASE WHEN la.last_at IS NULL THEN 0 ELSE 1 END, la.last_at, lower(u.name), u.id")
 	}
+	return q.OrderExpr("lower(u.name), u.id")
+}
+
+// byAttention returns a page of trainees from offset in the attention
+// order, among those selected returns (a new query over "users AS u" each
+// time it is called). The groups of the order are read one after the
+// other, each walking the trainees by name through the name index and
+// stopping once the page is full, so that the first page costs about the
+// same however many trainees there are. A group the page begins after is
+// counted, up to offset, to know how much of the offset it covers.
+func (p *Progress) byAttention(ctx context.Context, selected func() *bun.SelectQuery, offset int, pastDue bool) ([]account.User, error) {
+	var out []account.User
+	for _, in := range p.attentionGroups(pastDue) {
+		var rows []account.User
+		err := in(selected()).ColumnExpr("u.*").OrderExpr("lower(u.name), u.id").
+			Limit(int64(perPage-len(out))).Offset(int64(offset)).Scan(ctx, &rows)
+		if err != nil {
+			return nil, fmt.Errorf("list trainees by attention: %w", err)
+		}
+		if len(rows) == 0 && offset > 0 {
+			n, err := p.DB.NewSelect().TableExpr("(?) AS g", in(selected()).ColumnExpr("1").Limit(int64(offset))).Count(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("count trainees by attention: %w", err)
+			}
+			offset -= int(n)
+			continue
+		}
+		offset = 0
+		if out = append(out, rows...); len(out) == perPage {
+			break
+		}
+	}
+	return out, nil
+}
+
+// attentionGroup narrows a query over "users AS u" to one group of the
+// attention order.
+type attentionGroup func(q *bun.SelectQuery) *bun.SelectQuery
+
+// attentionGroups are the groups of the attention order, each by name:
+// first trainees with something waiting for the viewer, then those past
+// their cohort's expected completion date without the programme's
+// certificate, then those inactive for 14 days, then the rest. Each
+// trainee's group is found through small indexes: pending rows only
+// (reflections waiting for a comment, sign-off requests waiting for
+// review), their cohorts, and their latest step. Without a cohort past its
+// date (pastDue false) nobody is overdue and that group is left out.
+func (p *Progress) attentionGroups(pastDue bool) []attentionGroup {
 	now := p.Clock.Now()
-	waiting := "EXISTS (?)"
-	args := []any{p.DB.NewSelect().TableExpr("reflections AS r").ColumnExpr("1").Where("r.user_id = u.id").
-		Where("r.submitted_at IS NOT NULL").Where("r.commented_at IS NULL")}
-	if p.Supervision != nil {
-		waiting += " OR EXISTS (?)"
-		args = append(args, supervision.PendingOf(p.DB, "u.id"))
+	waiting, overdue := p.waitingCondition(), p.overdueCondition(now)
+	inactive := condition{"coalesce(la.last_at, u.created_at) <= ?", []any{now.Add(-inactiveAfter)}}
+	rest := []condition{waiting.not()}
+	groups := []attentionGroup{waiting.apply}
+	if pastDue {
+		groups = append(groups, both(waiting.not(), overdue))
+		rest = append(rest, overdue.not())
 	}
-	overdue := "EXISTS (?)"
-	args = append(args, account.PastExpectedBy(p.DB, "u.id", now))
+	activity := func(c condition) attentionGroup {
+		in := both(append(slices.Clip(rest), c)...)
+		return func(q *bun.SelectQuery) *bun.SelectQuery {
+			return in(q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id"))
+		}
+	}
+	return append(groups, activity(inactive), activity(inactive.not()))
+}
+
+// waitingCondition holds for trainees with something waiting for their
+// supervisor: reflections nobody has commented on, or, with the
+// supervision capability, sign-off requests to review. Written as one
+// EXISTS over a UNION ALL, PostgreSQL probes each trainee's rows through
+// the partial indexes as the name index is walked, rather than reading
+// every waiting row of the organisation into a hash first.
+func (p *Progress) waitingCondition() condition {
+	reflections := p.pendingReflections().ColumnExpr("1").Where("r.user_id = u.id")
+	if p.Supervision == nil {
+		return condition{"EXISTS (?)", []any{reflections}}
+	}
+	return condition{"EXISTS (? UNION ALL ?)", []any{reflections, supervision.PendingOf(p.DB, "u.id")}}
+}
+
+// overdueCondition holds for trainees in a cohort whose expected
+// completion date has passed at now, unless they hold the programme's
+// certificate.
+func (p *Progress) overdueCondition(now time.Time) condition {
+	c := condition{"EXISTS (?)", []any{account.PastExpectedBy(p.DB, "u.id", now)}}
 	if h, ok := p.Certificates.(ProgrammeHolders); ok {
-		overdue += " AND NOT EXISTS (?)"
-		args = append(args, h.ProgrammeHeld(p.DB, "u.id"))
+		c = condition{"EXISTS (?) AND NOT EXISTS (?)", append(c.args, h.ProgrammeHeld(p.DB, "u.id"))}
 	}
-	args = append(args, now.Add(-inactiveAfter))
-	return q.Join("LEFT JOIN learning_activity AS la ON la.user_id = u.id").
-		OrderExpr("CASE WHEN "+waiting+" THEN 0 WHEN "+overdue+" THEN 1 "+
-			"WHEN coalesce(la.last_at, u.created_at) <= ? THEN 2 ELSE 3 END, lower(u.name), u.id", args...)
+	return c
+}
+
+// condition is a SQL condition with its arguments.
+type condition struct {
+	sql  string
+	args []any
+}
+
+// not is the negation of c.
+func (c condition) not() condition { return condition{"NOT (" + c.sql + ")", c.args} }
+
+// apply adds c to q.
+func (c condition) apply(q *bun.SelectQuery) *bun.SelectQuery { return q.Where(c.sql, c.args...) }
+
+// both is the attention group of the trainees meeting every one of cs.
+func both(cs ...condition) attentionGroup {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		for _, c := range cs {
+			q = c.apply(q)
+		}
+		return q
+	}
 }

@@ -172,40 +172,12 @@ func (n *Notifier) Read(ctx context.Context, userID, ref string, kinds ...Kind) 
 	return n.Done(ctx, n.DB, userID, ref, kinds...)
 }
 
-// open returns userID's notices not yet done, newest first.
-func open(ctx context.Context, idb bun.IDB, userID string) ([]Notice, error) {
-	var out []Notice
-	err := idb.NewSelect().Model(&out).Where("user_id = ?", userID).Where("read_at IS NULL").
-		OrderExpr("created_at DESC, id DESC").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list notices: %w", err)
-	}
-	return out, nil
-}
-
 // NeedsYou is u's "Needs you" list: their open notices and what waits for
-// them as a supervisor, newest first.
+// them as a supervisor, newest first. It is the whole of what
+// NeedsYouNewest gives the head of.
 func (n *Notifier) NeedsYou(ctx context.Context, u *account.User) ([]Item, error) {
-	if n == nil {
-		return nil, nil
-	}
-	notices, err := open(ctx, n.DB, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]Item, 0, len(notices))
-	for _, nt := range notices {
-		items = append(items, nt.item())
-	}
-	if n.Source != nil {
-		waiting, err := n.Source.Waiting(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, waiting...)
-	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
-	return items, nil
+	all, err := n.needsYou(ctx, u, every)
+	return all.Items, err
 }
 
 // Newest is the head of a "Needs you" list: its newest items and how many
@@ -237,6 +209,16 @@ type NewestSource interface {
 // many of each kind wait. Each part is read newest first with a limit in
 // the database; a Source that is not a NewestSource is read whole.
 func (n *Notifier) NeedsYouNewest(ctx context.Context, u *account.User, limit int) (Newest, error) {
+	return n.needsYou(ctx, u, max(limit, 0))
+}
+
+// every, as a limit, asks for every item.
+const every = -1
+
+// needsYou is the head of u's "Needs you" list, its limit newest items
+// (every item when limit is every), and how many of each kind wait: the
+// notices and the Source's items, each read newest first, merged.
+func (n *Notifier) needsYou(ctx context.Context, u *account.User, limit int) (Newest, error) {
 	out := Newest{Counts: map[Kind]int{}}
 	if n == nil {
 		return out, nil
@@ -255,50 +237,66 @@ func (n *Notifier) NeedsYouNewest(ctx context.Context, u *account.User, limit in
 	for k, c := range waiting.Counts {
 		out.Counts[k] += c
 	}
-	out.Items = append(out.Items, waiting.Items...)
-	sort.SliceStable(out.Items, func(i, j int) bool { return out.Items[i].At.After(out.Items[j].At) })
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-	}
+	out.Items = newestFirst(append(out.Items, waiting.Items...), limit)
 	return out, nil
 }
 
-// sourceNewest is the head of the Source's list for u.
+// newestFirst orders items newest first, keeping the order of those of
+// the same time, and keeps the limit first (all when limit is every).
+func newestFirst(items []Item, limit int) []Item {
+	sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
+	if limit != every && len(items) > limit {
+		items = items[:limit]
+	}
+	return items
+}
+
+// sourceNewest is the head of the Source's list for u, read whole when
+// every item is asked for or the Source cannot give its head.
 func (n *Notifier) sourceNewest(ctx context.Context, u *account.User, limit int) (Newest, error) {
-	switch s := n.Source.(type) {
-	case nil:
-		return Newest{}, nil
-	case NewestSource:
+	out := Newest{Counts: map[Kind]int{}}
+	if n.Source == nil {
+		return out, nil
+	}
+	if s, ok := n.Source.(NewestSource); ok && limit != every {
 		return s.Newest(ctx, u, limit)
 	}
 	all, err := n.Source.Waiting(ctx, u)
 	if err != nil {
-		return Newest{}, err
+		return out, err
 	}
-	out := Newest{Counts: map[Kind]int{}}
 	for _, it := range all {
 		out.Counts[it.Kind]++
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].At.After(all[j].At) })
-	out.Items = all[:min(limit, len(all))]
+	out.Items = newestFirst(all, limit)
 	return out, nil
 }
 
-// openNewest returns userID's limit newest notices not yet done, newest
-// first, and adds how many of each kind are open to counts. Both queries
-// read the partial index of open notices.
+// openNewest returns userID's limit newest notices not yet done (every one
+// when limit is every), newest first, and adds how many of each kind are
+// open to counts. Both queries read the partial index of open notices;
+// when every notice is read they are counted as they come.
 func openNewest(ctx context.Context, idb bun.IDB, userID string, limit int, counts map[Kind]int) ([]Notice, error) {
 	var out []Notice
-	err := idb.NewSelect().Model(&out).Where("user_id = ?", userID).Where("read_at IS NULL").
-		OrderExpr("created_at DESC, id DESC").Limit(int64(limit)).Scan(ctx)
-	if err != nil {
+	q := idb.NewSelect().Model(&out).Where("user_id = ?", userID).Where("read_at IS NULL").
+		OrderExpr("created_at DESC, id DESC")
+	if limit != every {
+		q = q.Limit(int64(limit))
+	}
+	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list newest notices: %w", err)
+	}
+	if limit == every {
+		for _, nt := range out {
+			counts[nt.Kind]++
+		}
+		return out, nil
 	}
 	var rows []struct {
 		Kind Kind `bun:"kind"`
 		N    int  `bun:"n"`
 	}
-	err = idb.NewSelect().Model((*Notice)(nil)).ColumnExpr("kind, count(*) AS n").Where("user_id = ?", userID).
+	err := idb.NewSelect().Model((*Notice)(nil)).ColumnExpr("kind, count(*) AS n").Where("user_id = ?", userID).
 		Where("read_at IS NULL").GroupExpr("kind").Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("count open notices: %w", err)
