@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -17,10 +18,27 @@ import (
 const OptimizeEvery = 3 * time.Hour
 
 // RefreshStatistics recomputes the planner's statistics for every table,
-// for use after a bulk load: ANALYZE on PostgreSQL; on SQLite ANALYZE,
-// then PRAGMA optimize.
+// for use after a bulk load: on SQLite ANALYZE, then PRAGMA optimize; on
+// PostgreSQL VACUUM ANALYZE of the tables of the current schema, which
+// also marks the freshly written pages all-visible, so that covering
+// indexes are read without visiting the table (index-only scans) from the
+// first query on rather than once autovacuum has come by. conn must not be
+// a transaction on PostgreSQL.
 func RefreshStatistics(ctx context.Context, conn bun.IDB) error {
-	if _, err := conn.ExecContext(ctx, "ANALYZE"); err != nil {
+	refresh := "ANALYZE"
+	if conn.Dialect().Name() == dialect.PG {
+		var tables []string
+		if err := conn.NewRaw("SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "+
+			"WHERE schemaname = current_schema() ORDER BY tablename").
+			Scan(ctx, &tables); err != nil {
+			return fmt.Errorf("refresh statistics: %w", err)
+		}
+		if len(tables) == 0 {
+			return nil
+		}
+		refresh = "VACUUM (ANALYZE) " + strings.Join(tables, ", ")
+	}
+	if _, err := conn.ExecContext(ctx, refresh); err != nil {
 		return fmt.Errorf("refresh statistics: %w", err)
 	}
 	if conn.Dialect().Name() == dialect.SQLite {
