@@ -454,16 +454,12 @@ func newFormWorld(t *testing.T) *formWorld {
 		}
 		return v
 	}
-	var trainee account.User
-	if err := a.DB.NewSelect().Model(&trainee).Where("role = 'trainee' AND supervisor_id IS NOT NULL AND active").
-		OrderExpr("(SELECT count(*) FROM competency_status s WHERE s.trainee_id = u.id), email").Limit(1).Scan(ctx); err != nil {
-		t.Fatal(err)
-	}
-	w.traineeUser = &trainee
+	trainee, person := w.traineeWithReflections(t, res.Password)
+	w.traineeUser = trainee
 	var supervisorEmail string
 	supervisorEmail = one("SELECT email FROM users WHERE id = ?", *trainee.SupervisorID)
-	w.trainee = site.Anonymous().SignInAs(trainee.Email, res.Password)
-	w.trainee.User = &trainee
+	w.trainee = person
+	w.trainee.User = trainee
 	w.supervisor = site.Anonymous().SignInAs(supervisorEmail, res.Password)
 	w.supervisor.User = &account.User{Email: supervisorEmail}
 	var admin account.User
@@ -485,6 +481,35 @@ func newFormWorld(t *testing.T) *formWorld {
 	w.competencies(t)
 	w.voice(t)
 	return w
+}
+
+// traineeWithReflections signs in as the supervised trainee with the
+// fewest competency steps who has reflections open in two modules or more
+// (one to submit, one for the form), whatever the demonstration gave whom.
+func (w *formWorld) traineeWithReflections(t *testing.T, password string) (*account.User, *apptest.Person) {
+	t.Helper()
+	var trainees []account.User
+	if err := w.app.DB.NewSelect().Model(&trainees).Where("role = 'trainee' AND supervisor_id IS NOT NULL AND active").
+		OrderExpr("(SELECT count(*) FROM competency_status s WHERE s.trainee_id = u.id), email").Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range trainees {
+		person := w.site.Anonymous().SignInAs(trainees[i].Email, password)
+		open := 0
+		for _, m := range w.app.Courses.Catalog().TraineeModules() {
+			if len(m.ReflectionPrompts) == 0 {
+				continue
+			}
+			if _, page := person.Get("/modules/" + m.Slug + "/reflections"); reflectAction.MatchString(page) {
+				open++
+			}
+		}
+		if open >= 2 {
+			return &trainees[i], person
+		}
+	}
+	t.Fatalf("no trainee of %d has reflections open in two modules", len(trainees))
+	return nil, nil
 }
 
 var linkPath = regexp.MustCompile(`(/(?:invitations|reset|setup)/[A-Za-z0-9_\-]+)`)
