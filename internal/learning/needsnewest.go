@@ -22,10 +22,13 @@ type NewestQueue interface {
 }
 
 // fewWaiting is how many modules with reflections to read a supervisor
-// may have for the newest of them to be found among their own trainees'
-// reflections; with more, walking every waiting reflection newest first
-// finds them sooner.
-const fewWaiting = 500
+// may have for the newest of them to be grouped from their own trainees'
+// reflections straight away; with more, they are first looked for among
+// the organisation's walkWaiting newest waiting reflections.
+const (
+	fewWaiting  = 500
+	walkWaiting = 1000
+)
 
 // Newest is the head of what Waiting lists for u: the limit newest items,
 // newest first, and how many of each kind wait. Nothing is read for
@@ -109,33 +112,24 @@ func (p *Progress) pendingReflections() *bun.SelectQuery {
 
 // newestToRead lists, per trainee of supervisorID and module, the
 // reflections nobody has commented on, the limit whose oldest waits least
-// first. waiting is how many such modules there are: when they are few
-// they are read from the supervisor's trainees; otherwise the waiting
-// reflections are walked newest first, keeping the oldest of each module,
-// until limit are found. The walk reads no other table in its FROM clause
-// and looks each reflection's trainee up in a scalar subquery: given a join
-// or an EXISTS, SQLite starts from the supervisor's trainees, or first
-// builds a Bloom filter over every user.
+// first; waiting is how many such modules there are. When many wait they
+// are first looked for among the organisation's newest waiting reflections
+// (walkedToRead), where they are found whenever the supervisor's trainees
+// are a fair share of those waiting; otherwise, and whenever few wait,
+// each module's reflections are grouped from the supervisor's own
+// trainees.
 func (p *Progress) newestToRead(ctx context.Context, supervisorID string, limit, waiting int) ([]toReadRow, error) {
 	var rows []toReadRow
 	var err error
-	if waiting <= fewWaiting {
+	if waiting > fewWaiting {
+		rows, err = p.walkedToRead(ctx, supervisorID, limit)
+	}
+	if err == nil && len(rows) < min(limit, waiting) {
+		rows = nil
 		err = assignedActive(p.pendingReflections(), "r.user_id", supervisorID).
 			ColumnExpr("r.user_id, r.module_slug, count(*) AS n, min(r.submitted_at) AS since, u.name AS trainee_name").
 			GroupExpr("r.user_id, r.module_slug, u.name").OrderExpr("since DESC, r.module_slug").
 			Limit(int64(limit)).Scan(ctx, &rows)
-	} else {
-		trainee := func(column string) *bun.SelectQuery {
-			return p.DB.NewSelect().TableExpr("users AS u").ColumnExpr(column).Where("u.id = r.user_id")
-		}
-		supervisor := trainee("u.supervisor_id").Where("u.role = ?", account.Trainee).Where("u.active")
-		err = p.pendingReflections().
-			ColumnExpr("r.user_id, r.module_slug, (?) AS n, r.submitted_at AS since, (?) AS trainee_name",
-				p.sameModule("count(*)"), trainee("u.name")).
-			Where("(?) = ?", supervisor, supervisorID).
-			Where("NOT EXISTS (?)", p.sameModule("1").
-				Where("(e.submitted_at < r.submitted_at OR (e.submitted_at = r.submitted_at AND e.prompt < r.prompt))")).
-			OrderExpr("r.submitted_at DESC, r.module_slug").Limit(int64(limit)).Scan(ctx, &rows)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list newest reflections to read: %w", err)
@@ -147,11 +141,38 @@ func (p *Progress) newestToRead(ctx context.Context, supervisorID string, limit,
 	return rows, nil
 }
 
-// sameModule selects column from the reflections, as e, of r's trainee and
-// module that nobody has commented on.
+// walkedToRead lists, like newestToRead, the limit newest of
+// supervisorID's modules whose oldest waiting reflection is among the
+// organisation's walkWaiting newest waiting reflections: read newest first
+// through reflections_waiting_since_idx, each is kept if it is its
+// module's oldest one waiting and its trainee is the supervisor's. Every
+// module whose oldest waiting reflection is further back waits longer, so
+// when limit are found they are the limit newest. The trainee is looked up
+// in a scalar subquery: given a join or an EXISTS, SQLite starts from the
+// supervisor's trainees, or first builds a Bloom filter over every user.
+func (p *Progress) walkedToRead(ctx context.Context, supervisorID string, limit int) ([]toReadRow, error) {
+	var rows []toReadRow
+	newest := p.pendingReflections().Column("r.user_id", "r.module_slug", "r.prompt", "r.submitted_at").
+		OrderExpr("r.submitted_at DESC, r.module_slug").Limit(walkWaiting)
+	trainee := func(column string) *bun.SelectQuery {
+		return p.DB.NewSelect().TableExpr("users AS u").ColumnExpr(column).Where("u.id = newest.user_id")
+	}
+	supervisor := trainee("u.supervisor_id").Where("u.role = ?", account.Trainee).Where("u.active")
+	err := p.DB.NewSelect().TableExpr("(?) AS newest", newest).
+		ColumnExpr("newest.user_id, newest.module_slug, (?) AS n, newest.submitted_at AS since, (?) AS trainee_name",
+			p.sameModule("count(*)"), trainee("u.name")).
+		Where("(?) = ?", supervisor, supervisorID).
+		Where("NOT EXISTS (?)", p.sameModule("1").Where("(e.submitted_at < newest.submitted_at OR "+
+			"(e.submitted_at = newest.submitted_at AND e.prompt < newest.prompt))")).
+		OrderExpr("newest.submitted_at DESC, newest.module_slug").Limit(int64(limit)).Scan(ctx, &rows)
+	return rows, err
+}
+
+// sameModule selects column from the reflections, as e, of the trainee and
+// module of the reflection "newest" that nobody has commented on.
 func (p *Progress) sameModule(column string) *bun.SelectQuery {
 	return p.DB.NewSelect().TableExpr("reflections AS e").ColumnExpr(column).
-		Where("e.user_id = r.user_id").Where("e.module_slug = r.module_slug").
+		Where("e.user_id = newest.user_id").Where("e.module_slug = newest.module_slug").
 		Where("e.submitted_at IS NOT NULL").Where("e.commented_at IS NULL")
 }
 

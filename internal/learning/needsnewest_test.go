@@ -179,11 +179,14 @@ func TestNeedsYouNewestIsTheHeadOfTheWholeList(t *testing.T) {
 }
 
 // TestNeedsYouNewestWalksWhenManyWait gives a supervisor more modules with
-// reflections to read than are read from their own trainees, so that the
-// newest are found walking every waiting reflection newest first: the head
-// is still the head of the whole list, including modules whose newest
-// reflection waits much longer than their oldest, modules partly commented
-// on, other supervisors' trainees and a deactivated account.
+// reflections to read than are grouped from their own trainees straight
+// away, so that the newest are looked for among the organisation's newest
+// waiting reflections: the head is still the head of the whole list,
+// including modules whose newest reflection is much newer than their
+// oldest, modules partly commented on, other supervisors' trainees and a
+// deactivated account. Then another supervisor's trainees submit more
+// reflections than are looked through, all newer, and the head is found
+// from the supervisor's own trainees instead.
 func TestNeedsYouNewestWalksWhenManyWait(t *testing.T) {
 	t.Parallel()
 	w := newStaffWorld(t, false)
@@ -192,6 +195,8 @@ func TestNeedsYouNewestWalksWhenManyWait(t *testing.T) {
 	other := w.site.User("other@example.org", "Olga Other", account.Supervisor)
 	mine := w.trainees(t, 520, "Many", w.sup.ID)
 	theirs := w.trainees(t, 40, "Theirs", other.ID)
+	// Every module's oldest waiting reflection has a time of its own (the
+	// seconds end in 0, 3, 4 or 7), so the order has no ties.
 	start := w.site.Clock.Now().Add(-30 * 24 * time.Hour)
 	var rec learning.Records
 	add := func(u *account.User, module string, prompt int, at time.Time) {
@@ -202,7 +207,7 @@ func TestNeedsYouNewestWalksWhenManyWait(t *testing.T) {
 		at := start.Add(time.Duration(i) * 10 * time.Second)
 		add(&mine[i], "first-contact", 1, at)
 		if i%4 == 0 {
-			add(&mine[i], "first-contact", 2, at.Add(5000*time.Second))
+			add(&mine[i], "first-contact", 2, at.Add(5004*time.Second))
 		}
 		if i%5 == 0 {
 			add(&mine[i], "group-work", 1, at.Add(3*time.Second))
@@ -227,15 +232,36 @@ func TestNeedsYouNewestWalksWhenManyWait(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	whole, err := a.Notify.NeedsYou(ctx, w.sup)
+	w.headIsNewest(t, 500)
+
+	rec = learning.Records{}
+	later := w.site.Clock.Now().Add(-time.Hour)
+	for i := range theirs {
+		for m := range 30 {
+			add(&theirs[i], fmt.Sprintf("module-%02d", m), 1, later.Add(time.Duration(i*30+m)*time.Second))
+		}
+	}
+	if err := learning.Import(ctx, a.DB, rec); err != nil {
+		t.Fatal(err)
+	}
+	w.headIsNewest(t, 500)
+}
+
+// headIsNewest checks that the head of the supervisor's "Needs you" list,
+// of several lengths, is the head of the whole list, which holds more
+// than atLeast items.
+func (w *staffWorld) headIsNewest(t *testing.T, atLeast int) {
+	t.Helper()
+	ctx := context.Background()
+	whole, err := w.site.App.Notify.NeedsYou(ctx, w.sup)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(whole) <= 500 {
-		t.Fatalf("%d items wait, too few for the walk", len(whole))
+	if len(whole) <= atLeast {
+		t.Fatalf("%d items wait, want more than %d", len(whole), atLeast)
 	}
 	for _, limit := range []int{1, 20, 300} {
-		head, err := a.Notify.NeedsYouNewest(ctx, w.sup, limit)
+		head, err := w.site.App.Notify.NeedsYouNewest(ctx, w.sup, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
