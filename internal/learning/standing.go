@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/uptrace/bun"
+
 	"groundwork/internal/catalog"
 )
 
@@ -22,8 +24,7 @@ type Standing struct {
 	Clearance catalog.Clearance
 }
 
-// Standing computes what userID has completed, from the same facts the
-// dashboard reads.
+// Standing computes what userID has completed, as Standings does.
 func (p *Progress) Standing(ctx context.Context, userID string, c *catalog.Catalog) (Standing, error) {
 	all, err := p.Standings(ctx, []string{userID}, c)
 	if err != nil {
@@ -33,9 +34,11 @@ func (p *Progress) Standing(ctx context.Context, userID string, c *catalog.Catal
 }
 
 // Standings computes Standing for each of userIDs in a fixed number of
-// queries, whatever their number.
+// queries, whatever their number. It reads the database's sums of their
+// steps (Totals), which agree with the facts the dashboard reads on all a
+// standing needs, and cost a fraction of them for hundreds of trainees.
 func (p *Progress) Standings(ctx context.Context, userIDs []string, c *catalog.Catalog) (map[string]Standing, error) {
-	overview, err := p.Overview(ctx, userIDs, c)
+	overview, _, err := p.Totals(ctx, bun.List(userIDs), userIDs, c)
 	if err != nil {
 		return nil, err
 	}
