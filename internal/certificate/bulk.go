@@ -84,7 +84,7 @@ func (s *Service) freezeMany(ctx context.Context, holderIDs []string, owed map[s
 	for i := range users {
 		holders[users[i].ID] = &users[i]
 	}
-	histories, err := s.Supervision.Histories(ctx, holderIDs)
+	histories, err := s.Supervision.Steps(ctx, holderIDs)
 	if err != nil {
 		return nil, fmt.Errorf("issue certificates: %w", err)
 	}

@@ -367,14 +367,19 @@ func (s *Service) History(ctx context.Context, traineeID string) ([]Event, error
 	return out, nil
 }
 
-// Histories is History for each of traineeIDs, in one query.
-func (s *Service) Histories(ctx context.Context, traineeIDs []string) (map[string][]Event, error) {
+// Steps is History for each of traineeIDs, in one query, without what
+// each step says: the events carry who took which step of which
+// competency and when, but no body, reflection or supervision record. It
+// is what deciding whose sign-offs stand needs, for hundreds of trainees
+// at a time, without reading every request's evidence.
+func (s *Service) Steps(ctx context.Context, traineeIDs []string) (map[string][]Event, error) {
 	out := map[string][]Event{}
 	if len(traineeIDs) == 0 {
 		return out, nil
 	}
 	var all []Event
-	err := s.DB.NewSelect().Model(&all).ColumnExpr("ce.*, u.name AS actor_name").
+	err := s.DB.NewSelect().Model(&all).
+		ColumnExpr("ce.id, ce.trainee_id, ce.competency_id, ce.module_slug, ce.kind, ce.actor_id, ce.at, u.name AS actor_name").
 		Join("JOIN users AS u ON u.id = ce.actor_id").Where("ce.trainee_id IN (?)", bun.List(traineeIDs)).
 		OrderExpr("ce.at, ce.id").Scan(ctx)
 	if err != nil {
