@@ -13,6 +13,7 @@ import (
 	mrand "math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -70,9 +71,9 @@ var (
 )
 
 // Fill writes the demonstration organisation in bulk (multi-row INSERTs,
-// a transaction per batch of trainees, certificates issued a batch at a
-// time), then refreshes the planner's statistics, which a bulk load leaves
-// behind.
+// a transaction per batch of trainees followed by the certificates they
+// have earned, two batches under way at once), then refreshes the
+// planner's statistics, which a bulk load leaves behind.
 func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.Catalog, opts Options) (*Result, error) {
 	if opts.Trainees <= 0 {
 		opts.Trainees = 12
@@ -100,14 +101,28 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn, accounts: svc, learning: opts.Learning, cat: cat, hash: hash, staff: staff, cohorts: cohorts, rng: mrand.New(mrand.NewPCG(1, 2))}
-	if err := w.trainees(ctx, opts, res); err != nil {
+	w := &writer{conn: conn, accounts: svc, learning: opts.Learning, certs: opts.Certificates, cat: cat, hash: hash, staff: staff, cohorts: cohorts}
+	batches, err := w.trainees(ctx, opts)
+	if err != nil {
 		return nil, err
 	}
-	if opts.Certificates != nil {
-		if res.Issued, err = certificates(ctx, conn, svc, opts.Certificates, opts.Progress); err != nil {
+	var first, last *certificate.Certificate
+	for _, b := range batches {
+		res.SignIns = append(res.SignIns, b.signIns...)
+		res.Rows += b.rows
+		res.Issued += b.issued
+		if first == nil {
+			first = b.first
+		}
+		if b.last != nil {
+			last = b.last
+		}
+	}
+	if opts.Certificates != nil && first != nil && first.HolderID != last.HolderID {
+		if err := amend(ctx, conn, svc, opts.Certificates, first, last); err != nil {
 			return nil, err
 		}
+		res.Issued++
 	}
 	if opts.Events != nil {
 		if res.Sessions, err = sessions(ctx, conn, opts.Events, staff[0].ID); err != nil {
@@ -123,49 +138,25 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 	return res, nil
 }
 
-// certificates issues what every trainee has earned, then revokes one
-// certificate and re-issues another after a name change, so that the
-// verification page has every answer to show.
-func certificates(ctx context.Context, conn *bun.DB, svc *account.Service, certs *certificate.Service, progress io.Writer) (int, error) {
-	trainees, err := account.UsersByRole(ctx, conn, account.Trainee)
-	if err != nil {
-		return 0, err
-	}
-	var issued []certificate.Certificate
-	for start := 0; start < len(trainees); start += batch {
-		ids := make([]string, 0, batch)
-		for _, t := range trainees[start:min(start+batch, len(trainees))] {
-			ids = append(ids, t.ID)
-		}
-		got, err := certs.IssueDueMany(ctx, ids)
-		if err != nil {
-			return 0, err
-		}
-		issued = append(issued, got...)
-		drawBar(progress, "trainees' certificates", min(start+batch, len(trainees)), len(trainees))
-	}
-	if len(issued) < 2 || issued[0].HolderID == issued[len(issued)-1].HolderID {
-		return len(issued), nil
-	}
+// amend revokes first and re-issues last after a change of its holder's
+// name, so that the verification page has every answer to show.
+func amend(ctx context.Context, conn *bun.DB, svc *account.Service, certs *certificate.Service, first, last *certificate.Certificate) error {
 	var lead account.User
 	if err := conn.NewSelect().Model(&lead).Where("email = ?", "lead"+domain).Scan(ctx); err != nil {
-		return 0, fmt.Errorf("find the training lead: %w", err)
+		return fmt.Errorf("find the training lead: %w", err)
 	}
-	if err := certs.Revoke(ctx, &lead, &issued[0], "Issued in error: a sign-off was recorded against the wrong trainee."); err != nil {
-		return 0, err
+	if err := certs.Revoke(ctx, &lead, first, "Issued in error: a sign-off was recorded against the wrong trainee."); err != nil {
+		return err
 	}
-	renamed := issued[len(issued)-1]
-	holder, err := account.UserByID(ctx, conn, renamed.HolderID)
+	holder, err := account.UserByID(ctx, conn, last.HolderID)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if err := svc.ChangeName(ctx, holder, holder.Name+"-Tupou"); err != nil {
-		return 0, err
+		return err
 	}
-	if _, err := certs.Reissue(ctx, &lead, &renamed, "Name changed at the holder's request."); err != nil {
-		return 0, err
-	}
-	return len(issued) + 1, nil
+	_, err = certs.Reissue(ctx, &lead, last, "Name changed at the holder's request.")
+	return err
 }
 
 // passphrase is four random words' worth of letters, shared by every demo
@@ -217,71 +208,17 @@ type writer struct {
 	conn     *bun.DB
 	accounts *account.Service
 	learning *learning.Progress
+	certs    *certificate.Service // nil: no certificates
 	cat      *catalog.Catalog
 	hash     string
 	staff    []*account.User
 	cohorts  []*account.Cohort
-	rng      *mrand.Rand
-}
-
-const batch = 500
-
-func (w *writer) trainees(ctx context.Context, opts Options, res *Result) error {
-	for start := 0; start < opts.Trainees; start += batch {
-		end := min(start+batch, opts.Trainees)
-		var rows int
-		err := db.InTx(ctx, w.conn, nil, func(ctx context.Context, tx bun.Tx) error {
-			var err error
-			rows, err = w.batch(ctx, tx, start, end, res)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		res.Rows += rows
-		drawBar(opts.Progress, "trainees", end, opts.Trainees)
-	}
-	return nil
-}
-
-// batch writes trainees start..end-1 with their cohort, supervisor and
-// progress, and returns the number of progress rows.
-func (w *writer) batch(ctx context.Context, tx bun.Tx, start, end int, res *Result) (int, error) {
-	users := make([]account.User, 0, end-start)
-	members := map[string][]string{}
-	for i := start; i < end; i++ {
-		u := w.trainee(i)
-		users = append(users, u)
-		c := w.cohorts[i%len(w.cohorts)]
-		members[c.ID] = append(members[c.ID], u.ID)
-		if i < 4 {
-			res.SignIns = append(res.SignIns, SignIn{Role: "trainee", Name: u.Name, Email: u.Email})
-		}
-	}
-	if err := w.accounts.ImportUsers(ctx, tx, users); err != nil {
-		return 0, err
-	}
-	for cohortID, ids := range members {
-		if err := w.accounts.AddMembers(ctx, tx, cohortID, ids); err != nil {
-			return 0, err
-		}
-		if err := w.learning.Enrol(ctx, tx, learning.ProgrammeScope, "", ids...); err != nil {
-			return 0, err
-		}
-	}
-	var rec learning.Records
-	var sup supervision.Bulk
-	for _, u := range users {
-		done, at := w.progress(u, &rec)
-		w.supervision(u, done, at, &sup)
-	}
-	if err := learning.Import(ctx, tx, rec); err != nil {
-		return 0, err
-	}
-	if err := supervision.Import(ctx, tx, sup); err != nil {
-		return 0, err
-	}
-	return rec.Len() + sup.Len(), nil
+	// issuing lets one batch at a time issue certificates: two issues
+	// picking places in the status list at once may pick the same one,
+	// which the unique index turns into a failed batch.
+	issuing *sync.Mutex
+	// rng is the batch's own random source (see batchWriter).
+	rng *mrand.Rand
 }
 
 func (w *writer) trainee(i int) account.User {
