@@ -109,7 +109,9 @@ func (w *writer) write(ctx context.Context, start, end int, out *batchResult) er
 	if err != nil || len(issued) == 0 {
 		return err
 	}
-	out.issued, out.first, out.last = len(issued), &issued[0], &issued[len(issued)-1]
+	// Copies, so that the batch's other certificates are not kept.
+	first, last := issued[0], issued[len(issued)-1]
+	out.issued, out.first, out.last = len(issued), &first, &last
 	return nil
 }
 
