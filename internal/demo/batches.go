@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"io"
 	mrand "math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -40,42 +41,79 @@ type batchResult struct {
 // certificates its trainees have earned. Each batch draws on a random
 // source of its own, so the organisation is the same whichever batch ends
 // first. It returns the batches' results in order.
+//
+// The first batch is written alone and the planner's statistics refreshed
+// after it. Without any, PostgreSQL takes a list of 500 trainees for most
+// of a table and reads the whole table for each batch's certificates, so
+// that each batch took longer than the one before.
 func (w *writer) trainees(ctx context.Context, opts Options) ([]batchResult, error) {
 	results := make([]batchResult, (opts.Trainees+batch-1)/batch)
+	w.issuing = &sync.Mutex{}
+	bar := &progressBar{w: opts.Progress, total: opts.Trainees}
+	end := min(batch, opts.Trainees)
+	if err := w.batchWriter(0).write(ctx, 0, end, &results[0]); err != nil {
+		return nil, err
+	}
+	bar.add(end)
+	if len(results) == 1 {
+		return results, nil
+	}
+	if err := db.RefreshStatistics(ctx, w.conn); err != nil {
+		return nil, err
+	}
+	return results, w.rest(ctx, opts.Trainees, results, bar)
+}
+
+// rest writes batches 1 onwards of trainees into results, workers at a
+// time, and returns the first error.
+func (w *writer) rest(ctx context.Context, trainees int, results []batchResult, bar *progressBar) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w.issuing = &sync.Mutex{}
 	var (
-		next     atomic.Int64
-		wg       sync.WaitGroup
-		mu       sync.Mutex // guards failed, done and the progress bar
-		failed   error
-		finished int
+		next   atomic.Int64
+		wg     sync.WaitGroup
+		mu     sync.Mutex // guards failed
+		failed error
 	)
-	for range min(workers, len(results)) {
+	next.Store(1)
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := int(next.Add(1) - 1); b < len(results); b = int(next.Add(1) - 1) {
-				err := w.batchWriter(b).write(ctx, b*batch, min((b+1)*batch, opts.Trainees), &results[b])
-				mu.Lock()
-				if err != nil && failed == nil {
-					failed = err
-					cancel()
-				}
-				finished += min((b+1)*batch, opts.Trainees) - b*batch
-				if failed == nil {
-					drawBar(opts.Progress, "trainees", finished, opts.Trainees)
-				}
-				mu.Unlock()
-				if err != nil {
+				end := min((b+1)*batch, trainees)
+				if err := w.batchWriter(b).write(ctx, b*batch, end, &results[b]); err != nil {
+					mu.Lock()
+					if failed == nil {
+						failed = err
+						cancel()
+					}
+					mu.Unlock()
 					return
 				}
+				bar.add(end - b*batch)
 			}
 		}()
 	}
 	wg.Wait()
-	return results, failed
+	return failed
+}
+
+// progressBar draws how many of total trainees are written, as batches end
+// in any order.
+type progressBar struct {
+	mu    sync.Mutex
+	w     io.Writer
+	done  int
+	total int
+}
+
+// add counts n more trainees written and redraws the bar.
+func (p *progressBar) add(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done += n
+	drawBar(p.w, "trainees", p.done, p.total)
 }
 
 // batchWriter is w for batch b, with b's own random source.

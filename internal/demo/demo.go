@@ -106,18 +106,7 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 	if err != nil {
 		return nil, err
 	}
-	var first, last *certificate.Certificate
-	for _, b := range batches {
-		res.SignIns = append(res.SignIns, b.signIns...)
-		res.Rows += b.rows
-		res.Issued += b.issued
-		if first == nil {
-			first = b.first
-		}
-		if b.last != nil {
-			last = b.last
-		}
-	}
+	first, last := res.add(batches)
 	if opts.Certificates != nil && first != nil && first.HolderID != last.HolderID {
 		if err := amend(ctx, conn, svc, opts.Certificates, first, last); err != nil {
 			return nil, err
@@ -136,6 +125,23 @@ func Fill(ctx context.Context, conn *bun.DB, svc *account.Service, cat *catalog.
 		return nil, err
 	}
 	return res, nil
+}
+
+// add counts what batches wrote into r and returns the first and the last
+// certificate they issued (nil when none).
+func (r *Result) add(batches []batchResult) (first, last *certificate.Certificate) {
+	for _, b := range batches {
+		r.SignIns = append(r.SignIns, b.signIns...)
+		r.Rows += b.rows
+		r.Issued += b.issued
+		if first == nil {
+			first = b.first
+		}
+		if b.last != nil {
+			last = b.last
+		}
+	}
+	return first, last
 }
 
 // amend revokes first and re-issues last after a change of its holder's
