@@ -19,6 +19,7 @@ import (
 	"groundwork/internal/app"
 	"groundwork/internal/app/apptest"
 	"groundwork/internal/demo"
+	"groundwork/internal/outside"
 	"groundwork/internal/supervision"
 	"groundwork/internal/web"
 )
@@ -46,11 +47,11 @@ type csvFile struct {
 // each file with Python's csv module the way spreadsheet-compatible
 // readers treat a byte-order mark (encoding utf-8-sig): the header and the
 // names come back exactly, and every cell matches what was written. With
-// GROUNDWORK_E2E=1 and LibreOffice installed, each file also goes through
+// LibreOffice installed (see package outside), each file also goes through
 // LibreOffice's CSV import and export.
 func TestCSVsRoundTripWithNamesOutsideASCII(t *testing.T) {
 	t.Parallel()
-	python := independentTool(t, "python3")
+	python := outside.Program(t, "apt-get install python3", "python3")
 	site := apptest.Start(t, "")
 	files := csvFiles(t, site)
 	dir := t.TempDir()
@@ -77,16 +78,7 @@ func TestCSVsRoundTripWithNamesOutsideASCII(t *testing.T) {
 		}
 	}
 	t.Run("LibreOffice", func(t *testing.T) {
-		soffice, err := exec.LookPath("soffice")
-		if err != nil {
-			// Like the other outside tools: skipped where it is missing,
-			// a failure where GROUNDWORK_E2E=1 says it must be there.
-			msg := "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
-			if os.Getenv("GROUNDWORK_E2E") == "1" {
-				t.Fatal(msg)
-			}
-			t.Skip(msg)
-		}
+		soffice := outside.Program(t, "apt-get install libreoffice-calc-nogui", "soffice")
 		out := throughLibreOffice(t, soffice, dir, files)
 		for _, f := range files {
 			checkNames(t, f, readWithPython(t, python, filepath.Join(out, f.name)))
@@ -210,20 +202,6 @@ func throughLibreOffice(t *testing.T, soffice, dir string, files []csvFile) stri
 		t.Fatalf("LibreOffice: %v\n%s", err, log.String())
 	}
 	return out
-}
-
-// independentTool finds an outside program a test reads its output with:
-// without it the test is skipped, unless GROUNDWORK_E2E=1 demands it.
-func independentTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("GROUNDWORK_E2E") == "1" {
-			t.Fatalf("%s is needed to read the files back and is not installed", name)
-		}
-		t.Skipf("%s is not installed, so the files cannot be read back by an independent reader", name)
-	}
-	return path
 }
 
 // stderrOf is what a failed command wrote to standard error.

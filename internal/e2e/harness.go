@@ -23,6 +23,7 @@ import (
 	"groundwork/internal/app"
 	"groundwork/internal/app/apptest"
 	"groundwork/internal/clock"
+	"groundwork/internal/outside"
 )
 
 // axeTags are the rules axe runs: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
@@ -94,16 +95,8 @@ type Page struct {
 // with GROUNDWORK_E2E=0.
 func Browser(t testing.TB) *Page {
 	t.Helper()
-	if os.Getenv("GROUNDWORK_E2E") == "0" {
-		t.Skip("GROUNDWORK_E2E=0 skips the browser tests")
-	}
 	path := chromiumPath()
-	if path == "" {
-		if os.Getenv("GROUNDWORK_E2E") == "1" {
-			t.Fatal("GROUNDWORK_E2E=1 but no chromium found (install it, or set GROUNDWORK_CHROMIUM)")
-		}
-		t.Skip("no chromium found; set GROUNDWORK_E2E=1 to make this a failure")
-	}
+	outside.Need(t, "Chromium", path != "", "apt-get install chromium, or set GROUNDWORK_CHROMIUM")
 	browser, err := shared.start(path)
 	if err != nil {
 		t.Fatalf("start chromium: %v", err)

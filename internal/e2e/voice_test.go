@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"groundwork/internal/outside"
 	"groundwork/internal/voice"
 )
 
@@ -67,18 +68,12 @@ func TestAMemberAnswersOnAPhone(t *testing.T) {
 	t.Logf("a member answered in %d taps", taps)
 }
 
-// axeSource reads axe-core, or skips the test without it (unless
-// GROUNDWORK_E2E=1, which makes that a failure).
+// axeSource reads axe-core, or skips the test without it (package
+// outside's rule).
 func axeSource(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.FromSlash(axeScript))
-	if err != nil {
-		msg := "axe-core is not installed: run `npm ci` in internal/e2e/testdata/axe"
-		if os.Getenv("GROUNDWORK_E2E") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	outside.Need(t, "axe-core", err == nil, "run `npm ci` in internal/e2e/testdata/axe")
 	return string(b)
 }
 

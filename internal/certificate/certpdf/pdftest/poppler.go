@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"groundwork/internal/outside"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,18 +12,12 @@ import (
 	"testing"
 )
 
-// Tool returns the path of a command-line PDF tool (poppler-utils, qpdf).
-// A test skips without it, unless GROUNDWORK_E2E=1 makes it a failure.
+// Tool returns the path of a command-line PDF tool (poppler-utils, qpdf),
+// as package outside finds it: a test skips without it, unless
+// GROUNDWORK_E2E=1 makes it a failure.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("GROUNDWORK_E2E") == "1" {
-			t.Fatalf("%s is not installed (apt-get install poppler-utils qpdf)", name)
-		}
-		t.Skipf("%s is not installed; set GROUNDWORK_E2E=1 to require it", name)
-	}
-	return path
+	return outside.Program(t, "apt-get install poppler-utils qpdf", name)
 }
 
 // file writes b to a temporary file for the tools.
