@@ -51,11 +51,7 @@ func TestNoBadInputGivesA5xx(t *testing.T) {
 	a := apptest.NewLogged(t, cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	res, err := demo.Fill(context.Background(), a.DB, a.Accounts, a.Courses.Catalog(),
-		demo.Options{Trainees: 3, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := apptest.Fill(t, a, 3)
 	fields := formFields(t)
 	ids := realIDs(t, a)
 	people := []*visitor{{name: "anonymous", Person: apptest.Visit(t, srv.URL)}}

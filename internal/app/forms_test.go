@@ -19,7 +19,6 @@ import (
 	"groundwork/internal/app"
 	"groundwork/internal/app/apptest"
 	"groundwork/internal/catalog"
-	"groundwork/internal/demo"
 )
 
 // notCorrectable lists the POST routes that are not forms a person fills
@@ -438,11 +437,7 @@ func newFormWorld(t *testing.T) *formWorld {
 	t.Helper()
 	site := apptest.Start(t, "")
 	a := site.App
-	res, err := demo.Fill(context.Background(), a.DB, a.Accounts, a.Courses.Catalog(),
-		demo.Options{Trainees: 3, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := apptest.Fill(t, a, 3)
 	w := &formWorld{app: a, site: site}
 	w.fresh = apptest.Start(t, "")
 	ctx := context.Background()

@@ -16,7 +16,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"groundwork/internal/account"
-	"groundwork/internal/demo"
+	"groundwork/internal/app/apptest"
 	"groundwork/internal/events"
 	"groundwork/internal/supervision"
 	"groundwork/internal/voice"
@@ -372,10 +372,7 @@ func demoOrganisation(t *testing.T, srv *Server) *organisation {
 	t.Helper()
 	ctx := context.Background()
 	a := srv.App
-	res, err := demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(), demo.Options{Trainees: 12, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := apptest.Fill(t, a, 12)
 	org := &organisation{password: res.Password, emails: map[account.Role]string{}, ids: map[string]string{},
 		exact: map[account.Role]map[string]string{}, unreachable: map[account.Role]map[string]string{}}
 	one := func(what, query string, args ...any) string {

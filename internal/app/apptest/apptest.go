@@ -29,6 +29,7 @@ import (
 	"groundwork/internal/clock"
 	"groundwork/internal/db"
 	"groundwork/internal/db/dbtest"
+	"groundwork/internal/demo"
 	"groundwork/internal/mail/mailtest"
 )
 
@@ -354,3 +355,16 @@ func (q *QueryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) conte
 
 // AfterQuery implements bun.QueryHook.
 func (q *QueryCounter) AfterQuery(context.Context, *bun.QueryEvent) { q.n.Add(1) }
+
+// Fill fills a's database with the demonstration organisation of the given
+// size, with every service taking part (progress, certificates, public
+// sessions), and returns what it made.
+func Fill(t testing.TB, a *app.App, trainees int) *demo.Result {
+	t.Helper()
+	res, err := demo.Fill(context.Background(), a.DB, a.Accounts, a.Courses.Catalog(),
+		demo.Options{Trainees: trainees, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
