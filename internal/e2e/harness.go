@@ -11,6 +11,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -186,8 +188,15 @@ func (p *Page) SignIn(base, email, password string) {
 // navigation timing.
 func (p *Page) Status() int {
 	p.t.Helper()
-	return run(p, "status", chromedp.Evaluate[int](`performance.getEntriesByType("navigation")[0].responseStatus`))
+	status, err := strconv.Atoi(p.Eval(StatusJS))
+	if err != nil {
+		p.t.Fatalf("status: %v", err)
+	}
+	return status
 }
+
+// StatusJS yields the HTTP status of the page on screen as a string.
+const StatusJS = `String(performance.getEntriesByType("navigation")[0].responseStatus)`
 
 // chromium is the headless browser the tests share.
 type chromium struct {
@@ -279,6 +288,18 @@ func (p *Page) Text(sel string) string {
 func (p *Page) Eval(expr string) string {
 	p.t.Helper()
 	return run(p, "evaluate "+expr, chromedp.Evaluate[string](expr))
+}
+
+// EvalAll evaluates JavaScript expressions that yield strings, in order,
+// in one round trip to the browser, and returns what each yields.
+func (p *Page) EvalAll(exprs ...string) []string {
+	p.t.Helper()
+	js := "[" + strings.Join(exprs, ",\n") + "]"
+	out := run(p, "evaluate "+js, chromedp.Evaluate[[]string](js))
+	if len(out) != len(exprs) {
+		p.t.Fatalf("%d answers to %d expressions", len(out), len(exprs))
+	}
+	return out
 }
 
 // Download fetches path as the page's own session would, following a

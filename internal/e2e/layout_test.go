@@ -140,23 +140,30 @@ func checkPage(t *testing.T, page *Page, base, path string, screens []Screen, op
 	t.Helper()
 	page.Screen(screens[0])
 	page.Go(base + path)
-	if status := page.Status(); status != 200 {
-		t.Errorf("%s: status %d", path, status)
-		return
-	}
-	for _, screen := range screens {
-		page.Screen(screen)
-		page.Eval(resetJS)
-		checkScreen(t, page, path+" at "+strconv.Itoa(screen.Width)+" px", screen, openMenuAxe)
+	for i, screen := range screens {
+		if i > 0 {
+			page.Screen(screen)
+		}
+		where := path + " at " + strconv.Itoa(screen.Width) + " px"
+		// The page's status, then as it opens on this screen: whether it
+		// scrolls sideways.
+		opened := page.EvalAll(StatusJS, resetJS, overflowJS)
+		if opened[0] != "200" {
+			t.Errorf("%s: status %s", path, opened[0])
+			return
+		}
+		if wide := opened[2]; wide != "" {
+			t.Errorf("%s scrolls sideways: %s", where, wide)
+		}
+		checkScreen(t, page, where, screen, openMenuAxe)
 	}
 }
 
-// checkScreen checks the open page on screen.
+// checkScreen checks the open page on screen, after checking that it does
+// not scroll sideways as it opens. The checks that run in the page are sent
+// together, one round trip each before and after axe-core.
 func checkScreen(t *testing.T, page *Page, where string, screen Screen, openMenuAxe bool) {
 	t.Helper()
-	if wide := page.Eval(overflowJS); wide != "" {
-		t.Errorf("%s scrolls sideways: %s", where, wide)
-	}
 	// axe-core runs at the narrowest width only: no style sheet changes
 	// between 320 and 390 px (the first breakpoint is 576 px), so a second
 	// run finds what the first did, at twice the cost of the walk.
@@ -166,21 +173,24 @@ func checkScreen(t *testing.T, page *Page, where string, screen Screen, openMenu
 			t.Errorf("%s: axe-core %s (%s): %s at %v", where, v.ID, v.Impact, v.Help, v.Nodes)
 		}
 	}
-	if lost := page.Eval(menuJS); lost != "" {
-		t.Errorf("%s: menu items out of reach: %s", where, lost)
-	}
-	if wide := page.Eval(overflowJS); wide != "" {
-		t.Errorf("%s with the menu open scrolls sideways: %s", where, wide)
+	checks := []struct{ js, problem string }{
+		{menuJS, "menu items out of reach"},
+		{overflowJS, "with the menu open, the page scrolls sideways"},
 	}
 	if !screen.Phone {
-		if broken := page.Eval(oneLineJS); broken != "" {
-			t.Errorf("%s: the header is not one line: %s", where, broken)
-		}
-		if unseen := page.Eval(focusJS); unseen != "" {
-			t.Errorf("%s: no visible focus on %s", where, unseen)
-		}
-		if mismatched := page.Eval(labelInNameJS); mismatched != "" {
-			t.Errorf("%s: accessible names without their visible label (WCAG 2.5.3): %s", where, mismatched)
+		checks = append(checks, []struct{ js, problem string }{
+			{oneLineJS, "the header is not one line"},
+			{focusJS, "no visible focus on"},
+			{labelInNameJS, "accessible names without their visible label (WCAG 2.5.3)"},
+		}...)
+	}
+	js := make([]string, len(checks))
+	for i, c := range checks {
+		js[i] = c.js
+	}
+	for i, found := range page.EvalAll(js...) {
+		if found != "" {
+			t.Errorf("%s: %s: %s", where, checks[i].problem, found)
 		}
 	}
 	if axe && openMenuAxe {
