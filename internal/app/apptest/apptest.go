@@ -361,10 +361,16 @@ func (q *QueryCounter) AfterQuery(context.Context, *bun.QueryEvent) { q.n.Add(1)
 // sessions), and returns what it made.
 func Fill(t testing.TB, a *app.App, trainees int) *demo.Result {
 	t.Helper()
-	res, err := demo.Fill(context.Background(), a.DB, a.Accounts, a.Courses.Catalog(),
-		demo.Options{Trainees: trainees, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
+	res, err := FillContext(context.Background(), a, trainees)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// FillContext is Fill for a goroutine of its own: it returns the error
+// instead of failing a test.
+func FillContext(ctx context.Context, a *app.App, trainees int) (*demo.Result, error) {
+	return demo.Fill(ctx, a.DB, a.Accounts, a.Courses.Catalog(),
+		demo.Options{Trainees: trainees, Learning: a.Learning, Certificates: a.Certificates, Events: a.Events})
 }
