@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"groundwork/internal/account"
@@ -58,38 +59,27 @@ func TestNoBadInputGivesA5xx(t *testing.T) {
 	for _, role := range []string{"trainee", "supervisor", "admin"} {
 		people = append(people, signIn(t, srv.URL, role, res))
 	}
+	var mu sync.Mutex
 	var failures []string
 	statuses := map[int]int{}
-	for _, who := range people {
-		tokenFrom := "/account"
-		if who.name == "anonymous" {
-			tokenFrom = "/signin"
-		}
-		token := who.CSRF(tokenFrom)
-		for _, r := range routes(a) {
-			for _, path := range paths(r.Path, ids) {
-				if r.Method == http.MethodGet {
-					code := who.do(t, http.MethodGet, srv.URL+path, nil)
-					statuses[code]++
-					if code >= 500 {
-						failures = append(failures, fmt.Sprintf("%s GET %s = %d", who.name, path, code))
-					}
-					continue
-				}
-				for _, v := range badValues {
-					form := url.Values{"_csrf": {token}}
-					for _, f := range fields {
-						form.Set(f, v)
-					}
-					code := who.do(t, r.Method, srv.URL+path, form)
-					statuses[code]++
-					if code >= 500 {
-						failures = append(failures, fmt.Sprintf("%s %s %s with %q = %d", who.name, r.Method, path, v, code))
-					}
-				}
-			}
+	answered := func(code int, failure string) {
+		mu.Lock()
+		defer mu.Unlock()
+		statuses[code]++
+		if code >= 500 {
+			failures = append(failures, failure)
 		}
 	}
+	// Each kind of person goes through every route at the same time as the
+	// others, as on a live server.
+	t.Run("everyone", func(t *testing.T) {
+		for _, who := range people {
+			t.Run(who.name, func(t *testing.T) {
+				t.Parallel()
+				sendBadInput(t, who, srv.URL, routes(a), ids, fields, answered)
+			})
+		}
+	})
 	t.Logf("answers by status: %v", statuses)
 	if statuses[http.StatusUnprocessableEntity] == 0 || statuses[http.StatusOK] == 0 {
 		t.Errorf("no form was refused with a message or no page shown (%v): the corpus does not reach the handlers", statuses)
@@ -100,6 +90,34 @@ func TestNoBadInputGivesA5xx(t *testing.T) {
 	for _, v := range []string{"not-a-uuid", "99999999999999999999", "someone@example.org"} {
 		if strings.Contains(logs.String(), v) {
 			t.Errorf("the log echoes the input %q", v)
+		}
+	}
+}
+
+// sendBadInput sends every route, as who, with real and bogus IDs and, to
+// each route that takes a form, every bad value in every field at once,
+// and reports each answer's status.
+func sendBadInput(t *testing.T, who *visitor, base string, routes []route, ids map[string]string, fields []string, answered func(code int, failure string)) {
+	tokenFrom := "/account"
+	if who.name == "anonymous" {
+		tokenFrom = "/signin"
+	}
+	token := who.CSRF(tokenFrom)
+	for _, r := range routes {
+		for _, path := range paths(r.Path, ids) {
+			if r.Method == http.MethodGet {
+				code := who.do(t, http.MethodGet, base+path, nil)
+				answered(code, fmt.Sprintf("%s GET %s = %d", who.name, path, code))
+				continue
+			}
+			for _, v := range badValues {
+				form := url.Values{"_csrf": {token}}
+				for _, f := range fields {
+					form.Set(f, v)
+				}
+				code := who.do(t, r.Method, base+path, form)
+				answered(code, fmt.Sprintf("%s %s %s with %q = %d", who.name, r.Method, path, v, code))
+			}
 		}
 	}
 }
