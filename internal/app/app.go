@@ -233,7 +233,7 @@ func parsePages() (*web.Assets, *web.Renderer, error) {
 			return
 		}
 		embedded.assets = assets
-		embedded.renderer, embedded.err = web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates, events.Templates, voice.Templates)
+		embedded.renderer, embedded.err = web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, authoring.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates, events.Templates, voice.Templates)
 	})
 	return embedded.assets, embedded.renderer, embedded.err
 }
@@ -312,6 +312,9 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 		return err
 	}
 	if err := learning.EnrolmentRoutes(admin, renderer, a.Courses, progress); err != nil {
+		return err
+	}
+	if err := authoring.Routes(admin, renderer, a.Authoring); err != nil {
 		return err
 	}
 	if err := a.certificateRoutes(admin, renderer); err != nil {

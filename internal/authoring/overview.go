@@ -137,7 +137,7 @@ func (s *Service) CreateModule(ctx context.Context, by Actor, m NewModule) error
 		return err
 	}
 	if exists {
-		return fault.Errorf(fault.CodeConflict, "A module called %q exists already: choose another name.", m.Slug)
+		return fault.Errorf(fault.CodeInvalid, "A module called %q exists already: choose another name.", m.Slug)
 	}
 	files := skeleton(m)
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -209,11 +209,11 @@ func (s *Service) AddLesson(ctx context.Context, by Actor, module, slug, title s
 			next = n + 1
 		}
 		if strings.HasSuffix(strings.TrimSuffix(e.Name(), ".md"), "-"+slug) && len(e.Name()) == len(slug)+6 {
-			return "", fault.Errorf(fault.CodeConflict, "This module has a lesson called %q already.", slug)
+			return "", fault.Errorf(fault.CodeInvalid, "This module has a lesson called %q already.", slug)
 		}
 	}
 	if next > 99 {
-		return "", fault.Errorf(fault.CodeConflict, "A module can hold at most 99 lessons.")
+		return "", fault.Errorf(fault.CodeInvalid, "A module can hold at most 99 lessons.")
 	}
 	p := path.Join(module, "lessons", fmt.Sprintf("%02d-%s.md", next, slug))
 	_, err = s.SaveFile(ctx, by, module, p, LessonFile(title, 10, "Write the lesson here.\n"))
