@@ -162,7 +162,7 @@ func (h *handlers) preview(c echo.Context, page editorPage, content []byte, d *D
 	}
 	if page.Lesson {
 		l, _ := catalog.RenderLesson(page.Path, content)
-		page.Preview, page.Previewed = l.HTML, true
+		page.Preview, page.Previewed = template.HTML(previewImages(string(l.HTML), page.Module)), true //nolint:gosec // goldmark's output, only its image addresses changed
 	}
 	page.Other = placeProblems(page.Form, page.Path, content, problems)
 	status := http.StatusOK

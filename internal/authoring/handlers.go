@@ -45,6 +45,8 @@ func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 	a.POST("/modules", h.createModule)
 	a.GET("/modules/:module", h.module)
 	a.POST("/modules/:module/lessons", h.addLesson)
+	a.POST("/modules/:module/images", h.uploadImage)
+	a.GET("/modules/:module/draft/images/:name", h.draftImage)
 	a.GET("/modules/:module/file", h.editFile)
 	a.POST("/modules/:module/file", h.saveFile)
 	a.POST("/modules/:module/file/delete", h.deleteFile)

@@ -3,6 +3,8 @@ package authoring
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"time"
@@ -154,16 +156,24 @@ func uploadedZip(c echo.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fault.Errorf(fault.CodeInvalid, "Choose a ZIP file exported from Groundwork.")
 	}
+	return readUpload(fh, 64<<20)
+}
+
+// readUpload reads an uploaded file of at most limit bytes.
+func readUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
 	file, err := fh.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer file.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(file); err != nil {
+	b, err := io.ReadAll(io.LimitReader(file, limit+1))
+	if err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	if int64(len(b)) > limit {
+		return nil, fault.Errorf(fault.CodeInvalid, "The file is too large.")
+	}
+	return b, nil
 }
 
 // publishedPage reports a published import.

@@ -29,20 +29,28 @@ type modulePage struct {
 	Draft       *Draft
 	Published   int
 	Files       []fileRow
-	Lesson      *web.Form // the new-lesson form
-	Publish     *web.Form
+	Lessons     []string         // paths of the module's lessons, for the picture form
 	Problems    catalog.Problems // the checker's, for the draft or a refused publish
+	Forms
 }
+
+// Forms are a module page's forms, each with what was typed and its
+// problems.
+type Forms struct {
+	Lesson, Publish, Image *web.Form
+}
+
+func newForms() Forms { return Forms{web.NewForm(), web.NewForm(), web.NewForm()} }
 
 func (h *handlers) module(c echo.Context) error {
 	slug, err := h.moduleParam(c)
 	if err != nil {
 		return err
 	}
-	return h.renderModule(c, http.StatusOK, slug, web.NewForm(), web.NewForm(), nil)
+	return h.renderModule(c, http.StatusOK, slug, newForms(), nil)
 }
 
-func (h *handlers) renderModule(c echo.Context, status int, slug string, lesson, publish *web.Form, problems catalog.Problems) error {
+func (h *handlers) renderModule(c echo.Context, status int, slug string, fs Forms, problems catalog.Problems) error {
 	ctx := c.Request().Context()
 	d, err := h.svc.Draft(ctx, slug)
 	if err != nil {
@@ -56,12 +64,20 @@ func (h *handlers) renderModule(c echo.Context, status int, slug string, lesson,
 	if err != nil {
 		return err
 	}
+	fs.Lesson.Anchor("title", "lesson-title").Anchor("slug", "lesson-slug")
+	fs.Publish.Anchor("note", "publish-note")
+	fs.Image.Anchor("file", "image-file").Anchor("alt", "image-alt").Anchor("lesson", "image-lesson")
 	page := modulePage{Slug: slug, Title: slug, BuiltIn: h.svc.IsBuiltIn(slug), Draft: d, Published: pub,
-		Lesson: lesson.Anchor("title", "lesson-title").Anchor("slug", "lesson-slug"), Publish: publish, Problems: cmpProblems(problems, d.Problems)}
+		Forms: fs, Problems: cmpProblems(problems, d.Problems)}
 	if m, ok := h.svc.Store.Catalog().Module(slug); ok {
 		page.Title = m.Title
 	}
 	page.Files = h.fileRows(slug, d.Files, current)
+	for _, f := range page.Files {
+		if lessonPattern.MatchString(f.Name) {
+			page.Lessons = append(page.Lessons, f.Path)
+		}
+	}
 	return h.views.Module.Render(c, status, page)
 }
 
@@ -134,7 +150,9 @@ func (h *handlers) addLesson(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, editURL(slug, p))
 		}
 	}
-	return h.renderModule(c, http.StatusUnprocessableEntity, slug, f, web.NewForm(), nil)
+	fs := newForms()
+	fs.Lesson = f
+	return h.renderModule(c, http.StatusUnprocessableEntity, slug, fs, nil)
 }
 
 func editURL(module, p string) string {
@@ -152,13 +170,14 @@ func (h *handlers) publish(c echo.Context) error {
 		return err
 	}
 	f.MaxLength("note", 200)
+	fs := newForms()
+	fs.Publish = f
 	if !f.Valid() {
-		return h.renderModule(c, http.StatusUnprocessableEntity, slug, web.NewForm(), f.Anchor("note", "publish-note"), nil)
+		return h.renderModule(c, http.StatusUnprocessableEntity, slug, fs, nil)
 	}
 	n, err := h.svc.Publish(c.Request().Context(), actor(c), slug, f.Get("note"))
 	if problems := ProblemsOf(err); problems != nil {
-		f.Anchor("note", "publish-note")
-		return h.renderModule(c, http.StatusUnprocessableEntity, slug, web.NewForm(), f, problems)
+		return h.renderModule(c, http.StatusUnprocessableEntity, slug, fs, problems)
 	}
 	if err != nil {
 		return err
@@ -182,4 +201,66 @@ func (h *handlers) deleteFile(c echo.Context) error {
 	}
 	web.AddFlash(c, "success", "Removed "+fileLabel(f.Get("path"))+" from the draft.")
 	return c.Redirect(http.StatusSeeOther, "/admin/curriculum/modules/"+slug)
+}
+
+// uploadImage saves an uploaded picture in the draft, and in a lesson.
+func (h *handlers) uploadImage(c echo.Context) error {
+	slug, err := h.moduleParam(c)
+	if err != nil {
+		return err
+	}
+	f, err := web.ParseForm(c)
+	if err != nil {
+		return err
+	}
+	f.Required("alt", "Describe what the picture shows, for people who cannot see it.")
+	f.MaxLength("alt", 300)
+	img := Image{Alt: f.Get("alt"), Lesson: f.Get("lesson")}
+	if fh, err := c.FormFile("file"); err != nil {
+		f.Fail("file", "Choose a picture to upload.")
+	} else if img.Data, err = readUpload(fh, MaxImageBytes); err != nil {
+		f.Fail("file", "The picture is larger than "+itoa(MaxImageBytes>>10)+" KB: make it smaller.")
+	} else {
+		img.FileName = fh.Filename
+	}
+	if f.Valid() {
+		p, problems, err := h.svc.SaveImage(c.Request().Context(), actor(c), slug, img)
+		if !f.FailOn(err, "file") {
+			if err != nil {
+				return err
+			}
+			web.AddFlash(c, "success", imageSaved(p, img.Lesson, len(problems)))
+			return c.Redirect(http.StatusSeeOther, "/admin/curriculum/modules/"+slug)
+		}
+	}
+	fs := newForms()
+	fs.Image = f
+	return h.renderModule(c, http.StatusUnprocessableEntity, slug, fs, nil)
+}
+
+func imageSaved(p, lesson string, problems int) string {
+	msg := "Saved " + fileLabel(p) + " in the draft."
+	if lesson != "" {
+		msg += " It is shown at the end of " + fileLabel(lesson) + ": move it where it belongs."
+	}
+	if problems > 0 {
+		msg += " The checker found " + itoa(problems) + " problems; fix them before publishing."
+	}
+	return msg
+}
+
+// draftImage serves a picture of the draft for previews, as an image only.
+func (h *handlers) draftImage(c echo.Context) error {
+	slug, err := h.moduleParam(c)
+	if err != nil {
+		return err
+	}
+	b, err := h.svc.DraftImage(c.Request().Context(), slug, c.Param("name"))
+	if err != nil {
+		return err
+	}
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderCacheControl, "no-store")
+	hdr.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	return c.Blob(http.StatusOK, http.DetectContentType(b), b)
 }
