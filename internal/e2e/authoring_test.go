@@ -18,7 +18,8 @@ import (
 
 // TestALeadWritesALocalLessonATraineeReadsIt: a training lead adds a local
 // lesson to a built-in module in the browser, saves it with a broken link
-// and sees the checker's message beside the text, fixes it, adds a picture
+// (previewed as they type) and sees the checker's message beside the text,
+// fixes it, adds a picture
 // with alt text, publishes, and a trainee reads the lesson with its
 // picture.
 func TestALeadWritesALocalLessonATraineeReadsIt(t *testing.T) {
@@ -33,6 +34,10 @@ func TestALeadWritesALocalLessonATraineeReadsIt(t *testing.T) {
 	lead.Fill("#lesson-title", "Local referral routes")
 	lead.Submit(`form[action$="/lessons"] button[type=submit]`)
 	lead.Fill("#f-markdown", "Refer people to the Northtown Recovery Hub.\n\nSee [the hub](lesson:the-hub).")
+	run(lead, "wait for the live preview", chromedp.WaitVisible("#live-preview article.lesson"))
+	if msg := lead.Text("#live-preview .field-error"); !strings.Contains(msg, `"the-hub"`) {
+		t.Fatalf("the live preview does not show the checker's message: %q", msg)
+	}
 	lead.Submit(`button[value=save]`)
 	if msg := lead.Text("#f-markdown-error"); !strings.Contains(msg, `Line 3 of the text: link to lesson "the-hub"`) {
 		t.Fatalf("the checker's message beside the text = %q", msg)
