@@ -105,6 +105,8 @@ func formCases() map[string]formCase {
 				return url.Values{"path": {"the-workers-role/lessons/01-what-the-role-is.md"}, "action": {"save"}}
 			},
 			empty: url.Values{}, emptyID: id("f-title"), invalid: url.Values{"title": {"The role"}, "minutes": {"many"}, "markdown": {"Text."}}, invalidID: id("f-minutes")},
+		"/admin/curriculum/modules/:module/details": {as: admin, path: fixed("/admin/curriculum/modules/the-workers-role/details"), hidden: none,
+			empty: url.Values{}, emptyID: id("f-reference_lines"), invalid: url.Values{"prompt_lines": {"What did you notice?"}, "reference_lines": {"A guide | ftp://example.org/guide"}}, invalidID: id("f-reference_lines")},
 		"/admin/curriculum/modules/:module/images": {as: admin, path: fixed("/admin/curriculum/modules/the-workers-role/images"), hidden: none,
 			empty: url.Values{}, emptyID: id("image-alt"), invalid: url.Values{"alt": {"A map of Northtown"}}, invalidID: id("image-file")},
 		"/admin/curriculum/modules/:module/publish": {as: admin, path: fixed("/admin/curriculum/modules/the-workers-role/publish"), hidden: none,

@@ -30,6 +30,7 @@ type handlers struct {
 		Import    *web.Page `page:"import"`
 		Preview   *web.Page `page:"preview"`
 		Published *web.Page `page:"published"`
+		Details   *web.Page `page:"details"`
 	}
 }
 
@@ -46,6 +47,8 @@ func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 	a.GET("/modules/:module", h.module)
 	a.POST("/modules/:module/lessons", h.addLesson)
 	a.POST("/modules/:module/images", h.uploadImage)
+	a.GET("/modules/:module/details", h.details)
+	a.POST("/modules/:module/details", h.saveDetails)
 	a.GET("/modules/:module/draft/images/:name", h.draftImage)
 	a.GET("/modules/:module/file", h.editFile)
 	a.POST("/modules/:module/file", h.saveFile)
