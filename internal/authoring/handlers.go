@@ -31,6 +31,7 @@ type handlers struct {
 		Preview   *web.Page `page:"preview"`
 		Published *web.Page `page:"published"`
 		Details   *web.Page `page:"details"`
+		Question  *web.Page `page:"question"`
 	}
 }
 
@@ -47,6 +48,8 @@ func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 	a.GET("/modules/:module", h.module)
 	a.POST("/modules/:module/lessons", h.addLesson)
 	a.POST("/modules/:module/images", h.uploadImage)
+	a.GET("/modules/:module/question", h.question)
+	a.POST("/modules/:module/question", h.saveQuestion)
 	a.GET("/modules/:module/details", h.details)
 	a.POST("/modules/:module/details", h.saveDetails)
 	a.GET("/modules/:module/draft/images/:name", h.draftImage)

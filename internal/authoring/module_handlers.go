@@ -29,7 +29,8 @@ type modulePage struct {
 	Draft       *Draft
 	Published   int
 	Files       []fileRow
-	Lessons     []string         // paths of the module's lessons, for the picture form
+	Lessons     []string // paths of the module's lessons, for the picture form
+	Questions   []catalog.Question
 	Problems    catalog.Problems // the checker's, for the draft or a refused publish
 	Forms
 }
@@ -73,6 +74,11 @@ func (h *handlers) renderModule(c echo.Context, status int, slug string, fs Form
 		page.Title = m.Title
 	}
 	page.Files = h.fileRows(slug, d.Files, current)
+	quiz := d.Files[slug+"/quiz.yaml"]
+	if quiz == nil {
+		quiz = h.svc.BaseFiles(slug)[slug+"/quiz.yaml"]
+	}
+	page.Questions = readQuestions(slug+"/quiz.yaml", quiz)
 	for _, f := range page.Files {
 		if lessonPattern.MatchString(f.Name) {
 			page.Lessons = append(page.Lessons, f.Path)

@@ -61,7 +61,7 @@ func ParseForm(c echo.Context) (*Form, error) {
 // because its value ends up in a header, a file name or a one-line label.
 var multiLineFields = map[string]bool{
 	"access_needs": true, "address": true, "comment": true, "description": true, "emails": true, "evidence": true,
-	"feedback": true, "markdown": true, "private_note": true, "prompt_lines": true, "reason": true, "reference_lines": true, "summary": true, "yaml": true,
+	"feedback": true, "markdown": true, "private_note": true, "prompt_lines": true, "reason": true, "reference_lines": true, "scenario": true, "summary": true, "yaml": true,
 }
 
 // IsMultiLine reports whether field may hold line breaks: the text areas
