@@ -107,6 +107,8 @@ func formCases() map[string]formCase {
 			empty: url.Values{}, emptyID: id("f-title"), invalid: url.Values{"title": {"The role"}, "minutes": {"many"}, "markdown": {"Text."}}, invalidID: id("f-minutes")},
 		"/admin/curriculum/modules/:module/details": {as: admin, path: fixed("/admin/curriculum/modules/the-workers-role/details"), hidden: none,
 			empty: url.Values{}, emptyID: id("f-reference_lines"), invalid: url.Values{"prompt_lines": {"What did you notice?"}, "reference_lines": {"A guide | ftp://example.org/guide"}}, invalidID: id("f-reference_lines")},
+		"/admin/curriculum/modules/:module/competency": {as: admin, path: fixed("/admin/curriculum/modules/the-workers-role/competency"), hidden: none,
+			empty: url.Values{}, emptyID: id("f-cid"), invalid: url.Values{"cid": {"role-local"}, "title": {"Knows local services"}, "description": {"Names them."}, "instances": {"9"}}, invalidID: id("f-instances")},
 		"/admin/curriculum/modules/:module/question": {as: admin, path: fixed("/admin/curriculum/modules/the-workers-role/question"), hidden: none,
 			empty: url.Values{}, emptyID: id("f-qid"), invalid: url.Values{"qid": {"first-words"}, "type": {"single"}, "question": {"What first?"},
 				"option-1-text": {"Say hello"}, "option-1-explanation": {"Friendly."}, "option-2-text": {"Ask about use"}}, invalidID: id("f-option-2-explanation")},

@@ -23,15 +23,16 @@ var Templates = web.Source{Namespace: "authoring", FS: web.MustSub(templates, "t
 type handlers struct {
 	svc   *Service
 	views struct {
-		Index     *web.Page `page:"index"`
-		Module    *web.Page `page:"module"`
-		Editor    *web.Page `page:"editor"`
-		History   *web.Page `page:"history"`
-		Import    *web.Page `page:"import"`
-		Preview   *web.Page `page:"preview"`
-		Published *web.Page `page:"published"`
-		Details   *web.Page `page:"details"`
-		Question  *web.Page `page:"question"`
+		Index      *web.Page `page:"index"`
+		Module     *web.Page `page:"module"`
+		Editor     *web.Page `page:"editor"`
+		History    *web.Page `page:"history"`
+		Import     *web.Page `page:"import"`
+		Preview    *web.Page `page:"preview"`
+		Published  *web.Page `page:"published"`
+		Details    *web.Page `page:"details"`
+		Question   *web.Page `page:"question"`
+		Competency *web.Page `page:"competency"`
 	}
 }
 
@@ -48,6 +49,8 @@ func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 	a.GET("/modules/:module", h.module)
 	a.POST("/modules/:module/lessons", h.addLesson)
 	a.POST("/modules/:module/images", h.uploadImage)
+	a.GET("/modules/:module/competency", h.competency)
+	a.POST("/modules/:module/competency", h.saveCompetency)
 	a.GET("/modules/:module/question", h.question)
 	a.POST("/modules/:module/question", h.saveQuestion)
 	a.GET("/modules/:module/details", h.details)

@@ -24,14 +24,15 @@ type fileRow struct {
 
 // modulePage is a module's workspace.
 type modulePage struct {
-	Slug, Title string
-	BuiltIn     bool
-	Draft       *Draft
-	Published   int
-	Files       []fileRow
-	Lessons     []string // paths of the module's lessons, for the picture form
-	Questions   []catalog.Question
-	Problems    catalog.Problems // the checker's, for the draft or a refused publish
+	Slug, Title  string
+	BuiltIn      bool
+	Draft        *Draft
+	Published    int
+	Files        []fileRow
+	Lessons      []string // paths of the module's lessons, for the picture form
+	Questions    []catalog.Question
+	Competencies []catalog.Competency
+	Problems     catalog.Problems // the checker's, for the draft or a refused publish
 	Forms
 }
 
@@ -79,6 +80,11 @@ func (h *handlers) renderModule(c echo.Context, status int, slug string, fs Form
 		quiz = h.svc.BaseFiles(slug)[slug+"/quiz.yaml"]
 	}
 	page.Questions = readQuestions(slug+"/quiz.yaml", quiz)
+	meta := d.Files[slug+"/module.yaml"]
+	if meta == nil {
+		meta = h.svc.BaseFiles(slug)[slug+"/module.yaml"]
+	}
+	page.Competencies = readCompetencies(meta)
 	for _, f := range page.Files {
 		if lessonPattern.MatchString(f.Name) {
 			page.Lessons = append(page.Lessons, f.Path)
