@@ -21,8 +21,9 @@ var Templates = web.Source{Namespace: "authoring", FS: web.MustSub(templates, "t
 
 // handlers serves the authoring pages.
 type handlers struct {
-	svc   *Service
-	views struct {
+	svc     *Service
+	confirm *web.Page
+	views   struct {
 		Index      *web.Page `page:"index"`
 		Module     *web.Page `page:"module"`
 		Editor     *web.Page `page:"editor"`
@@ -43,6 +44,11 @@ func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 	if err := r.Pages("authoring", &h.views); err != nil {
 		return err
 	}
+	confirm, err := r.Page(web.ConfirmPage)
+	if err != nil {
+		return err
+	}
+	h.confirm = confirm
 	a := g.Group("/curriculum", h.guard)
 	a.GET("", h.index)
 	a.POST("/modules", h.createModule)
@@ -51,6 +57,10 @@ func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 	a.POST("/modules/:module/images", h.uploadImage)
 	a.GET("/modules/:module/competency", h.competency)
 	a.POST("/modules/:module/competency", h.saveCompetency)
+	a.POST("/modules/:module/competency/delete", h.removeItem("module.yaml", "competencies", "competency"))
+	a.POST("/modules/:module/question/delete", h.removeItem("quiz.yaml", "questions", "question"))
+	a.GET("/modules/:module/discard", h.confirmDiscard)
+	a.POST("/modules/:module/discard", h.discard)
 	a.GET("/modules/:module/question", h.question)
 	a.POST("/modules/:module/question", h.saveQuestion)
 	a.GET("/modules/:module/details", h.details)

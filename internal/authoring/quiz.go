@@ -107,3 +107,25 @@ func encode(doc *yaml.Node) ([]byte, error) {
 
 // optionField names the form field of option i (1-based).
 func optionField(i int, part string) string { return "option-" + strconv.Itoa(i) + "-" + part }
+
+// withoutItem returns YAML data with the item whose id is id taken out of
+// the list under key (questions of a quiz.yaml, competencies of a
+// module.yaml), keeping the rest; found is false when there is none.
+func withoutItem(data []byte, key, id string) (out []byte, found bool, err error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, false, errNotMapping
+	}
+	list := field(doc.Content[0], key)
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil, false, nil
+	}
+	for i, item := range list.Content {
+		if n := field(item, "id"); n != nil && n.Value == id {
+			list.Content = append(list.Content[:i], list.Content[i+1:]...)
+			out, err := encode(&doc)
+			return out, true, err
+		}
+	}
+	return nil, false, nil
+}
