@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -54,12 +55,35 @@ func (s *Service) layer(rev int64, files map[string][]byte) {
 	var problems catalog.Problems
 	if errors.As(err, &problems) {
 		s.broken.Store(&problems)
-		s.Logger.Error("the published local curriculum has problems with this version of Groundwork; serving the previous one",
+		s.Logger.Error("the published local curriculum has problems with this version of Groundwork",
 			slog.Int("problems", len(problems)))
+		s.layerWithout(files, problems)
 		return
 	}
 	s.broken.Store(nil)
 	s.Logger.Info("curriculum loaded", slog.Int64("revision", rev), slog.Int("local_files", len(files)))
+}
+
+// layerWithout serves the local files of every module the problems do
+// not name, so that one module broken by an upgrade does not take the
+// others offline. When that fails too, the previous catalogue stays.
+func (s *Service) layerWithout(files map[string][]byte, problems catalog.Problems) {
+	named := map[string]bool{}
+	for _, p := range problems {
+		module, _, _ := strings.Cut(p.File, "/")
+		named[module] = true
+	}
+	rest := map[string][]byte{}
+	for p, b := range files {
+		if module, _, _ := strings.Cut(p, "/"); !named[module] {
+			rest[p] = b
+		}
+	}
+	if len(rest) == len(files) || s.Store.Layer(s.Base, rest) != nil {
+		s.Logger.Error("serving the curriculum as it was before")
+		return
+	}
+	s.Logger.Error("serving the local curriculum without the modules with problems", slog.Int("modules", len(named)))
 }
 
 func revision(ctx context.Context, idb bun.IDB) (int64, error) {

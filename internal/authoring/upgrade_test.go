@@ -15,7 +15,8 @@ import (
 // TestAnUpgradeThatBreaksLocalContentKeepsServing publishes a local lesson
 // 02, then starts a server whose built-in curriculum has a lesson 02 of
 // its own (as an upgrade might): it starts, serves the curriculum without
-// the local content and tells admins why.
+// that module's local content (other local modules stay) and tells admins
+// why.
 func TestAnUpgradeThatBreaksLocalContentKeepsServing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -26,6 +27,10 @@ func TestAnUpgradeThatBreaksLocalContentKeepsServing(t *testing.T) {
 	u, by := lead(t, before)
 	save(t, before.App.Authoring, by, map[string]string{"first-contact/lessons/02-our-door.md": "---\ntitle: Our door\nminutes: 5\n---\n\nRead [the first minute](lesson:the-first-minute) again.\n"})
 	if _, err := before.App.Authoring.Publish(context.Background(), by, "first-contact", ""); err != nil {
+		t.Fatal(err)
+	}
+	save(t, before.App.Authoring, by, localModule)
+	if _, err := before.App.Authoring.Publish(context.Background(), by, "local-referrals", ""); err != nil {
 		t.Fatal(err)
 	}
 	upgraded := t.TempDir()
@@ -39,6 +44,9 @@ func TestAnUpgradeThatBreaksLocalContentKeepsServing(t *testing.T) {
 	after := apptest.Start(t, upgraded, func(cfg *app.Config) { cfg.DatabaseURL = before.App.Config.DatabaseURL })
 	if code, _ := after.Anonymous().Get("/modules/first-contact/lessons/our-door"); code == http.StatusOK {
 		t.Fatal("a local lesson that fails the checker is served")
+	}
+	if !serves(after, t, "/modules/local-referrals/lessons/who-to-call", "Recovery Hub") {
+		t.Fatal("a local module without problems is no longer served")
 	}
 	_, page := after.SignIn(u).Get("/admin/curriculum")
 	if !strings.Contains(page, "does not work with this version of Groundwork") || !strings.Contains(page, "lesson number 02 is also used") {
