@@ -178,7 +178,10 @@ func placeProblems(f *web.Form, p string, content []byte, problems catalog.Probl
 	var other catalog.Problems
 	msgs := map[string][]string{}
 	var order []string
-	_, _, _, bodyLine, _ := catalog.ParseFrontMatter(p, content)
+	_, _, body, bodyLine, _ := catalog.ParseFrontMatter(p, content)
+	if len(body) > 0 && body[0] == '\n' {
+		bodyLine++ // the blank line after the front matter is not in the text box
+	}
 	for _, pr := range problems {
 		if pr.File != p {
 			other = append(other, pr)
@@ -196,8 +199,9 @@ func placeProblems(f *web.Form, p string, content []byte, problems catalog.Probl
 	return other
 }
 
-// fieldFor maps a problem in a file to the editor's field and says where.
-func fieldFor(p string, pr catalog.Problem, bodyLine int) (field, text string) {
+// fieldFor maps a problem in a file to the editor's field and says where;
+// textLine is the file line of the text box's first line.
+func fieldFor(p string, pr catalog.Problem, textLine int) (field, text string) {
 	if !strings.HasSuffix(p, ".md") {
 		if pr.Line > 0 {
 			return "yaml", fmt.Sprintf("Line %d: %s.", pr.Line, strings.TrimSuffix(pr.Message, "."))
@@ -205,8 +209,8 @@ func fieldFor(p string, pr catalog.Problem, bodyLine int) (field, text string) {
 		return "yaml", pr.Message
 	}
 	switch {
-	case pr.Line >= bodyLine+1:
-		return "markdown", fmt.Sprintf("Line %d of the text: %s.", pr.Line-bodyLine, strings.TrimSuffix(pr.Message, "."))
+	case pr.Line >= textLine:
+		return "markdown", fmt.Sprintf("Line %d of the text: %s.", pr.Line-textLine+1, strings.TrimSuffix(pr.Message, "."))
 	case strings.Contains(pr.Message, "minutes"):
 		return "minutes", pr.Message
 	case strings.Contains(pr.Message, "title"):

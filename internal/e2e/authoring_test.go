@@ -23,6 +23,7 @@ import (
 // with alt text, publishes, and a trainee reads the lesson with its
 // picture.
 func TestALeadWritesALocalLessonATraineeReadsIt(t *testing.T) {
+	axe := axeSource(t)
 	srv := StartServer(t)
 	_, _, trainee := team(t, srv)
 	if err := srv.App.Learning.Enrol(context.Background(), srv.App.DB, learning.ProgrammeScope, "", trainee.ID); err != nil {
@@ -42,6 +43,8 @@ func TestALeadWritesALocalLessonATraineeReadsIt(t *testing.T) {
 	if msg := lead.Text("#f-markdown-error"); !strings.Contains(msg, `Line 3 of the text: link to lesson "the-hub"`) {
 		t.Fatalf("the checker's message beside the text = %q", msg)
 	}
+	lead.Submit(`button[value=preview]`)
+	checkAxe(t, lead, axe, "the lesson editor with the checker's message and the preview")
 	lead.Fill("#f-markdown", "Refer people to the Northtown Recovery Hub.\n\nIt takes self-referrals.")
 	lead.Submit(`button[value=save]`)
 	if n := lead.Eval(`String(document.querySelectorAll('.field-error').length)`); n != "0" {
@@ -52,10 +55,13 @@ func TestALeadWritesALocalLessonATraineeReadsIt(t *testing.T) {
 	lead.Fill("#image-alt", "The Recovery Hub's front door on Mill Street")
 	run(lead, "choose the lesson", chromedp.SetValue("#image-lesson", "the-workers-role/lessons/05-local-referral-routes.md"))
 	lead.Submit(`form[action$="/images"] button[type=submit]`)
+	checkAxe(t, lead, axe, "the module page with a draft")
 	lead.Submit(`form[action$="/publish"] button[type=submit]`)
 	if flash := lead.Text(".flash"); !strings.Contains(flash, "is published") {
 		t.Fatalf("after publishing: %q", flash)
 	}
+	lead.Go(srv.URL + "/admin/curriculum/modules/the-workers-role/history?v=1")
+	checkAxe(t, lead, axe, "the changes in a version")
 
 	reader := Browser(t)
 	reader.SignIn(srv.URL, "tia@example.org", e2ePassword)
