@@ -142,7 +142,21 @@ func (s *Service) CreateModule(ctx context.Context, by Actor, m NewModule) error
 	files := skeleton(m)
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
 		d := &draft{Module: m.Slug, UpdatedAt: s.Clock.Now(), UpdatedBy: by.Viewer.ID}
-		return replaceDraft(ctx, tx, d, files)
+		// The draft's primary key decides between two leads starting the
+		// same module at once.
+		res, err := tx.NewInsert().Model(d).On("CONFLICT (module) DO NOTHING").Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("create draft: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.Errorf(fault.CodeInvalid, "A module called %q exists already: choose another name.", m.Slug)
+		}
+		for p, b := range files {
+			if err := putDraftFile(ctx, tx, m.Slug, p, b); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
