@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"groundwork/courses"
+	"groundwork/internal/authoring"
 	"groundwork/internal/catalog"
 	"groundwork/internal/db"
 	"groundwork/internal/supervision"
@@ -24,7 +25,7 @@ func runCourses(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"Groundwork; a folder or ZIP without programme.yaml (one module, say) is checked laid over the\n" +
 		"built-in curriculum, as an import would be."
 	fs := newFlags("courses", synopsis, stderr)
-	dbURL := fs.String("database-url", "", "check also that no competency signed off in this database was removed")
+	dbURL := fs.String("database-url", "", "check also the local curriculum published in this database, laid over DIR, and that no competency signed off in it was removed")
 	// The subcommand comes first; flags may come before or after the directory.
 	var sub string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -44,6 +45,12 @@ func runCourses(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 		where = rest[0]
+	}
+	if *dbURL != "" && sub == "check" {
+		if fsys, err = withLocal(ctx, *dbURL, fsys); err != nil {
+			return err
+		}
+		where += " with the local curriculum in the database"
 	}
 	c, err := catalog.Load(fsys)
 	var problems catalog.Problems
@@ -66,6 +73,21 @@ func runCourses(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "%s is fine: %d modules, %d lessons\n", where, len(c.Modules), lessonCount(c))
 	return nil
+}
+
+// withLocal lays the local curriculum published in the database at url
+// over fsys, as a server running this build on it would serve it.
+func withLocal(ctx context.Context, url string, fsys fs.FS) (fs.FS, error) {
+	conn, err := db.Open(ctx, url, db.Options{MaxOpenConns: 1, ApplicationName: "groundwork-courses"})
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	local, err := authoring.Published(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("%w (run `groundwork migrate` first)", err)
+	}
+	return catalog.Overlay(fsys, local), nil
 }
 
 // curriculumAt opens a curriculum folder or ZIP. One without

@@ -58,6 +58,12 @@ func published(ctx context.Context, idb bun.IDB) (map[string][]byte, error) {
 	return toMap(rows), nil
 }
 
+// Published returns the local curriculum the servers on idb serve: the
+// newest published version's files of every module, keyed by path.
+func Published(ctx context.Context, idb bun.IDB) (map[string][]byte, error) {
+	return published(ctx, idb)
+}
+
 // versionFiles returns the files of one version (0: none).
 func versionFiles(ctx context.Context, idb bun.IDB, module string, number int) (map[string][]byte, error) {
 	var rows []file

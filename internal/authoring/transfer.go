@@ -230,16 +230,17 @@ func (s *Service) sortImport(imp *Import, files map[string][]byte) error {
 			}
 			continue
 		}
+		if imp.local[slug] == nil {
+			imp.local[slug] = map[string][]byte{}
+		}
+		if sameAsBase(s.Base, p, b) {
+			continue // a built-in file as it is, whatever its name
+		}
 		if err := checkFilePath(slug, p); err != nil {
 			bad = append(bad, catalog.Problem{File: p, Message: "this file is not part of a module (module.yaml, quiz.yaml, lessons/NN-name.md, images/name.png)"})
 			continue
 		}
-		if imp.local[slug] == nil {
-			imp.local[slug] = map[string][]byte{}
-		}
-		if !sameAsBase(s.Base, p, b) {
-			imp.local[slug][p] = b
-		}
+		imp.local[slug][p] = b
 	}
 	if len(bad) > 0 {
 		slices.SortFunc(bad, func(a, b catalog.Problem) int { return strings.Compare(a.File, b.File) })
