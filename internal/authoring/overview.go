@@ -241,6 +241,9 @@ type Review struct {
 	Module  string
 	Local   []byte // the published local copy
 	BuiltIn []byte // the built-in file now
+	// Changes shows, line by line, how the built-in file now differs from
+	// the local copy.
+	Changes []DiffLine
 }
 
 // NeedsReview lists the published local copies whose built-in file changed
@@ -266,7 +269,8 @@ func (s *Service) NeedsReview(ctx context.Context) ([]Review, error) {
 		}
 		module, _, _ := strings.Cut(r.Path, "/")
 		built, _ := fs.ReadFile(s.Base, r.Path)
-		out = append(out, Review{Path: r.Path, Module: module, Local: copyOf, BuiltIn: built})
+		out = append(out, Review{Path: r.Path, Module: module, Local: copyOf, BuiltIn: built,
+			Changes: context3(lineDiff(lines(copyOf), lines(built)))})
 	}
 	return out, nil
 }
