@@ -1,6 +1,8 @@
 package authoring
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -53,6 +55,7 @@ func (h *handlers) editFile(c echo.Context) error {
 	}
 	page := h.editor(slug, p, d)
 	fillForm(page.Form, p, content)
+	page.Form.Set("seen", contentHash(content))
 	page.Other = placeProblems(page.Form, p, content, d.Problems)
 	return h.views.Editor.Render(c, http.StatusOK, page)
 }
@@ -108,6 +111,13 @@ func (h *handlers) saveFile(c echo.Context) error {
 	if f.Get("action") == "preview" {
 		return h.preview(c, page, content, d)
 	}
+	if now := h.currentHash(d, p); f.Get("seen") != "" && f.Get("seen") != now {
+		// Someone saved the file since this form was opened: keep what was
+		// typed, and let a second save (knowing it) replace theirs.
+		f.Set("seen", now)
+		f.Fail(fieldOf(page.Lesson), "Someone else saved this file after you opened it. Your text is kept here; open the file in another tab to see theirs, then save again to replace it with yours.")
+		return h.views.Editor.Render(c, http.StatusConflict, page)
+	}
 	problems, err := h.svc.SaveFile(ctx, actor(c), slug, p, content)
 	if f.FailOn(err, fieldOf(page.Lesson)) {
 		return h.views.Editor.Render(c, http.StatusUnprocessableEntity, page)
@@ -121,6 +131,23 @@ func (h *handlers) saveFile(c echo.Context) error {
 	}
 	web.AddFlash(c, "success", msg)
 	return c.Redirect(http.StatusSeeOther, editURL(slug, p))
+}
+
+// contentHash names a version of a file, so a save can tell whether the
+// file changed since its form was opened.
+func contentHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
+}
+
+// currentHash is the hash of the file at p as the draft (or the built-in
+// curriculum) holds it now.
+func (h *handlers) currentHash(d *Draft, p string) string {
+	if b, ok := d.Files[p]; ok {
+		return contentHash(b)
+	}
+	b, _ := fs.ReadFile(h.svc.Base, p)
+	return contentHash(b)
 }
 
 func fieldOf(lesson bool) string {

@@ -190,3 +190,37 @@ func TestAChangedBuiltInLessonIsShownForReview(t *testing.T) {
 	}
 	wantAudit(t, site, audit.CurriculumReviewed, 1)
 }
+
+var seenField = regexp.MustCompile(`name="seen" value="([^"]+)"`)
+
+// TestASaveDoesNotSilentlyReplaceSomeoneElses: two leads open the same
+// lesson; the second to save is told and keeps their text, and a second
+// save replaces the file knowingly.
+func TestASaveDoesNotSilentlyReplaceSomeoneElses(t *testing.T) {
+	t.Parallel()
+	site := apptest.Start(t, "")
+	u, _ := lead(t, site)
+	ann, bob := site.SignIn(u), site.SignIn(site.User("bob@example.org", "Bob Lead", account.Admin))
+	const edit = "/admin/curriculum/modules/the-workers-role/file?path=the-workers-role%2Flessons%2F01-what-the-role-is.md"
+	form := func(p *apptest.Person, text string) url.Values {
+		_, page := p.Get(edit)
+		return url.Values{"path": {"the-workers-role/lessons/01-what-the-role-is.md"}, "action": {"save"}, "title": {"The role"},
+			"minutes": {"10"}, "markdown": {text}, "seen": {seenField.FindStringSubmatch(page)[1]}}
+	}
+	annForm, bobForm := form(ann, "Ann's text."), form(bob, "Bob's text.")
+	if code, _ := ann.Post("/admin/curriculum/modules/the-workers-role/file", edit, annForm); code != http.StatusSeeOther {
+		t.Fatalf("first save = %d", code)
+	}
+	r := bob.Do(http.MethodPost, "/admin/curriculum/modules/the-workers-role/file", edit, bobForm)
+	if r.Code != http.StatusConflict || !strings.Contains(r.Body, "Someone else saved this file") || !strings.Contains(r.Body, "Bob&#39;s text.") {
+		t.Fatalf("second save over the first = %d", r.Code)
+	}
+	bobForm.Set("seen", seenField.FindStringSubmatch(r.Body)[1])
+	if code, _ := bob.Post("/admin/curriculum/modules/the-workers-role/file", edit, bobForm); code != http.StatusSeeOther {
+		t.Fatalf("a knowing second save = %d", code)
+	}
+	_, page := ann.Get(edit)
+	if !strings.Contains(page, "Bob&#39;s text.") {
+		t.Fatal("the knowing save was not kept")
+	}
+}
