@@ -84,6 +84,8 @@ func (o *overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
+// memInfo is the fs.FileInfo of an overlay file or folder: read-only, with
+// no modification time (the content hash is the version, not the time).
 type memInfo struct {
 	name string
 	size int64
@@ -102,6 +104,7 @@ func (i memInfo) ModTime() time.Time { return time.Time{} }
 func (i memInfo) IsDir() bool        { return i.dir }
 func (i memInfo) Sys() any           { return nil }
 
+// memFile is an open overlay file.
 type memFile struct {
 	info memInfo
 	r    *bytes.Reader
@@ -111,6 +114,7 @@ func (f *memFile) Stat() (fs.FileInfo, error) { return f.info, nil }
 func (f *memFile) Read(p []byte) (int, error) { return f.r.Read(p) }
 func (f *memFile) Close() error               { return nil }
 
+// memDir is an open overlay folder, listing the entries of both layers.
 type memDir struct {
 	info    memInfo
 	entries []fs.DirEntry

@@ -54,6 +54,7 @@ func WriteZip(w io.Writer, files map[string][]byte) error {
 // what is wrong in words a training lead can act on.
 type ZipError struct{ Message string }
 
+// Error returns the message.
 func (e *ZipError) Error() string { return e.Message }
 
 func zipErr(format string, args ...any) error {
