@@ -72,15 +72,7 @@ func (h *handlers) saveDetails(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f.MaxLength("prompt_lines", 20000)
-	f.MaxLength("reference_lines", 20000)
-	lists, bad := parseLines(f.Get("prompt_lines"), f.Get("reference_lines"))
-	if len(bad) > 0 {
-		f.Fail("reference_lines", strings.Join(bad, " "))
-	}
-	if len(lists.References) == 0 {
-		f.Fail("reference_lines", "Enter at least one source the module draws on.")
-	}
+	lists := listsFrom(f)
 	page := detailsPage{Module: slug, Form: f}
 	if !f.Valid() {
 		return h.views.Details.Render(c, http.StatusUnprocessableEntity, page)
@@ -104,4 +96,18 @@ func (h *handlers) saveDetails(c echo.Context) error {
 	}
 	web.AddFlash(c, "success", msg)
 	return c.Redirect(http.StatusSeeOther, "/admin/curriculum/modules/"+slug)
+}
+
+// listsFrom validates the form and returns its lists.
+func listsFrom(f *web.Form) ModuleLists {
+	f.MaxLength("prompt_lines", 20000)
+	f.MaxLength("reference_lines", 20000)
+	lists, bad := parseLines(f.Get("prompt_lines"), f.Get("reference_lines"))
+	if len(bad) > 0 {
+		f.Fail("reference_lines", strings.Join(bad, " "))
+	}
+	if len(lists.References) == 0 {
+		f.Fail("reference_lines", "Enter at least one source the module draws on.")
+	}
+	return lists
 }

@@ -111,11 +111,7 @@ func (h *handlers) saveFile(c echo.Context) error {
 	if f.Get("action") == "preview" {
 		return h.preview(c, page, content, d)
 	}
-	if now := h.currentHash(d, p); f.Get("seen") != "" && f.Get("seen") != now {
-		// Someone saved the file since this form was opened: keep what was
-		// typed, and let a second save (knowing it) replace theirs.
-		f.Set("seen", now)
-		f.Fail(fieldOf(page.Lesson), "Someone else saved this file after you opened it. Your text is kept here; open the file in another tab to see theirs, then save again to replace it with yours.")
+	if h.changedSince(f, d, p, fieldOf(page.Lesson)) {
 		return h.views.Editor.Render(c, http.StatusConflict, page)
 	}
 	problems, err := h.svc.SaveFile(ctx, actor(c), slug, p, content)
@@ -125,12 +121,29 @@ func (h *handlers) saveFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "Saved in the draft. The checker found no problems: the module can be published."
-	if len(problems) > 0 {
-		msg = fmt.Sprintf("Saved in the draft. The checker found %d problems, shown beside the fields; fix them before publishing.", len(problems))
-	}
-	web.AddFlash(c, "success", msg)
+	web.AddFlash(c, "success", savedMessage(len(problems)))
 	return c.Redirect(http.StatusSeeOther, editURL(slug, p))
+}
+
+// changedSince reports whether someone saved the file at p after the
+// form was opened. The form then keeps what was typed and says so, and
+// remembers the file's new version so that a second save, made knowing
+// it, replaces theirs.
+func (h *handlers) changedSince(f *web.Form, d *Draft, p, field string) bool {
+	now := h.currentHash(d, p)
+	if f.Get("seen") == "" || f.Get("seen") == now {
+		return false
+	}
+	f.Set("seen", now)
+	f.Fail(field, "Someone else saved this file after you opened it. Your text is kept here; open the file in another tab to see theirs, then save again to replace it with yours.")
+	return true
+}
+
+func savedMessage(problems int) string {
+	if problems == 0 {
+		return "Saved in the draft. The checker found no problems: the module can be published."
+	}
+	return fmt.Sprintf("Saved in the draft. The checker found %d problems, shown beside the fields; fix them before publishing.", problems)
 }
 
 // contentHash names a version of a file, so a save can tell whether the

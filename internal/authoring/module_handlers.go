@@ -75,22 +75,24 @@ func (h *handlers) renderModule(c echo.Context, status int, slug string, fs Form
 		page.Title = m.Title
 	}
 	page.Files = h.fileRows(slug, d.Files, current)
-	quiz := d.Files[slug+"/quiz.yaml"]
-	if quiz == nil {
-		quiz = h.svc.BaseFiles(slug)[slug+"/quiz.yaml"]
-	}
-	page.Questions = readQuestions(slug+"/quiz.yaml", quiz)
-	meta := d.Files[slug+"/module.yaml"]
-	if meta == nil {
-		meta = h.svc.BaseFiles(slug)[slug+"/module.yaml"]
-	}
-	page.Competencies = readCompetencies(meta)
+	page.Questions, page.Competencies = h.items(slug, d)
 	for _, f := range page.Files {
 		if lessonPattern.MatchString(f.Name) {
 			page.Lessons = append(page.Lessons, f.Path)
 		}
 	}
 	return h.views.Module.Render(c, status, page)
+}
+
+// items lists the draft's (or the built-in) questions and competencies.
+func (h *handlers) items(slug string, d *Draft) ([]catalog.Question, []catalog.Competency) {
+	file := func(name string) []byte {
+		if b, ok := d.Files[slug+"/"+name]; ok {
+			return b
+		}
+		return h.svc.BaseFiles(slug)[slug+"/"+name]
+	}
+	return readQuestions(slug+"/quiz.yaml", file("quiz.yaml")), readCompetencies(file("module.yaml"))
 }
 
 func cmpProblems(a, b catalog.Problems) catalog.Problems {
