@@ -116,6 +116,7 @@ func TestABadZipChangesNothing(t *testing.T) {
 		{"not a zip", []byte("just text"), "not a ZIP"},
 		{"path traversal", rawZip(t, "../outside/module.yaml", "x"), "climbs out"},
 		{"absolute path", rawZip(t, "/etc/module.yaml", "x"), "absolute"},
+		{"zip bomb", rawZip(t, "local-referrals/module.yaml", strings.Repeat("a", catalog.MaxZipFileBytes+1)), "at most"},
 		{"stray file", rawZip(t, "local-referrals/notes.txt", "x", "local-referrals/module.yaml", "x"), "not part of a module"},
 		{"checker problem", zipFiles(t, wrongField), `unknown field "pass_marks"`},
 		{"nothing new", zipOf(t, site, "the-workers-role"), "nothing to import"},
@@ -130,9 +131,11 @@ func TestABadZipChangesNothing(t *testing.T) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}
-	var n int
-	if err := site.App.DB.NewRaw("SELECT COUNT(*) FROM curriculum_imports").Scan(ctx, &n); err != nil || n != 0 {
-		t.Fatalf("%d imports kept (%v)", n, err)
+	for _, table := range []string{"curriculum_imports", "curriculum_versions", "curriculum_drafts", "curriculum_overrides"} {
+		var n int
+		if err := site.App.DB.NewRaw("SELECT COUNT(*) FROM " + table).Scan(ctx, &n); err != nil || n != 0 {
+			t.Fatalf("%d rows in %s after refused imports (%v)", n, table, err)
+		}
 	}
 }
 
