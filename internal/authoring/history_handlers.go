@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -54,7 +55,9 @@ func (h *handlers) history(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		page.Diff = Diff(before, after)
+		// Compared as trainees read them: local files over the built-in ones.
+		base := h.svc.BaseFiles(slug)
+		page.Diff = Diff(overlay(base, before), overlay(base, after))
 	}
 	return h.views.History.Render(c, http.StatusOK, page)
 }
@@ -213,4 +216,11 @@ func (h *handlers) reviewed(c echo.Context) error {
 	}
 	web.AddFlash(c, "success", "Marked as reviewed: "+f.Get("path"))
 	return c.Redirect(http.StatusSeeOther, "/admin/curriculum")
+}
+
+// overlay returns base with files laid over it.
+func overlay(base, files map[string][]byte) map[string][]byte {
+	out := maps.Clone(base)
+	maps.Copy(out, files)
+	return out
 }

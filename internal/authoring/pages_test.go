@@ -50,6 +50,9 @@ func TestALeadWritesChecksPublishesAndRestoresAModule(t *testing.T) {
 	if r = editLesson(p, "save", "Call the hub.\n\nSee [the list](lesson:the-list).\n"); r.Code != http.StatusSeeOther {
 		t.Fatalf("save with a problem = %d, want it kept as a draft", r.Code)
 	}
+	if _, page := p.Get("/admin/curriculum/modules/northtown"); !strings.Contains(page, "last saved by Lena Lead") {
+		t.Fatal("the module page does not say who saved the draft")
+	}
 	_, page := p.Get(r.Location)
 	m := fieldError.FindStringSubmatch(page)
 	if m == nil || !strings.Contains(html.UnescapeString(m[1]), `Line 3 of the text: link to lesson "the-list"`) {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -152,6 +153,10 @@ type Draft struct {
 	BasedOn  int               // the version it started from (0: none)
 	Problems catalog.Problems
 	Exists   bool
+	// SavedAt and SavedBy say when the draft was last saved and by whom
+	// (a name), when it exists.
+	SavedAt time.Time
+	SavedBy string
 }
 
 // Draft returns module's draft (or its published local files when it has
@@ -171,7 +176,12 @@ func (s *Service) Draft(ctx context.Context, module string) (*Draft, error) {
 		}
 		return out, nil
 	}
-	out.BasedOn = d.BasedOn
+	out.BasedOn, out.SavedAt = d.BasedOn, d.UpdatedAt
+	names, err := s.People.Names(ctx, []string{d.UpdatedBy})
+	if err != nil {
+		return nil, err
+	}
+	out.SavedBy = cmpName(names[d.UpdatedBy])
 	out.Problems, err = s.CheckDraft(ctx, module, files)
 	return out, err
 }

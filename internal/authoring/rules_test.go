@@ -73,4 +73,8 @@ func TestProgressIsKeptAcrossAPublishedVersion(t *testing.T) {
 	if !strings.Contains(body, "needle exchange") || !strings.Contains(body, "You have read this lesson") {
 		t.Fatal("the local copy is not served, or the trainee lost their progress")
 	}
+	_, hist := site.SignIn(site.User("other@example.org", "Olu Other", "admin")).Get("/admin/curriculum/modules/the-workers-role/history?v=1")
+	if !strings.Contains(hist, "(changed)") || strings.Contains(hist, "(added)") || !strings.Contains(hist, "<ins>+ In Northtown the remit includes the needle exchange.</ins>") {
+		t.Fatal("the first local version is not shown as a change to the built-in lesson")
+	}
 }

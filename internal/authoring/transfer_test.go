@@ -133,7 +133,7 @@ func TestABadZipChangesNothing(t *testing.T) {
 	}
 	for _, table := range []string{"curriculum_imports", "curriculum_versions", "curriculum_drafts", "curriculum_overrides"} {
 		var n int
-		if err := site.App.DB.NewRaw("SELECT COUNT(*) FROM " + table).Scan(ctx, &n); err != nil || n != 0 {
+		if err := site.App.DB.NewRaw("SELECT COUNT(*) FROM "+table).Scan(ctx, &n); err != nil || n != 0 {
 			t.Fatalf("%d rows in %s after refused imports (%v)", n, table, err)
 		}
 	}
