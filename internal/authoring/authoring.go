@@ -23,7 +23,10 @@ import (
 // supervision capability provides it. A competency with sign-offs cannot be
 // removed from the curriculum.
 type SignOffs interface {
-	EverSignedOff(ctx context.Context) ([]string, error)
+	// EverSignedOffIn lists the competencies ever signed off, read through
+	// idb (a publish's own transaction, so that it needs no other
+	// connection while it holds the write lock).
+	EverSignedOffIn(ctx context.Context, idb bun.IDB) ([]string, error)
 }
 
 // People names the authors of versions; the account capability provides it.

@@ -26,9 +26,9 @@ type Actor struct {
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // check loads base with files laid over it and applies the rule that a
-// competency with sign-offs stays. It returns the loaded catalogue, or the
-// problems found.
-func (s *Service) check(ctx context.Context, files map[string][]byte) (*catalog.Catalog, catalog.Problems, error) {
+// competency with sign-offs stays, reading the sign-offs through idb. It
+// returns the loaded catalogue, or the problems found.
+func (s *Service) check(ctx context.Context, idb bun.IDB, files map[string][]byte) (*catalog.Catalog, catalog.Problems, error) {
 	c, err := catalog.Load(catalog.Overlay(s.Base, files))
 	var problems catalog.Problems
 	if errors.As(err, &problems) {
@@ -37,7 +37,7 @@ func (s *Service) check(ctx context.Context, files map[string][]byte) (*catalog.
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := s.SignOffs.EverSignedOff(ctx)
+	ids, err := s.SignOffs.EverSignedOffIn(ctx, idb)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Service) publishFiles(ctx context.Context, tx bun.Tx, by Actor, module 
 		return 0, nil, err
 	}
 	all = withModule(all, module, files)
-	_, problems, err := s.check(ctx, all)
+	_, problems, err := s.check(ctx, tx, all)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -193,7 +193,7 @@ func (s *Service) CheckDraft(ctx context.Context, module string, files map[strin
 	if err != nil {
 		return nil, err
 	}
-	_, problems, err := s.check(ctx, withModule(all, module, files))
+	_, problems, err := s.check(ctx, s.DB, withModule(all, module, files))
 	return problems, err
 }
 

@@ -160,7 +160,7 @@ func (s *Service) publishImport(ctx context.Context, tx bun.Tx, by Actor, imp *I
 	for slug, files := range imp.local {
 		all = withModule(all, slug, files)
 	}
-	if _, problems, err := s.check(ctx, all); err != nil || len(problems) > 0 {
+	if _, problems, err := s.check(ctx, tx, all); err != nil || len(problems) > 0 {
 		return nil, cmpErr(err, problems)
 	}
 	var done []string
@@ -209,7 +209,7 @@ func (s *Service) readImport(ctx context.Context, zip []byte) (*Import, error) {
 	if len(imp.local) == 0 {
 		return nil, fault.Errorf(fault.CodeInvalid, "Every module in the ZIP is the same as the one published here: there is nothing to import.")
 	}
-	c, problems, err := s.check(ctx, all)
+	c, problems, err := s.check(ctx, s.DB, all)
 	if err != nil || len(problems) > 0 {
 		return nil, cmpErr(err, problems)
 	}
