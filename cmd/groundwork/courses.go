@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
 
 	"groundwork/courses"
+	"groundwork/internal/authoring"
 	"groundwork/internal/catalog"
 	"groundwork/internal/db"
 	"groundwork/internal/supervision"
@@ -19,9 +21,11 @@ func runCourses(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	const synopsis = "courses check|stats [--database-url URL] [DIR]\n\n" +
 		"  check  report every problem in the curriculum, with file and line; exit 1 if any\n" +
 		"  stats  print each module's lessons, words and reading level (Flesch-Kincaid grade)\n\n" +
-		"DIR defaults to the curriculum built into this binary."
+		"DIR defaults to the curriculum built into this binary. DIR may also be a ZIP exported from\n" +
+		"Groundwork; a folder or ZIP without programme.yaml (one module, say) is checked laid over the\n" +
+		"built-in curriculum, as an import would be."
 	fs := newFlags("courses", synopsis, stderr)
-	dbURL := fs.String("database-url", "", "check also that no competency signed off in this database was removed")
+	dbURL := fs.String("database-url", "", "check also the local curriculum published in this database, laid over DIR, and that no competency signed off in it was removed")
 	// The subcommand comes first; flags may come before or after the directory.
 	var sub string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -37,10 +41,16 @@ func runCourses(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fsys, where := courses.FS, "the built-in curriculum"
 	if len(rest) == 1 {
-		if _, err := os.Stat(rest[0]); err != nil {
-			return fmt.Errorf("cannot read %s: %w", rest[0], err)
+		if fsys, err = curriculumAt(rest[0]); err != nil {
+			return err
 		}
-		fsys, where = os.DirFS(rest[0]), rest[0]
+		where = rest[0]
+	}
+	if *dbURL != "" && sub == "check" {
+		if fsys, err = withLocal(ctx, *dbURL, fsys); err != nil {
+			return err
+		}
+		where += " with the local curriculum in the database"
 	}
 	c, err := catalog.Load(fsys)
 	var problems catalog.Problems
@@ -63,6 +73,57 @@ func runCourses(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "%s is fine: %d modules, %d lessons\n", where, len(c.Modules), lessonCount(c))
 	return nil
+}
+
+// withLocal lays the local curriculum published in the database at url
+// over fsys, as a server running this build on it would serve it.
+func withLocal(ctx context.Context, url string, fsys fs.FS) (fs.FS, error) {
+	conn, err := db.Open(ctx, url, db.Options{MaxOpenConns: 1, ApplicationName: "groundwork-courses"})
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	local, err := authoring.Published(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("%w (run `groundwork migrate` first)", err)
+	}
+	return catalog.Overlay(fsys, local), nil
+}
+
+// curriculumAt opens a curriculum folder or ZIP. One without
+// programme.yaml is laid over the built-in curriculum.
+func curriculumAt(name string) (fs.FS, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", name, err)
+	}
+	var fsys fs.FS = os.DirFS(name)
+	if !info.IsDir() {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", name, err)
+		}
+		files, err := catalog.ReadZip(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		fsys = catalog.Overlay(emptyFS{}, files)
+	}
+	if _, err := fs.Stat(fsys, "programme.yaml"); err != nil {
+		files, err := catalog.Files(fsys, ".")
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", name, err)
+		}
+		fsys = catalog.Overlay(courses.FS, files)
+	}
+	return fsys, nil
+}
+
+// emptyFS is a folder with nothing in it.
+type emptyFS struct{}
+
+func (emptyFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
 
 func lessonCount(c *catalog.Catalog) int {

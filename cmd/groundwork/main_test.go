@@ -451,6 +451,10 @@ func TestDemoCommand(t *testing.T) {
 	}
 }
 
+// TestCoursesCheckFindsRemovedSignedOffCompetencies checks a folder with a
+// database: a competency signed off there but gone from the folder is
+// reported, and so is local content published there that clashes with
+// the folder.
 func TestCoursesCheckFindsRemovedSignedOffCompetencies(t *testing.T) {
 	t.Parallel()
 	url := dbtest.MigratedURL(t)
@@ -468,5 +472,19 @@ func TestCoursesCheckFindsRemovedSignedOffCompetencies(t *testing.T) {
 	out, err := groundworkCmd(t, nil, "courses", "check", "--database-url", url, example).CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), `competency "retired-skill" was removed`) {
 		t.Fatalf("check with a database: %v\n%s", err, out)
+	}
+	// A published local lesson that clashes with the folder (lesson 01 twice)
+	// is reported, as the server would report it.
+	for _, q := range []string{
+		`INSERT INTO curriculum_versions (module, number, published_at, published_by) VALUES ('first-contact', 1, '2026-01-01 00:00:00+00', '01900000-0000-7000-8000-000000000001')`,
+		`INSERT INTO curriculum_files (module, number, path, content) VALUES ('first-contact', 1, 'first-contact/lessons/01-our-door.md', ?)`,
+	} {
+		if _, err := conn.ExecContext(ctx, q, []byte("---\ntitle: Our door\nminutes: 5\n---\n\nCome in.\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _ = groundworkCmd(t, nil, "courses", "check", "--database-url", url, example).CombinedOutput()
+	if !strings.Contains(string(out), "lesson number 01 is also used") {
+		t.Fatalf("check with local content in the database:\n%s", out)
 	}
 }

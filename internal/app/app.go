@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,6 +24,7 @@ import (
 	"groundwork/courses"
 	"groundwork/internal/account"
 	"groundwork/internal/audit"
+	"groundwork/internal/authoring"
 	"groundwork/internal/catalog"
 	"groundwork/internal/certificate"
 	"groundwork/internal/clock"
@@ -64,6 +66,8 @@ type App struct {
 	// Notify records notices and mails them: urgent ones at once, the
 	// rest in a daily digest.
 	Notify *notify.Notifier
+	// Authoring keeps the curriculum written in the browser.
+	Authoring *authoring.Service
 	// Clock is the time every service reads.
 	Clock clock.Clock
 
@@ -169,6 +173,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Notify = &notify.Notifier{DB: a.DB, Clock: a.Clock, BaseURL: strings.TrimRight(a.Config.BaseURL, "/"), DigestHour: a.Config.DigestHour}
 	a.Supervision = &supervision.Service{DB: a.DB, Clock: a.Clock, Gap: time.Duration(a.Config.SupervisionGapWeeks) * 7 * 24 * time.Hour,
 		Notices: a.Notify}
+	a.Authoring = &authoring.Service{DB: a.DB, Clock: a.Clock, Store: a.Courses, Base: a.coursesBase(),
+		SignOffs: a.Supervision, People: account.AuditPeople{DB: a.DB}, Logger: a.Logger}
+	if err := a.Authoring.Refresh(ctx); err != nil {
+		return err
+	}
 	if err := a.checkSignOffs(ctx); err != nil {
 		return err
 	}
@@ -224,7 +233,7 @@ func parsePages() (*web.Assets, *web.Renderer, error) {
 			return
 		}
 		embedded.assets = assets
-		embedded.renderer, embedded.err = web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates, events.Templates, voice.Templates)
+		embedded.renderer, embedded.err = web.NewRenderer(assets, home.Templates, account.Templates, mail.Templates, audit.Templates, authoring.Templates, catalog.Templates, learning.Templates, supervision.Templates, certificate.Templates, events.Templates, voice.Templates)
 	})
 	return embedded.assets, embedded.renderer, embedded.err
 }
@@ -254,6 +263,15 @@ func (a *App) loadCourses() error {
 	}
 	a.Courses = catalog.NewStore(c)
 	return nil
+}
+
+// coursesBase is the curriculum the local one is laid over: the built-in
+// copy, or the configured folder.
+func (a *App) coursesBase() fs.FS {
+	if a.Config.CoursesDir != "" {
+		return os.DirFS(a.Config.CoursesDir)
+	}
+	return courses.FS
 }
 
 // checkSignOffs refuses a curriculum that dropped a competency people have
@@ -294,6 +312,9 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 		return err
 	}
 	if err := learning.EnrolmentRoutes(admin, renderer, a.Courses, progress); err != nil {
+		return err
+	}
+	if err := authoring.Routes(admin, renderer, a.Authoring); err != nil {
 		return err
 	}
 	if err := a.certificateRoutes(admin, renderer); err != nil {
@@ -420,6 +441,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.Outbox.Delivers() { // without SMTP a digest would only wait unsent
 		go a.Notify.Run(background, 10*time.Minute, a.Logger)
 	}
+	go a.Authoring.Watch(background, a.Config.CurriculumReload)
 	if a.Config.CoursesDir != "" {
 		go a.Courses.Watch(background, a.Config.CoursesDir, time.Second, a.Logger)
 	}

@@ -48,6 +48,9 @@ type Config struct {
 	SMTPFrom        string
 	SMTPTLS         string
 	CoursesDir      string
+	// CurriculumReload is how often each replica asks the database whether
+	// a new version of the local curriculum was published.
+	CurriculumReload time.Duration
 	// SupervisionGapWeeks is how long a trainee may go without a
 	// supervision session before their supervisor sees them flagged.
 	SupervisionGapWeeks int
@@ -109,6 +112,7 @@ func (cfg *Config) options() []option {
 		{name: "smtp-from", def: "Groundwork <groundwork@localhost>", usage: "sender address of outgoing mail", str: &cfg.SMTPFrom},
 		{name: "smtp-tls", def: "starttls", usage: "SMTP encryption: starttls, tls or none", str: &cfg.SMTPTLS},
 		{name: "courses-dir", def: "", usage: "serve the curriculum from this folder, reloading on change, instead of the copy built in", str: &cfg.CoursesDir},
+		{name: "curriculum-reload", def: "2s", usage: "how often to look for curriculum changes published in the browser (on this or another replica)", dur: &cfg.CurriculumReload},
 		{name: "supervision-gap-weeks", def: "6", usage: "flag a trainee to their supervisor after this many weeks without a supervision session", num: &cfg.SupervisionGapWeeks},
 		{name: "digest-hour", def: "7", usage: "hour of the day (UTC, 0 to 23) from which each person's daily mail of notices is sent", num: &cfg.DigestHour},
 		{name: "organisation", def: "Groundwork", usage: "name of the organisation that issues certificates", str: &cfg.Organisation},
@@ -192,6 +196,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.SessionIdle <= 0 || cfg.SessionMaxAge < cfg.SessionIdle {
 		return errors.New("GROUNDWORK_SESSION_IDLE: must be positive and no longer than GROUNDWORK_SESSION_MAX_AGE")
+	}
+	if cfg.CurriculumReload < 100*time.Millisecond || cfg.CurriculumReload > time.Hour {
+		return errors.New("GROUNDWORK_CURRICULUM_RELOAD: must be from 100ms to 1h")
 	}
 	if cfg.SMTPTLS != "starttls" && cfg.SMTPTLS != "tls" && cfg.SMTPTLS != "none" {
 		return fmt.Errorf("GROUNDWORK_SMTP_TLS: must be starttls, tls or none, not %q", cfg.SMTPTLS)

@@ -49,6 +49,10 @@ const (
 	UserImported           Action = "user_imported"
 	CohortJoined           Action = "cohort_joined"
 	CohortLeft             Action = "cohort_left"
+	CurriculumPublished    Action = "curriculum_published"
+	CurriculumRestored     Action = "curriculum_restored"
+	CurriculumImported     Action = "curriculum_imported"
+	CurriculumReviewed     Action = "curriculum_reviewed"
 )
 
 // Actions lists every action, for filters.
@@ -56,7 +60,8 @@ var Actions = []Action{SignIn, SignInFailed, LockedOut, SignOut, Invited, Invita
 	Deactivated, Reactivated, SignedOutEverywhere, SupervisorAssigned, PasswordChanged, PasswordResetRequested,
 	PasswordReset, EmailChanged, SetupCompleted, RecordViewed, Enrolled, Unenrolled,
 	CertificateRevoked, CertificateReissued, CertificateKept, UserDeleted, ResetLinkPrinted, VoiceCommentHeld,
-	InvitationResent, InvitationRevoked, UserImported, CohortJoined, CohortLeft}
+	InvitationResent, InvitationRevoked, UserImported, CohortJoined, CohortLeft,
+	CurriculumPublished, CurriculumRestored, CurriculumImported, CurriculumReviewed}
 
 // Entry is one line of the log. Empty ActorID or SubjectID means none (an
 // anonymous failed sign-in has no actor).

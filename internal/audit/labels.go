@@ -39,6 +39,10 @@ var labels = map[Action]string{
 	UserImported:           "Imported a person from a file",
 	CohortJoined:           "Added a trainee to a cohort",
 	CohortLeft:             "Removed a trainee from a cohort",
+	CurriculumPublished:    "Published a version of a module",
+	CurriculumRestored:     "Restored an earlier version of a module into its draft",
+	CurriculumImported:     "Imported and published modules from a ZIP",
+	CurriculumReviewed:     "Reviewed a local copy after a built-in lesson changed",
 }
 
 // Label is the action in plain language; an action without a label shows

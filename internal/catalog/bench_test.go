@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"groundwork/internal/account"
 	"groundwork/internal/app"
+	"groundwork/internal/authoring"
 	"groundwork/internal/identity"
 	"groundwork/internal/learning"
 	"groundwork/internal/web"
@@ -45,6 +47,7 @@ func BenchmarkLessonPage(b *testing.B) {
 	trainee := signedInClient(b, site.Base, "bench@example.org", password)
 	trainee.Transport = &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}
 
+	local := publishLocalCopy(b, a)
 	b.Run("signed-in-lookups", func(b *testing.B) { benchLookups(b, a, trainee, site.Base+path, u.ID) })
 	for _, s := range []struct {
 		name   string
@@ -54,6 +57,8 @@ func BenchmarkLessonPage(b *testing.B) {
 		{"groundwork", client, site.Base + path},
 		{"bare-echo", client, bareSite.URL + path},
 		{"groundwork-signed-in", trainee, site.Base + path},
+		{"groundwork-local", client, site.Base + local},
+		{"groundwork-local-signed-in", trainee, site.Base + local},
 	} {
 		b.Run(s.name, func(b *testing.B) {
 			b.SetBytes(int64(len(page)))
@@ -64,6 +69,33 @@ func BenchmarkLessonPage(b *testing.B) {
 			})
 		})
 	}
+}
+
+// publishLocalCopy publishes, as a training lead would in the browser, a
+// local lesson with the benchmark lesson's text, and returns its path: its
+// page must cost what a built-in lesson's does (rendered once per version).
+func publishLocalCopy(b *testing.B, a *app.App) string {
+	ctx := context.Background()
+	names, _ := fs.Glob(a.Authoring.Base, "talking-with-schools/lessons/*-listening-first.md")
+	if len(names) != 1 {
+		b.Fatalf("lesson file: %v", names)
+	}
+	text, err := fs.ReadFile(a.Authoring.Base, names[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	lead, _, err := a.Accounts.CreateUser(ctx, "lead@example.org", "Lead", account.Admin, "a long enough passphrase")
+	if err != nil {
+		b.Fatal(err)
+	}
+	by := authoring.Actor{Viewer: &identity.Viewer{ID: lead.ID, Role: identity.Admin}}
+	if _, err := a.Authoring.SaveFile(ctx, by, "talking-with-schools", "talking-with-schools/lessons/90-local-copy.md", text); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.Authoring.Publish(ctx, by, "talking-with-schools", ""); err != nil {
+		b.Fatal(err)
+	}
+	return "/modules/talking-with-schools/lessons/local-copy"
 }
 
 // client asks for plain responses, so both servers send the same bytes and

@@ -49,3 +49,19 @@ func parseFrontMatter(r *report, file string, data []byte) (title string, minute
 	}
 	return title, minutes, body, bodyLine
 }
+
+// RenderLesson renders one lesson file (path "module/lessons/NN-slug.md")
+// as Load does, for a preview before it is saved. It reports the problems
+// of the file itself; links to other lessons are checked only by Load.
+func RenderLesson(file string, data []byte) (*Lesson, Problems) {
+	r := &report{}
+	module, _, _ := strings.Cut(file, "/")
+	l := &Lesson{}
+	title, minutes, body, bodyLine := parseFrontMatter(r, file, data)
+	l.Title, l.Minutes = title, minutes
+	doc := &lessonDoc{file: file, module: module, source: body, firstLine: bodyLine, r: r}
+	l.HTML = renderLesson(doc)
+	l.Headings = doc.headings
+	l.Words = countWords(doc.text)
+	return l, r.list.sorted()
+}

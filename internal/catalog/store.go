@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,6 +18,8 @@ import (
 // files change. Readers always see a complete, checked catalogue.
 type Store struct {
 	current atomic.Pointer[Catalog]
+	mu      sync.Mutex        // serialises reloads
+	local   map[string][]byte // the files laid over the base (see Layer)
 }
 
 // NewStore returns a store serving c.
@@ -28,6 +31,21 @@ func NewStore(c *Catalog) *Store {
 
 // Catalog returns the current catalogue.
 func (s *Store) Catalog() *Catalog { return s.current.Load() }
+
+// Layer loads base with local laid over it (see Overlay) and serves the
+// result. With problems it keeps serving the current catalogue and returns
+// them (as Problems).
+func (s *Store) Layer(base fs.FS, local map[string][]byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := Load(Overlay(base, local))
+	if err != nil {
+		return err
+	}
+	s.local = local
+	s.current.Store(c)
+	return nil
+}
 
 // Watch polls dir every interval and reloads the catalogue when a file
 // changes. A broken edit keeps the last good catalogue and logs every
@@ -61,13 +79,14 @@ func (w *Watcher) Check() (changed bool) {
 		return false
 	}
 	w.last = fp
-	c, err := Load(w.fsys)
-	if err != nil {
+	w.store.mu.Lock()
+	local := w.store.local
+	w.store.mu.Unlock()
+	if err := w.store.Layer(w.fsys, local); err != nil {
 		w.logger.Warn("curriculum changed but has problems; still serving the previous version", slog.String("problems", err.Error()))
 		return true
 	}
-	w.store.current.Store(c)
-	w.logger.Info("curriculum reloaded", slog.Int("modules", len(c.Modules)))
+	w.logger.Info("curriculum reloaded", slog.Int("modules", len(w.store.Catalog().Modules)))
 	return true
 }
 

@@ -27,12 +27,15 @@ const routeTable = "../app/testdata/routes.golden"
 
 // notPages are signed-in GET routes that answer with a file, not a page.
 var notPages = map[string]string{
-	"/admin/audit.csv":                 "a CSV file",
-	"/admin/certificates/cohort.zip":   "a ZIP of PDFs",
-	"/admin/reports/progress.csv":      "a CSV file",
-	"/certificates/:id/pdf":            "a PDF",
-	"/trainees/:trainee/portfolio.csv": "a CSV file",
-	"/voice/rounds/:id/qr.png":         "a PNG image",
+	"/admin/audit.csv":                                     "a CSV file",
+	"/admin/certificates/cohort.zip":                       "a ZIP of PDFs",
+	"/admin/curriculum/export.zip":                         "a ZIP of the curriculum",
+	"/admin/curriculum/modules/:module/export.zip":         "a ZIP of a module",
+	"/admin/curriculum/modules/:module/draft/images/:name": "a picture",
+	"/admin/reports/progress.csv":                          "a CSV file",
+	"/certificates/:id/pdf":                                "a PDF",
+	"/trainees/:trainee/portfolio.csv":                     "a CSV file",
+	"/voice/rounds/:id/qr.png":                             "a PNG image",
 }
 
 // TestEverySignedInPageFitsEveryScreen walks every signed-in page of the

@@ -416,8 +416,14 @@ func (s *Service) SignedOff(ctx context.Context, userIDs []string) (map[string]m
 // EverSignedOff lists every competency ID that has ever been signed off for
 // anyone: removing one of these from the curriculum would orphan records.
 func (s *Service) EverSignedOff(ctx context.Context) ([]string, error) {
+	return s.EverSignedOffIn(ctx, s.DB)
+}
+
+// EverSignedOffIn is EverSignedOff read through idb, such as the caller's
+// transaction: a publish of the curriculum checks it inside its own.
+func (s *Service) EverSignedOffIn(ctx context.Context, idb bun.IDB) ([]string, error) {
 	var ids []string
-	err := s.DB.NewSelect().Model((*Event)(nil)).Distinct().Column("competency_id").
+	err := idb.NewSelect().Model((*Event)(nil)).Distinct().Column("competency_id").
 		Where("kind = ?", SignOffEvent).OrderExpr("competency_id").Scan(ctx, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("list signed-off competencies: %w", err)

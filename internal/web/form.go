@@ -60,8 +60,8 @@ func ParseForm(c echo.Context) (*Form, error) {
 // Groundwork: only they may hold line breaks. Every other field is one line,
 // because its value ends up in a header, a file name or a one-line label.
 var multiLineFields = map[string]bool{
-	"access_needs": true, "address": true, "comment": true, "description": true, "emails": true, "evidence": true,
-	"feedback": true, "private_note": true, "reason": true, "summary": true,
+	"access_needs": true, "address": true, "comment": true, "criteria_lines": true, "description": true, "emails": true, "evidence": true,
+	"feedback": true, "markdown": true, "private_note": true, "prompt_lines": true, "reason": true, "reference_lines": true, "scenario": true, "summary": true, "yaml": true,
 }
 
 // IsMultiLine reports whether field may hold line breaks: the text areas
