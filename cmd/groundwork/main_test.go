@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"groundwork/courses"
+	"groundwork/internal/catalog"
 	"groundwork/internal/db/dbtest"
 )
 
@@ -370,6 +373,46 @@ func TestCoursesCheck(t *testing.T) {
 	}
 	if out, err := groundworkCmd(t, nil, "courses", "stats", example).CombinedOutput(); err != nil || !strings.Contains(string(out), "first-contact") {
 		t.Fatalf("stats: %v\n%s", err, out)
+	}
+}
+
+// courses check reads a ZIP in the export format: the whole built-in
+// curriculum, and one module alone (laid over the built-in curriculum, as an
+// import would be); a module broken inside a ZIP fails with its file and line.
+func TestCoursesCheckReadsAZip(t *testing.T) {
+	t.Parallel()
+	whole, err := catalog.Files(courses.FS, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	module := map[string][]byte{}
+	for p, b := range whole {
+		if strings.HasPrefix(p, "harm-reduction-for-policymakers/") {
+			module[p] = b
+		}
+	}
+	broken := maps.Clone(module)
+	broken["harm-reduction-for-policymakers/module.yaml"] = bytes.Replace(broken["harm-reduction-for-policymakers/module.yaml"], []byte("minutes:"), []byte("minutess:"), 1)
+	dir := t.TempDir()
+	for name, files := range map[string]map[string][]byte{"whole.zip": whole, "module.zip": module, "broken.zip": broken} {
+		var b bytes.Buffer
+		if err := catalog.WriteZip(&b, files); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := groundworkCmd(t, nil, "courses", "check", path).CombinedOutput()
+		if name != "broken.zip" {
+			if err != nil || !strings.Contains(string(out), "is fine") {
+				t.Errorf("check %s: %v\n%s", name, err, out)
+			}
+			continue
+		}
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "harm-reduction-for-policymakers/module.yaml:") {
+			t.Errorf("check %s: %v, want exit 1 naming the file:\n%s", name, err, out)
+		}
 	}
 }
 
