@@ -29,7 +29,7 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 // competency with sign-offs stays, reading the sign-offs through idb. It
 // returns the loaded catalogue, or the problems found.
 func (s *Service) check(ctx context.Context, idb bun.IDB, files map[string][]byte) (*catalog.Catalog, catalog.Problems, error) {
-	c, err := catalog.Load(catalog.Overlay(s.Base, files))
+	c, err := s.Store.Load(catalog.Overlay(s.Base, files))
 	var problems catalog.Problems
 	if errors.As(err, &problems) {
 		return nil, problems, nil

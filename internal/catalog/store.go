@@ -20,7 +20,13 @@ type Store struct {
 	current atomic.Pointer[Catalog]
 	mu      sync.Mutex        // serialises reloads
 	local   map[string][]byte // the files laid over the base (see Layer)
+	loads   memo
 }
+
+// Load loads the catalogue in fsys as Load does, answering again from
+// memory for files it loaded lately (the curriculum a draft is checked
+// against, a publish's check and then its swap).
+func (s *Store) Load(fsys fs.FS) (*Catalog, error) { return s.loads.load(fsys) }
 
 // NewStore returns a store serving c.
 func NewStore(c *Catalog) *Store {
@@ -38,7 +44,7 @@ func (s *Store) Catalog() *Catalog { return s.current.Load() }
 func (s *Store) Layer(base fs.FS, local map[string][]byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := Load(Overlay(base, local))
+	c, err := s.Load(Overlay(base, local))
 	if err != nil {
 		return err
 	}
