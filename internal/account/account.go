@@ -48,6 +48,10 @@ type User struct {
 	// TimeZone is the IANA zone the person reads times in; empty means
 	// the organisation's.
 	TimeZone string `bun:"time_zone,notnull"`
+
+	// CurriculumEditor lets a supervisor write and publish the curriculum
+	// as admins do; an admin grants it.
+	CurriculumEditor bool `bun:"curriculum_editor,notnull"`
 }
 
 // Viewer is u as the viewer of a request, for access rules.
@@ -55,7 +59,7 @@ func (u *User) Viewer() *identity.Viewer {
 	if u == nil {
 		return nil
 	}
-	return &identity.Viewer{ID: u.ID, Name: u.Name, Role: u.Role, TimeZone: u.TimeZone}
+	return &identity.Viewer{ID: u.ID, Name: u.Name, Role: u.Role, TimeZone: u.TimeZone, Editor: u.CurriculumEditor}
 }
 
 // NormalizeEmail lower-cases and trims an email address, so that addresses

@@ -88,6 +88,7 @@ func Routes(e *echo.Echo, r *web.Renderer, svc *Service) (*echo.Group, error) {
 	admin.GET("/users/:id", h.user)
 	admin.POST("/users/:id/role", h.changeRole)
 	admin.POST("/users/:id/active", h.setActive)
+	admin.POST("/users/:id/editor", h.setEditor)
 	admin.GET("/users/import", h.importForm)
 	admin.POST("/users/import", h.importUpload)
 	admin.POST("/users/import/confirm", h.importPeople)

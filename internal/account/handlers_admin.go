@@ -201,6 +201,16 @@ func (h *handlers) setActive(c echo.Context) error {
 	}, "Account updated.")
 }
 
+func (h *handlers) setEditor(c echo.Context) error {
+	return h.withUser(c, func(f *web.Form, u *User) error {
+		on := f.Get("editor") == "true"
+		if f.Get("editor") != "true" && f.Get("editor") != "false" {
+			return fault.Errorf(fault.CodeInvalid, "Choose whether they edit the curriculum.")
+		}
+		return h.svc.SetCurriculumEditor(c.Request().Context(), CurrentUser(c), u, on, c.RealIP())
+	}, "Curriculum editing updated.")
+}
+
 // signOutConfirmation asks before a person is signed out everywhere.
 func signOutConfirmation(u *User) web.Confirmation {
 	return web.Confirmation{Title: "Sign " + u.Name + " out everywhere?",

@@ -63,6 +63,26 @@ func (s *Service) SetActive(ctx context.Context, by, user *User, active bool, ip
 	})
 }
 
+// SetCurriculumEditor makes a supervisor a curriculum editor (on) or stops
+// them being one: editors write and publish the curriculum as admins do.
+// Admins are editors already and trainees cannot be.
+func (s *Service) SetCurriculumEditor(ctx context.Context, by, user *User, on bool, ip string) error {
+	if user.Role != Supervisor {
+		return fault.Errorf(fault.CodeInvalid, "Only supervisors can be made curriculum editors: admins edit the curriculum already, and trainees do not.")
+	}
+	action := audit.EditorGranted
+	if !on {
+		action = audit.EditorRevoked
+	}
+	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {
+		user.CurriculumEditor = on
+		if err := s.updateUser(ctx, tx, user, "curriculum_editor"); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: by.ID, SubjectID: user.ID, Action: action, IP: ip})
+	})
+}
+
 // SignOutEverywhere ends every session of user.
 func (s *Service) SignOutEverywhere(ctx context.Context, by, user *User, ip string) error {
 	return db.InTx(ctx, s.DB, nil, func(ctx context.Context, tx bun.Tx) error {

@@ -314,7 +314,9 @@ func (a *App) buildAccounts(sessionKey []byte, renderer *web.Renderer, progress 
 	if err := learning.EnrolmentRoutes(admin, renderer, a.Courses, progress); err != nil {
 		return err
 	}
-	if err := authoring.Routes(admin, renderer, a.Authoring); err != nil {
+	// Curriculum editors who are not admins reach these pages too: the
+	// authoring capability guards them itself.
+	if err := authoring.Routes(a.Echo.Group("/admin/curriculum", account.RequireSignIn), renderer, a.Authoring); err != nil {
 		return err
 	}
 	if err := a.certificateRoutes(admin, renderer); err != nil {

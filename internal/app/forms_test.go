@@ -31,6 +31,7 @@ var notCorrectable = map[string]string{
 	"/admin/certificates/:id/keep":                        "a button: keeping a flagged certificate takes no input",
 	"/admin/cohorts/:id/members/:user/remove":             "a button beside each member",
 	"/admin/users/:id/active":                             "a button with a fixed value; anything else is a forged request",
+	"/admin/users/:id/editor":                             "a button with a fixed value; anything else is a forged request",
 	"/admin/users/:id/role":                               "a list of the roles, one always chosen; anything else is a forged request",
 	"/admin/users/:id/supervisor":                         "a list of supervisors or nobody; anything else is a forged request",
 	"/admin/users/:id/signout":                            "a confirmation step with no field: an unconfirmed post shows the confirmation",

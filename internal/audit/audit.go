@@ -53,6 +53,8 @@ const (
 	CurriculumRestored     Action = "curriculum_restored"
 	CurriculumImported     Action = "curriculum_imported"
 	CurriculumReviewed     Action = "curriculum_reviewed"
+	EditorGranted          Action = "curriculum_editor_granted"
+	EditorRevoked          Action = "curriculum_editor_revoked"
 )
 
 // Actions lists every action, for filters.
@@ -61,7 +63,7 @@ var Actions = []Action{SignIn, SignInFailed, LockedOut, SignOut, Invited, Invita
 	PasswordReset, EmailChanged, SetupCompleted, RecordViewed, Enrolled, Unenrolled,
 	CertificateRevoked, CertificateReissued, CertificateKept, UserDeleted, ResetLinkPrinted, VoiceCommentHeld,
 	InvitationResent, InvitationRevoked, UserImported, CohortJoined, CohortLeft,
-	CurriculumPublished, CurriculumRestored, CurriculumImported, CurriculumReviewed}
+	CurriculumPublished, CurriculumRestored, CurriculumImported, CurriculumReviewed, EditorGranted, EditorRevoked}
 
 // Entry is one line of the log. Empty ActorID or SubjectID means none (an
 // anonymous failed sign-in has no actor).

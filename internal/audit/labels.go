@@ -43,6 +43,8 @@ var labels = map[Action]string{
 	CurriculumRestored:     "Restored an earlier version of a module into its draft",
 	CurriculumImported:     "Imported and published modules from a ZIP",
 	CurriculumReviewed:     "Reviewed a local copy after a built-in lesson changed",
+	EditorGranted:          "Made a supervisor a curriculum editor",
+	EditorRevoked:          "Stopped a supervisor editing the curriculum",
 }
 
 // Label is the action in plain language; an action without a label shows

@@ -37,8 +37,9 @@ type handlers struct {
 	}
 }
 
-// Routes mounts the authoring pages on g, the admin group (/admin), which
-// the caller guards for admins; each handler checks MayAuthor again.
+// Routes mounts the authoring pages on g (/admin/curriculum, for signed-in
+// people), letting through only those who MayAuthor: admins and curriculum
+// editors.
 func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 	h := &handlers{svc: svc}
 	if err := r.Pages("authoring", &h.views); err != nil {
@@ -49,7 +50,8 @@ func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 		return err
 	}
 	h.confirm = confirm
-	a := g.Group("/curriculum", h.guard)
+	a := g
+	a.Use(h.guard)
 	a.GET("", h.index)
 	a.POST("/modules", h.createModule)
 	a.GET("/modules/:module", h.module)

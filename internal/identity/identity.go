@@ -41,6 +41,8 @@ type Viewer struct {
 	// TimeZone is the IANA name of the zone the person reads times in;
 	// empty means the organisation's.
 	TimeZone string
+	// Editor marks a supervisor an admin has made a curriculum editor.
+	Editor bool
 }
 
 // Is reports whether v is signed in with one of roles.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -43,7 +44,7 @@ type stencil struct {
 // stencil on first use. A page whose template shows more of the viewer
 // than their name is rendered in full instead, every time.
 func (p *Page) renderStencil(c echo.Context, view View, key string) error {
-	key = "viewer\x00" + string(view.Viewer.Role) + "\x00" + key + "\x00" + view.Path
+	key = "viewer\x00" + string(view.Viewer.Role) + "\x00" + strconv.FormatBool(view.Viewer.Editor) + "\x00" + key + "\x00" + view.Path
 	if hit, ok := p.stencils.Load(key); ok {
 		return c.HTMLBlob(http.StatusOK, hit.(*stencil).fill(c, view.Viewer))
 	}
@@ -74,7 +75,7 @@ func (p *Page) makeStencil(view View) (*stencil, error) {
 	view.usedToken = &used
 	view.stencilToken = holeToken
 	view.RequestID = holePersonal
-	view.Viewer = &identity.Viewer{ID: holePersonal, Name: holeName, Role: view.Viewer.Role, TimeZone: holePersonal}
+	view.Viewer = &identity.Viewer{ID: holePersonal, Name: holeName, Role: view.Viewer.Role, TimeZone: holePersonal, Editor: view.Viewer.Editor}
 	var buf bytes.Buffer
 	if err := p.tmpl.ExecuteTemplate(&buf, "layout", view); err != nil {
 		return nil, fmt.Errorf("render %s: %w", p.name, err)
