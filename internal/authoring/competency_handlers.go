@@ -64,11 +64,7 @@ func fillCompetency(f *web.Form, comp catalog.Competency) {
 
 // saveCompetency writes the form's competency into the draft's module.yaml.
 func (h *handlers) saveCompetency(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}
@@ -86,16 +82,8 @@ func (h *handlers) saveCompetency(c echo.Context) error {
 		f.Fail("cid", err.Error())
 		return h.views.Competency.Render(c, http.StatusUnprocessableEntity, page)
 	}
-	problems, err := h.svc.SaveFile(c.Request().Context(), actor(c), slug, slug+"/module.yaml", updated)
-	if err != nil {
-		return err
-	}
-	msg := "Saved the competency in the draft."
-	if len(problems) > 0 {
-		msg += " The checker found " + strconv.Itoa(len(problems)) + " problems in the draft; they are listed below."
-	}
-	web.AddFlash(c, "success", msg)
-	return c.Redirect(http.StatusSeeOther, "/admin/curriculum/modules/"+slug+"/competency?id="+comp.ID)
+	return h.saveAndReturn(c, slug, slug+"/module.yaml", updated, "Saved the competency in the draft.",
+		"they are listed below.", "/admin/curriculum/modules/"+slug+"/competency?id="+comp.ID)
 }
 
 // competencyFrom validates the form and returns its competency.

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"groundwork/internal/account"
 	"groundwork/internal/app/apptest"
 	"groundwork/internal/authoring"
 )
@@ -20,12 +19,7 @@ func TestACompetencyIsRewordedWithAFormButKeepsItsID(t *testing.T) {
 	site := apptest.Start(t, "")
 	u, by := lead(t, site)
 	ctx := context.Background()
-	sup := site.User("sup@example.org", "Sam Sup", account.Supervisor)
-	tr := site.User("tr@example.org", "Tia Trainee", account.Trainee)
-	m, _ := site.App.Courses.Catalog().Module("the-workers-role")
-	if err := site.App.Supervision.SignOff(ctx, sup, tr, m, []string{"role-explains-remit"}, "Seen twice.", ""); err != nil {
-		t.Fatal(err)
-	}
+	signOffWorkersRole(t, site)
 	p := site.SignIn(u)
 	const path = "/admin/curriculum/modules/the-workers-role/competency"
 	_, page := p.Get(path + "?id=role-explains-remit")

@@ -64,11 +64,7 @@ func inFile(problems catalog.Problems, p string) catalog.Problems {
 
 // saveDetails writes the form's lists into the draft's module.yaml.
 func (h *handlers) saveDetails(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}
@@ -86,16 +82,8 @@ func (h *handlers) saveDetails(c echo.Context) error {
 		f.Fail("reference_lines", err.Error())
 		return h.views.Details.Render(c, http.StatusUnprocessableEntity, page)
 	}
-	problems, err := h.svc.SaveFile(c.Request().Context(), actor(c), slug, slug+"/module.yaml", updated)
-	if err != nil {
-		return err
-	}
-	msg := "Saved in the draft's module.yaml."
-	if len(problems) > 0 {
-		msg += " The checker found " + itoa(len(problems)) + " problems in the draft; fix them before publishing."
-	}
-	web.AddFlash(c, "success", msg)
-	return c.Redirect(http.StatusSeeOther, "/admin/curriculum/modules/"+slug)
+	return h.saveAndReturn(c, slug, slug+"/module.yaml", updated, "Saved in the draft's module.yaml.",
+		"fix them before publishing.", "/admin/curriculum/modules/"+slug)
 }
 
 // listsFrom validates the form and returns its lists.

@@ -85,11 +85,7 @@ func fillForm(f *web.Form, p string, content []byte) {
 // the lesson as it would read and what the checker says without saving
 // ("preview"). A save with the checker's problems is kept as a draft.
 func (h *handlers) saveFile(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}

@@ -50,8 +50,8 @@ func Routes(g *echo.Group, r *web.Renderer, svc *Service) error {
 		return err
 	}
 	h.confirm = confirm
+	g.Use(h.guard)
 	a := g
-	a.Use(h.guard)
 	a.GET("", h.index)
 	a.POST("/modules", h.createModule)
 	a.GET("/modules/:module", h.module)
@@ -94,6 +94,32 @@ func (h *handlers) guard(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func actor(c echo.Context) Actor { return Actor{Viewer: web.ViewerFrom(c), IP: c.RealIP()} }
+
+// moduleForm returns the module named in the URL (see moduleParam) and
+// the request's form.
+func (h *handlers) moduleForm(c echo.Context) (string, *web.Form, error) {
+	slug, err := h.moduleParam(c)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := web.ParseForm(c)
+	return slug, f, err
+}
+
+// saveAndReturn saves content as the draft's file at path, says so in a
+// flash message (with how many problems the checker found, and then
+// withProblems) and sends the author to next.
+func (h *handlers) saveAndReturn(c echo.Context, slug, path string, content []byte, saved, withProblems, next string) error {
+	problems, err := h.svc.SaveFile(c.Request().Context(), actor(c), slug, path, content)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		saved += " The checker found " + strconv.Itoa(len(problems)) + " problems in the draft; " + withProblems
+	}
+	web.AddFlash(c, "success", saved)
+	return c.Redirect(http.StatusSeeOther, next)
+}
 
 // moduleParam returns the module named in the URL, or not found.
 func (h *handlers) moduleParam(c echo.Context) (string, error) {
@@ -197,5 +223,3 @@ func fileLabel(p string) string {
 	_, rest, _ := strings.Cut(p, "/")
 	return rest
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -78,3 +78,16 @@ func serves(site *apptest.Site, t *testing.T, path, want string) bool {
 	code, body := site.Anonymous().Get(path)
 	return code == http.StatusOK && strings.Contains(body, want)
 }
+
+// signOffWorkersRole signs a new trainee off for the built-in competency
+// role-explains-remit (module the-workers-role), so that it may not be
+// removed.
+func signOffWorkersRole(t *testing.T, site *apptest.Site) {
+	t.Helper()
+	sup := site.User("sup@example.org", "Sam Sup", account.Supervisor)
+	trainee := site.User("tr@example.org", "Tia Trainee", account.Trainee)
+	m, _ := site.App.Courses.Catalog().Module("the-workers-role")
+	if err := site.App.Supervision.SignOff(context.Background(), sup, trainee, m, []string{"role-explains-remit"}, "Seen twice.", ""); err != nil {
+		t.Fatal(err)
+	}
+}

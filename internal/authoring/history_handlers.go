@@ -73,11 +73,7 @@ func versionNumbered(vs []Version, n int) *Version {
 
 // restore copies an old version into the draft.
 func (h *handlers) restore(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}

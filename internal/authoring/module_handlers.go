@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -138,11 +139,7 @@ func slugOf(title string) string {
 
 // addLesson adds a lesson to the module's draft and opens it.
 func (h *handlers) addLesson(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}
@@ -175,11 +172,7 @@ func editURL(module, p string) string {
 
 // publish publishes the module's draft, or shows the checker's problems.
 func (h *handlers) publish(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}
@@ -196,17 +189,13 @@ func (h *handlers) publish(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	web.AddFlash(c, "success", "Version "+itoa(n)+" is published. Every server shows it within seconds.")
+	web.AddFlash(c, "success", "Version "+strconv.Itoa(n)+" is published. Every server shows it within seconds.")
 	return c.Redirect(http.StatusSeeOther, "/admin/curriculum/modules/"+slug)
 }
 
 // deleteFile takes a file out of the draft.
 func (h *handlers) deleteFile(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}
@@ -219,11 +208,7 @@ func (h *handlers) deleteFile(c echo.Context) error {
 
 // uploadImage saves an uploaded picture in the draft, and in a lesson.
 func (h *handlers) uploadImage(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}
@@ -233,7 +218,7 @@ func (h *handlers) uploadImage(c echo.Context) error {
 	if fh, err := c.FormFile("file"); err != nil {
 		f.Fail("file", "Choose a picture to upload.")
 	} else if img.Data, err = readUpload(fh, MaxImageBytes); err != nil {
-		f.Fail("file", "The picture is larger than "+itoa(MaxImageBytes>>10)+" KB: make it smaller.")
+		f.Fail("file", "The picture is larger than "+strconv.Itoa(MaxImageBytes>>10)+" KB: make it smaller.")
 	} else {
 		img.FileName = fh.Filename
 	}
@@ -258,7 +243,7 @@ func imageSaved(p, lesson string, problems int) string {
 		msg += " It is shown at the end of " + fileLabel(lesson) + ": move it where it belongs."
 	}
 	if problems > 0 {
-		msg += " The checker found " + itoa(problems) + " problems; fix them before publishing."
+		msg += " The checker found " + strconv.Itoa(problems) + " problems; fix them before publishing."
 	}
 	return msg
 }

@@ -81,11 +81,7 @@ func fillQuestion(f *web.Form, q catalog.Question) {
 
 // saveQuestion writes the form's question into the draft's quiz.yaml.
 func (h *handlers) saveQuestion(c echo.Context) error {
-	slug, err := h.moduleParam(c)
-	if err != nil {
-		return err
-	}
-	f, err := web.ParseForm(c)
+	slug, f, err := h.moduleForm(c)
 	if err != nil {
 		return err
 	}
@@ -103,16 +99,8 @@ func (h *handlers) saveQuestion(c echo.Context) error {
 		f.Fail("qid", err.Error())
 		return h.views.Question.Render(c, http.StatusUnprocessableEntity, page)
 	}
-	problems, err := h.svc.SaveFile(c.Request().Context(), actor(c), slug, slug+"/quiz.yaml", updated)
-	if err != nil {
-		return err
-	}
-	msg := "Saved the question in the draft."
-	if len(problems) > 0 {
-		msg += " The checker found " + strconv.Itoa(len(problems)) + " problems in the draft; they are listed below."
-	}
-	web.AddFlash(c, "success", msg)
-	return c.Redirect(http.StatusSeeOther, "/admin/curriculum/modules/"+slug+"/question?id="+q.ID)
+	return h.saveAndReturn(c, slug, slug+"/quiz.yaml", updated, "Saved the question in the draft.",
+		"they are listed below.", "/admin/curriculum/modules/"+slug+"/question?id="+q.ID)
 }
 
 // questionFrom validates the form and returns its question.

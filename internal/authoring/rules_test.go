@@ -20,12 +20,7 @@ func TestACompetencyWithSignOffsCannotBeRemoved(t *testing.T) {
 	site := apptest.Start(t, "")
 	_, by := lead(t, site)
 	ctx := context.Background()
-	sup := site.User("sup@example.org", "Sam Sup", account.Supervisor)
-	trainee := site.User("tr@example.org", "Tia Trainee", account.Trainee)
-	m, _ := site.App.Courses.Catalog().Module("the-workers-role")
-	if err := site.App.Supervision.SignOff(ctx, sup, trainee, m, []string{"role-explains-remit"}, "Seen twice.", ""); err != nil {
-		t.Fatal(err)
-	}
+	signOffWorkersRole(t, site)
 	files, err := site.App.Authoring.Export(ctx, "the-workers-role")
 	if err != nil {
 		t.Fatal(err)
