@@ -3,10 +3,18 @@ package catalog_test
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"groundwork/courses"
 	"groundwork/internal/catalog"
+	"groundwork/internal/outside"
 )
 
 // TestZipRoundTripIsByteIdentical writes files, reads them back and
@@ -99,5 +107,55 @@ func TestReadZipTakesOffOneFolder(t *testing.T) {
 	files, err := catalog.ReadZip(makeZip(t, entry{name: "courses/"}, entry{name: "courses/programme.yaml", data: []byte("x")}, entry{name: "courses/m/module.yaml", data: []byte("y")}))
 	if err != nil || string(files["m/module.yaml"]) != "y" || len(files) != 2 {
 		t.Fatalf("files = %v, %v", files, err)
+	}
+}
+
+// readZipPython lists every file of a ZIP as Python's zipfile reads it,
+// after checking every file's CRC: path, then the file's SHA-256.
+const readZipPython = `
+import hashlib, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    bad = z.testzip()
+    if bad is not None:
+        sys.exit("bad CRC in " + bad)
+    for info in z.infolist():
+        print(info.filename, hashlib.sha256(z.read(info)).hexdigest())
+`
+
+// An exported curriculum reads back in another implementation of ZIP,
+// Python's zipfile: every CRC checks out and every file comes back with
+// its path and bytes.
+func TestAnExportReadsBackInPython(t *testing.T) {
+	t.Parallel()
+	python := outside.Program(t, "apt-get install python3", "python3")
+	files, err := catalog.Files(courses.FS, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := catalog.WriteZip(&b, files); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "curriculum.zip")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(python, "-c", readZipPython, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("python3 cannot read the export: %v\n%s", err, out)
+	}
+	var want []string
+	for p, data := range files {
+		want = append(want, fmt.Sprintf("%s %x", p, sha256.Sum256(data)))
+	}
+	got := strings.Fields(strings.TrimSpace(string(out)))
+	var lines []string
+	for i := 0; i+1 < len(got); i += 2 {
+		lines = append(lines, got[i]+" "+got[i+1])
+	}
+	slices.Sort(want)
+	slices.Sort(lines)
+	if !slices.Equal(lines, want) {
+		t.Fatalf("python3 reads %d files that differ from the %d written", len(lines), len(want))
 	}
 }
